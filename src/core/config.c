@@ -1,0 +1,1232 @@
+/* config.c: suricata.yaml as a tree of scalars, maps and sequences, read with libyaml's event
+ * parser. It owns the YAML rules Suricata users rely on: "include:" at any map level, the
+ * "!include" value tag, later-wins duplicate keys, --set paths with sequence indexes, the
+ * --dump-config listing and Suricata's spellings of booleans and sizes. What a key means is
+ * left to the stage that reads it. The tree is built once at start-up and read-only after, so
+ * nothing here locks; lookups are linear scans, which is fine for a few thousand nodes read
+ * a handful of times before the first packet. */
+#include "core/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <yaml.h>
+
+#include "core/config_default.h"
+#include "core/log.h"
+
+/* An include chain longer than this is a loop the realpath check missed (hard links, bind
+ * mounts) or a config nobody can follow; Suricata's own loader stops at a similar depth. */
+#define CFG_INCLUDE_DEPTH_MAX 16
+/* YAML nesting this deep is no config anyone writes; the parser recurses once per level, so
+ * the cap also bounds its stack. */
+#define CFG_NEST_MAX 64
+
+struct CfgNode {
+    CfgType type;
+    char *key;        /* map key; NULL for a sequence element and for the root */
+    char *text;       /* CFG_SCALAR: the value as written ("" for null), else NULL */
+    bool null;        /* CFG_SCALAR: YAML null (empty, "~", "null"), read as "not set" */
+    CfgNode **kid;    /* CFG_MAP, CFG_SEQ: children in file order */
+    size_t kid_cnt;
+    size_t kid_cap;
+};
+
+/* The files being read, innermost first: what an include must not name again. */
+typedef struct IncludeChain {
+    const char *real_path;
+    const struct IncludeChain *up;
+    int depth;
+} IncludeChain;
+
+/* One YAML stream being read. */
+typedef struct {
+    yaml_parser_t parser;
+    const char *name;          /* file name for messages */
+    char *dir;                 /* includes resolve from here; NULL: the cwd */
+    const IncludeChain *chain; /* this file's place in the include chain */
+} Reader;
+
+static bool read_file_into(CfgNode *map, const char *path, const char *from, size_t from_line,
+                           const IncludeChain *up);
+static bool parse_map(Reader *r, CfgNode *map, int nest);
+
+/* ---- the tree ---- */
+
+static CfgNode *
+node_new(CfgType type)
+{
+    CfgNode *n = calloc(1, sizeof(*n));
+
+    if (n != NULL) {
+        n->type = type;
+    }
+    return n;
+}
+
+static CfgNode *
+scalar_new(const char *text, bool null)
+{
+    CfgNode *n = node_new(CFG_SCALAR);
+
+    if (n == NULL) {
+        return NULL;
+    }
+    n->text = strdup(null ? "" : text);
+    n->null = null;
+    if (n->text == NULL) {
+        free(n);
+        return NULL;
+    }
+    return n;
+}
+
+void
+cfg_free(CfgNode *root)
+{
+    if (root == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < root->kid_cnt; i++) {
+        cfg_free(root->kid[i]);
+    }
+    free(root->kid);
+    free(root->key);
+    free(root->text);
+    free(root);
+}
+
+CfgNode *
+cfg_new(void)
+{
+    return node_new(CFG_MAP);
+}
+
+/* Takes kid. On failure kid is freed, so callers never leak it. */
+static bool
+kid_append(CfgNode *parent, CfgNode *kid)
+{
+    if (parent->kid_cnt == parent->kid_cap) {
+        size_t cap = parent->kid_cap ? parent->kid_cap * 2 : 8;
+        CfgNode **grown = realloc(parent->kid, cap * sizeof(*grown));
+        if (grown == NULL) {
+            cfg_free(kid);
+            return false;
+        }
+        parent->kid = grown;
+        parent->kid_cap = cap;
+    }
+    parent->kid[parent->kid_cnt++] = kid;
+    return true;
+}
+
+static CfgNode *
+map_get(const CfgNode *map, const char *key, size_t key_len)
+{
+    for (size_t i = 0; i < map->kid_cnt; i++) {
+        const char *k = map->kid[i]->key;
+        if (strncmp(k, key, key_len) == 0 && k[key_len] == '\0') {
+            return map->kid[i];
+        }
+    }
+    return NULL;
+}
+
+/* Moves src's content into dst (same key, same position in its parent) and frees src's shell. */
+static void
+node_replace(CfgNode *dst, CfgNode *src)
+{
+    char *key = dst->key;
+
+    dst->key = NULL;
+    free(src->key);
+    src->key = NULL;
+    for (size_t i = 0; i < dst->kid_cnt; i++) {
+        cfg_free(dst->kid[i]);
+    }
+    free(dst->kid);
+    free(dst->text);
+    *dst = *src;
+    dst->key = key;
+    free(src);
+}
+
+static bool map_put(CfgNode *map, CfgNode *kid);
+
+/* Suricata merges a repeated map key and an included file into the node that is already there:
+ * keys new to it are appended, keys it has are overwritten (maps merging again). Takes src. */
+static bool
+map_merge(CfgNode *dst, CfgNode *src)
+{
+    bool ok = true;
+    size_t i;
+
+    for (i = 0; i < src->kid_cnt && ok; i++) {
+        ok = map_put(dst, src->kid[i]);
+    }
+    for (; i < src->kid_cnt; i++) {
+        cfg_free(src->kid[i]);
+    }
+    src->kid_cnt = 0;
+    cfg_free(src);
+    return ok;
+}
+
+/* Adds kid (whose key is set) to map, later wins: a repeated key keeps its place and takes the
+ * new value, two maps merge. Takes kid. */
+static bool
+map_put(CfgNode *map, CfgNode *kid)
+{
+    CfgNode *old = map_get(map, kid->key, strlen(kid->key));
+
+    if (old == NULL) {
+        return kid_append(map, kid);
+    }
+    if (old->type == CFG_MAP && kid->type == CFG_MAP) {
+        return map_merge(old, kid);
+    }
+    node_replace(old, kid);
+    return true;
+}
+
+/* ---- reading YAML ---- */
+
+static void
+log_oom(const Reader *r, size_t line)
+{
+    log_error("config: %s:%zu: out of memory", r->name, line);
+}
+
+static size_t
+event_line(const yaml_event_t *ev)
+{
+    return ev->start_mark.line + 1;
+}
+
+/* Pulls the next event; a syntax error is logged with libyaml's own words and position. */
+static bool
+next_event(Reader *r, yaml_event_t *ev)
+{
+    if (yaml_parser_parse(&r->parser, ev)) {
+        return true;
+    }
+    if (r->parser.error == YAML_MEMORY_ERROR) {
+        log_oom(r, r->parser.mark.line + 1);
+    } else if (r->parser.context != NULL) {
+        log_error("config: %s:%zu: %s (%s started on line %zu)", r->name,
+                  r->parser.problem_mark.line + 1, r->parser.problem, r->parser.context,
+                  r->parser.context_mark.line + 1);
+    } else {
+        log_error("config: %s:%zu: %s", r->name, r->parser.problem_mark.line + 1,
+                  r->parser.problem != NULL ? r->parser.problem : "unreadable YAML");
+    }
+    return false;
+}
+
+/* YAML 1.1's nulls. Only plain scalars: a quoted "" or "~" is a string someone meant. */
+static bool
+scalar_is_null(const yaml_event_t *ev)
+{
+    const char *v = (const char *)ev->data.scalar.value;
+
+    if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
+        return false;
+    }
+    return v[0] == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0
+           || strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
+}
+
+static bool
+tag_is_include(const yaml_event_t *ev)
+{
+    const yaml_char_t *tag = NULL;
+
+    if (ev->type == YAML_SCALAR_EVENT) {
+        tag = ev->data.scalar.tag;
+    } else if (ev->type == YAML_MAPPING_START_EVENT) {
+        tag = ev->data.mapping_start.tag;
+    } else if (ev->type == YAML_SEQUENCE_START_EVENT) {
+        tag = ev->data.sequence_start.tag;
+    }
+    return tag != NULL && strcmp((const char *)tag, "!include") == 0;
+}
+
+/* An include path is relative to the directory of the file that names it. Returns new. */
+static char *
+include_path(const Reader *r, const char *path)
+{
+    char *full;
+
+    if (path[0] == '/' || r->dir == NULL) {
+        return strdup(path);
+    }
+    size_t len = strlen(r->dir) + 1 + strlen(path) + 1;
+
+    full = malloc(len);
+    if (full != NULL) {
+        snprintf(full, len, "%s/%s", r->dir, path);
+    }
+    return full;
+}
+
+/* Reads the file named by an include (key or tag) at `line` and merges its map into map. */
+static bool
+include_into(Reader *r, CfgNode *map, const char *path, size_t line)
+{
+    char *full;
+    bool ok;
+
+    if (path[0] == '\0') {
+        log_error("config: %s:%zu: include names no file", r->name, line);
+        return false;
+    }
+    full = include_path(r, path);
+    if (full == NULL) {
+        log_oom(r, line);
+        return false;
+    }
+    ok = read_file_into(map, full, r->name, line, r->chain);
+    free(full);
+    return ok;
+}
+
+/* The value of an "include:" key: one path, or a sequence of paths read in order. The key's
+ * own event has been consumed; this consumes the value's. */
+static bool
+parse_include_key(Reader *r, CfgNode *map)
+{
+    yaml_event_t ev;
+    bool ok = true;
+
+    if (!next_event(r, &ev)) {
+        return false;
+    }
+    if (ev.type == YAML_SCALAR_EVENT) {
+        ok = include_into(r, map, (const char *)ev.data.scalar.value, event_line(&ev));
+        yaml_event_delete(&ev);
+        return ok;
+    }
+    if (ev.type != YAML_SEQUENCE_START_EVENT) {
+        log_error("config: %s:%zu: include: expects a file name or a list of them", r->name,
+                  event_line(&ev));
+        yaml_event_delete(&ev);
+        return false;
+    }
+    yaml_event_delete(&ev);
+    for (;;) {
+        if (!next_event(r, &ev)) {
+            return false;
+        }
+        if (ev.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&ev);
+            return true;
+        }
+        if (ev.type != YAML_SCALAR_EVENT) {
+            log_error("config: %s:%zu: include: list entries must be file names", r->name,
+                      event_line(&ev));
+            yaml_event_delete(&ev);
+            return false;
+        }
+        ok = include_into(r, map, (const char *)ev.data.scalar.value, event_line(&ev));
+        yaml_event_delete(&ev);
+        if (!ok) {
+            return false;
+        }
+    }
+}
+
+/* Builds the node a value starts with: ev is its first event (borrowed; the caller deletes
+ * it). Returns new, NULL when an error was logged. */
+static CfgNode *
+parse_value(Reader *r, const yaml_event_t *ev, int nest)
+{
+    CfgNode *n = NULL;
+    yaml_event_t kid_ev;
+
+    if (nest > CFG_NEST_MAX) {
+        log_error("config: %s:%zu: nested deeper than %d levels", r->name, event_line(ev),
+                  CFG_NEST_MAX);
+        return NULL;
+    }
+    if (tag_is_include(ev)) {
+        /* key: !include file.yaml gives key the included file's map. */
+        if (ev->type != YAML_SCALAR_EVENT) {
+            log_error("config: %s:%zu: !include expects a file name", r->name, event_line(ev));
+            return NULL;
+        }
+        n = node_new(CFG_MAP);
+        if (n == NULL) {
+            log_oom(r, event_line(ev));
+            return NULL;
+        }
+        if (!include_into(r, n, (const char *)ev->data.scalar.value, event_line(ev))) {
+            cfg_free(n);
+            return NULL;
+        }
+        return n;
+    }
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        n = scalar_new((const char *)ev->data.scalar.value, scalar_is_null(ev));
+        if (n == NULL) {
+            log_oom(r, event_line(ev));
+        }
+        return n;
+    case YAML_MAPPING_START_EVENT:
+        n = node_new(CFG_MAP);
+        if (n == NULL) {
+            log_oom(r, event_line(ev));
+            return NULL;
+        }
+        if (!parse_map(r, n, nest + 1)) {
+            cfg_free(n);
+            return NULL;
+        }
+        return n;
+    case YAML_SEQUENCE_START_EVENT:
+        n = node_new(CFG_SEQ);
+        if (n == NULL) {
+            log_oom(r, event_line(ev));
+            return NULL;
+        }
+        for (;;) {
+            CfgNode *kid;
+            if (!next_event(r, &kid_ev)) {
+                cfg_free(n);
+                return NULL;
+            }
+            if (kid_ev.type == YAML_SEQUENCE_END_EVENT) {
+                yaml_event_delete(&kid_ev);
+                return n;
+            }
+            kid = parse_value(r, &kid_ev, nest + 1);
+            if (kid == NULL || !kid_append(n, kid)) {
+                if (kid != NULL) {
+                    log_oom(r, event_line(&kid_ev));
+                }
+                yaml_event_delete(&kid_ev);
+                cfg_free(n);
+                return NULL;
+            }
+            yaml_event_delete(&kid_ev);
+        }
+    case YAML_ALIAS_EVENT:
+        /* Suricata's loader has no use for anchors either; refusing beats a silent gap. */
+        log_error("config: %s:%zu: YAML aliases (*%s) are not supported", r->name,
+                  event_line(ev), (const char *)ev->data.alias.anchor);
+        return NULL;
+    default:
+        log_error("config: %s:%zu: unexpected YAML structure", r->name, event_line(ev));
+        return NULL;
+    }
+}
+
+/* Reads key/value pairs up to the mapping's end into map, which may already hold keys (the
+ * root, an include target, a repeated key's map): entries merge, later wins. */
+static bool
+parse_map(Reader *r, CfgNode *map, int nest)
+{
+    yaml_event_t key_ev, val_ev;
+    bool seen_include = false;
+
+    for (;;) {
+        CfgNode *kid;
+        bool ok;
+
+        if (!next_event(r, &key_ev)) {
+            return false;
+        }
+        if (key_ev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&key_ev);
+            return true;
+        }
+        if (key_ev.type != YAML_SCALAR_EVENT) {
+            log_error("config: %s:%zu: a map key must be a plain name", r->name,
+                      event_line(&key_ev));
+            yaml_event_delete(&key_ev);
+            return false;
+        }
+        if (strcmp((const char *)key_ev.data.scalar.value, "include") == 0) {
+            /* Suricata 8 refuses a second include key in one map: YAML gives no order to
+             * duplicate keys, so the files go in one list. */
+            if (seen_include) {
+                log_error("config: %s:%zu: more than one include: in the same map; list the "
+                          "files under one include:", r->name, event_line(&key_ev));
+                yaml_event_delete(&key_ev);
+                return false;
+            }
+            seen_include = true;
+            yaml_event_delete(&key_ev);
+            if (!parse_include_key(r, map)) {
+                return false;
+            }
+            continue;
+        }
+        if (!next_event(r, &val_ev)) {
+            yaml_event_delete(&key_ev);
+            return false;
+        }
+        kid = parse_value(r, &val_ev, nest);
+        ok = kid != NULL;
+        if (ok) {
+            kid->key = strdup((const char *)key_ev.data.scalar.value);
+            ok = kid->key != NULL && map_put(map, kid);
+            if (!ok) {
+                if (kid->key == NULL) {
+                    cfg_free(kid);
+                }
+                log_oom(r, event_line(&key_ev));
+            }
+        }
+        yaml_event_delete(&val_ev);
+        yaml_event_delete(&key_ev);
+        if (!ok) {
+            return false;
+        }
+    }
+}
+
+/* Reads every document of the stream into root. The top level of each must be a map or
+ * empty; the "%YAML 1.1" directive and "---" are both optional. */
+static bool
+parse_stream(Reader *r, CfgNode *root)
+{
+    yaml_event_t ev;
+
+    for (;;) {
+        if (!next_event(r, &ev)) {
+            return false;
+        }
+        switch (ev.type) {
+        case YAML_STREAM_END_EVENT:
+            yaml_event_delete(&ev);
+            return true;
+        case YAML_MAPPING_START_EVENT:
+            if (tag_is_include(&ev)) {
+                log_error("config: %s:%zu: !include expects a file name", r->name,
+                          event_line(&ev));
+                yaml_event_delete(&ev);
+                return false;
+            }
+            yaml_event_delete(&ev);
+            if (!parse_map(r, root, 1)) {
+                return false;
+            }
+            break;
+        case YAML_SCALAR_EVENT:
+            if (scalar_is_null(&ev)) { /* an empty document: comments, or nothing at all */
+                yaml_event_delete(&ev);
+                break;
+            }
+            /* fall through */
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_ALIAS_EVENT:
+            log_error("config: %s:%zu: the top level must be a map of keys", r->name,
+                      event_line(&ev));
+            yaml_event_delete(&ev);
+            return false;
+        default: /* stream and document start and end */
+            yaml_event_delete(&ev);
+            break;
+        }
+    }
+}
+
+static char *
+dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (slash == NULL) {
+        return NULL;
+    }
+    if (slash == path) {
+        return strdup("/");
+    }
+    return strndup(path, (size_t)(slash - path));
+}
+
+/* Reads the file at path and merges its top-level map into map. from/from_line name the
+ * include that asked for it (NULL for the -c file), for messages. */
+static bool
+read_file_into(CfgNode *map, const char *path, const char *from, size_t from_line,
+               const IncludeChain *up)
+{
+    IncludeChain link = {.up = up, .depth = up != NULL ? up->depth + 1 : 0};
+    Reader r = {.name = path};
+    char *real = NULL;
+    FILE *fp = NULL;
+    bool ok = false;
+
+    fp = fopen(path, "r");
+    if (fp == NULL) {
+        if (from != NULL) {
+            log_error("config: %s:%zu: include '%s': %s", from, from_line, path,
+                      strerror(errno));
+        } else {
+            log_error("config: %s: cannot open: %s", path, strerror(errno));
+        }
+        return false;
+    }
+    real = realpath(path, NULL);
+    if (real == NULL) {
+        log_error("config: %s: cannot resolve path: %s", path, strerror(errno));
+        goto out;
+    }
+    for (const IncludeChain *c = up; c != NULL; c = c->up) {
+        if (strcmp(c->real_path, real) == 0) {
+            log_error("config: %s:%zu: include '%s' loops back to a file being read", from,
+                      from_line, path);
+            goto out;
+        }
+    }
+    if (link.depth > CFG_INCLUDE_DEPTH_MAX) {
+        log_error("config: %s:%zu: includes nested deeper than %d", from, from_line,
+                  CFG_INCLUDE_DEPTH_MAX);
+        goto out;
+    }
+    link.real_path = real;
+    r.chain = &link;
+    r.dir = dir_of(path);
+    if (strchr(path, '/') != NULL && r.dir == NULL) {
+        log_error("config: %s: out of memory", path);
+        goto out;
+    }
+    if (!yaml_parser_initialize(&r.parser)) {
+        log_error("config: %s: out of memory", path);
+        goto out;
+    }
+    yaml_parser_set_input_file(&r.parser, fp);
+    ok = parse_stream(&r, map);
+    yaml_parser_delete(&r.parser);
+out:
+    free(r.dir);
+    free(real);
+    fclose(fp);
+    return ok;
+}
+
+CfgNode *
+cfg_load_file(const char *path)
+{
+    CfgNode *root = cfg_new();
+
+    if (root == NULL) {
+        log_error("config: %s: out of memory", path);
+        return NULL;
+    }
+    if (!read_file_into(root, path, NULL, 0, NULL)) {
+        cfg_free(root);
+        return NULL;
+    }
+    return root;
+}
+
+CfgNode *
+cfg_load_string(const char *text, const char *name)
+{
+    Reader r = {.name = name};
+    CfgNode *root = cfg_new();
+    bool ok;
+
+    if (root == NULL || !yaml_parser_initialize(&r.parser)) {
+        log_error("config: %s: out of memory", name);
+        cfg_free(root);
+        return NULL;
+    }
+    yaml_parser_set_input_string(&r.parser, (const unsigned char *)text, strlen(text));
+    ok = parse_stream(&r, root);
+    yaml_parser_delete(&r.parser);
+    if (!ok) {
+        cfg_free(root);
+        return NULL;
+    }
+    return root;
+}
+
+CfgNode *
+cfg_load_default(void)
+{
+    return cfg_load_string(CFG_DEFAULT_YAML, "built-in configuration");
+}
+
+/* ---- lookup ---- */
+
+/* A path component that is all digits, as a sequence index. */
+static bool
+parse_index(const char *s, size_t len, size_t *out)
+{
+    size_t v = 0;
+
+    if (len == 0 || len > 9) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (!isdigit((unsigned char)s[i])) {
+            return false;
+        }
+        v = v * 10 + (size_t)(s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* The child of n named by the component s[0..len): a key in a map, an index in a sequence. */
+static CfgNode *
+child_by_name(const CfgNode *n, const char *s, size_t len)
+{
+    size_t idx;
+
+    if (n->type == CFG_MAP) {
+        return map_get(n, s, len);
+    }
+    if (n->type == CFG_SEQ && parse_index(s, len, &idx) && idx < n->kid_cnt) {
+        return n->kid[idx];
+    }
+    return NULL;
+}
+
+const CfgNode *
+cfg_find(const CfgNode *root, const char *key)
+{
+    const CfgNode *n = root;
+    const char *s = key;
+
+    if (root == NULL || key == NULL || key[0] == '\0') {
+        return root;
+    }
+    while (n != NULL) {
+        const char *dot = strchr(s, '.');
+        size_t len = dot != NULL ? (size_t)(dot - s) : strlen(s);
+        n = child_by_name(n, s, len);
+        if (dot == NULL) {
+            break;
+        }
+        s = dot + 1;
+    }
+    return n;
+}
+
+CfgType
+cfg_type(const CfgNode *n)
+{
+    return n->type;
+}
+
+const char *
+cfg_scalar(const CfgNode *n)
+{
+    return n != NULL && n->type == CFG_SCALAR ? n->text : NULL;
+}
+
+size_t
+cfg_child_count(const CfgNode *n)
+{
+    return n != NULL ? n->kid_cnt : 0;
+}
+
+const CfgNode *
+cfg_child(const CfgNode *n, size_t i)
+{
+    return n != NULL && i < n->kid_cnt ? n->kid[i] : NULL;
+}
+
+const char *
+cfg_child_key(const CfgNode *n, size_t i)
+{
+    return n != NULL && n->type == CFG_MAP && i < n->kid_cnt ? n->kid[i]->key : NULL;
+}
+
+const CfgNode *
+cfg_seq_find_map(const CfgNode *seq, const char *name)
+{
+    if (seq == NULL || seq->type != CFG_SEQ) {
+        return NULL;
+    }
+    for (size_t i = 0; i < seq->kid_cnt; i++) {
+        const CfgNode *e = seq->kid[i];
+        if (e->type == CFG_MAP && e->kid_cnt > 0 && strcmp(e->kid[0]->key, name) == 0) {
+            return e->kid[0];
+        }
+        if (e->type == CFG_SCALAR && strcmp(e->text, name) == 0) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+/* ---- --set ---- */
+
+/* The next node on a --set path, made if missing: a map where there is none (a scalar on the
+ * way is replaced, later wins), a new sequence element at index == length. */
+static CfgNode *
+set_step(CfgNode *n, const char *s, size_t len)
+{
+    CfgNode *kid;
+    size_t idx;
+
+    if (n->type == CFG_SEQ) {
+        if (!parse_index(s, len, &idx) || idx > n->kid_cnt) {
+            return NULL;
+        }
+        if (idx < n->kid_cnt) {
+            return n->kid[idx];
+        }
+        kid = node_new(CFG_MAP);
+        return kid != NULL && kid_append(n, kid) ? kid : NULL;
+    }
+    kid = map_get(n, s, len);
+    if (kid != NULL) {
+        return kid;
+    }
+    kid = node_new(CFG_MAP);
+    if (kid == NULL) {
+        return NULL;
+    }
+    kid->key = strndup(s, len);
+    if (kid->key == NULL) {
+        cfg_free(kid);
+        return NULL;
+    }
+    return kid_append(n, kid) ? kid : NULL;
+}
+
+SkResult
+cfg_set(CfgNode *root, const char *key, const char *value)
+{
+    CfgNode *n = root;
+    CfgNode *leaf;
+    const char *s = key;
+
+    if (value == NULL) {
+        value = "";
+    }
+    /* Checked whole before anything changes, so a bad key leaves the tree as it was. */
+    if (key[0] == '\0' || key[0] == '.' || key[strlen(key) - 1] == '.'
+        || strstr(key, "..") != NULL) {
+        log_error("config: --set %s: empty name in the key path", key);
+        return SK_ERR_CONFIG;
+    }
+    for (;;) {
+        const char *dot = strchr(s, '.');
+        size_t len = dot != NULL ? (size_t)(dot - s) : strlen(s);
+        if (n->type == CFG_SCALAR) {
+            /* A scalar in the middle of the path becomes a map: the newer --set wins. */
+            CfgNode *map = node_new(CFG_MAP);
+            if (map == NULL) {
+                goto nomem;
+            }
+            node_replace(n, map);
+        }
+        if (n->type == CFG_SEQ) {
+            size_t idx;
+            if (!parse_index(s, len, &idx) || idx > n->kid_cnt) {
+                log_error("config: --set %s: '%.*s' is not an index of that list (0 to %zu)",
+                          key, (int)len, s, n->kid_cnt);
+                return SK_ERR_CONFIG;
+            }
+        }
+        if (dot == NULL) {
+            break;
+        }
+        n = set_step(n, s, len);
+        if (n == NULL) {
+            goto nomem;
+        }
+        s = dot + 1;
+    }
+    leaf = scalar_new(value, false);
+    if (leaf == NULL) {
+        goto nomem;
+    }
+    if (n->type == CFG_SEQ) {
+        size_t idx = 0;
+        parse_index(s, strlen(s), &idx);
+        if (idx < n->kid_cnt) {
+            node_replace(n->kid[idx], leaf);
+            return SK_OK;
+        }
+        return kid_append(n, leaf) ? SK_OK : SK_ERR_NOMEM;
+    }
+    leaf->key = strdup(s);
+    if (leaf->key == NULL) {
+        cfg_free(leaf);
+        goto nomem;
+    }
+    return map_put(n, leaf) ? SK_OK : SK_ERR_NOMEM;
+nomem:
+    log_error("config: --set %s: out of memory", key);
+    return SK_ERR_NOMEM;
+}
+
+/* ---- typed values ---- */
+
+bool
+cfg_parse_bool(const char *s, bool *out)
+{
+    static const char *const yes[] = {"yes", "true", "on", "1"};
+    static const char *const no[] = {"no", "false", "off", "0"};
+
+    for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+        if (strcasecmp(s, yes[i]) == 0) {
+            *out = true;
+            return true;
+        }
+        if (strcasecmp(s, no[i]) == 0) {
+            *out = false;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Suricata's size syntax: a number with an optional fraction, optional blanks, an optional
+ * unit of two or three letters. kb and kib alike mean 1024, as in Suricata (its ParseSizeString
+ * treats the SI spelling as binary), so a suricata.yaml means the same bytes here. */
+bool
+cfg_parse_size(const char *s, uint64_t *out)
+{
+    static const struct {
+        const char *unit;
+        uint64_t mult;
+    } units[] = {
+        {"kb", 1ULL << 10}, {"kib", 1ULL << 10}, {"mb", 1ULL << 20},
+        {"mib", 1ULL << 20}, {"gb", 1ULL << 30}, {"gib", 1ULL << 30},
+    };
+    uint64_t whole = 0, mult = 1;
+    double frac = 0.0;
+    const char *p = s;
+    const char *unit;
+    size_t unit_len;
+
+    while (*p == ' ' || *p == '\t') {
+        p++;
+    }
+    if (!isdigit((unsigned char)*p)) {
+        return false;
+    }
+    for (; isdigit((unsigned char)*p); p++) {
+        unsigned d = (unsigned)(*p - '0');
+        if (whole > (UINT64_MAX - d) / 10) {
+            return false;
+        }
+        whole = whole * 10 + d;
+    }
+    if (*p == '.') {
+        const char *f = p;
+        p++;
+        if (!isdigit((unsigned char)*p)) {
+            return false;
+        }
+        while (isdigit((unsigned char)*p)) {
+            p++;
+        }
+        frac = strtod(f, NULL); /* ".5": the digits were checked above */
+    }
+    while (*p == ' ' || *p == '\t') {
+        p++;
+    }
+    unit = p;
+    while (isalpha((unsigned char)*p)) {
+        p++;
+    }
+    unit_len = (size_t)(p - unit);
+    while (*p == ' ' || *p == '\t') {
+        p++;
+    }
+    if (*p != '\0') {
+        return false;
+    }
+    if (unit_len > 0) {
+        size_t i;
+        for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+            if (strlen(units[i].unit) == unit_len
+                && strncasecmp(unit, units[i].unit, unit_len) == 0) {
+                break;
+            }
+        }
+        if (i == sizeof(units) / sizeof(units[0])) {
+            return false;
+        }
+        mult = units[i].mult;
+    }
+    if (whole > UINT64_MAX / mult) {
+        return false;
+    }
+    /* The fraction of one unit is below mult, so this cannot overflow past the check above
+     * by more than one unit; 1.5gb is exact, 0.1kb rounds down to 102 bytes. */
+    uint64_t part = (uint64_t)(frac * (double)mult);
+    if (whole * mult > UINT64_MAX - part) {
+        return false;
+    }
+    *out = whole * mult + part;
+    return true;
+}
+
+static bool
+parse_int(const char *s, int64_t *out)
+{
+    char *end;
+    long long v;
+
+    if (s[0] == '\0' || isspace((unsigned char)s[0])) {
+        return false;
+    }
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno != 0 || *end != '\0') {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static bool
+parse_double(const char *s, double *out)
+{
+    char *end;
+    double v;
+
+    if (s[0] == '\0' || isspace((unsigned char)s[0])) {
+        return false;
+    }
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno != 0 || *end != '\0' || !isfinite(v)) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* How a node that is not a scalar shows in an error line. */
+static const char *
+shown(const CfgNode *n)
+{
+    if (n->type == CFG_MAP) {
+        return "<map>";
+    }
+    if (n->type == CFG_SEQ) {
+        return "<list>";
+    }
+    return n->text;
+}
+
+/* The scalar text under key: SK_OK with *text NULL when the key is absent or null, the wrong
+ * type error when it holds a map or a list. */
+static SkResult
+lookup_text(const CfgNode *root, const char *key, const char *what, const char *hint,
+            const char **text)
+{
+    const CfgNode *n = cfg_find(root, key);
+
+    *text = NULL;
+    if (n == NULL) {
+        return SK_OK;
+    }
+    if (n->type != CFG_SCALAR) {
+        log_error("config: %s: '%s' is not %s (%s)", key, shown(n), what, hint);
+        return SK_ERR_CONFIG;
+    }
+    if (!n->null) {
+        *text = n->text;
+    }
+    return SK_OK;
+}
+
+#define BOOL_HINT "yes/no, true/false, on/off or 1/0"
+#define SIZE_HINT "for example 32mb, 1.5 GiB or 4096 bytes"
+
+SkResult
+cfg_get_bool(const CfgNode *root, const char *key, bool *out)
+{
+    const char *text;
+    SkResult rc = lookup_text(root, key, "a boolean", BOOL_HINT, &text);
+
+    if (rc != SK_OK || text == NULL) {
+        return rc;
+    }
+    if (!cfg_parse_bool(text, out)) {
+        log_error("config: %s: '%s' is not a boolean (%s)", key, text, BOOL_HINT);
+        return SK_ERR_CONFIG;
+    }
+    return SK_OK;
+}
+
+SkResult
+cfg_get_str(const CfgNode *root, const char *key, const char **out)
+{
+    const char *text;
+    SkResult rc = lookup_text(root, key, "a string", "a single value was expected", &text);
+
+    if (rc == SK_OK && text != NULL) {
+        *out = text;
+    }
+    return rc;
+}
+
+SkResult
+cfg_get_int(const CfgNode *root, const char *key, int64_t min, int64_t max, int64_t *out)
+{
+    char hint[96];
+    const char *text;
+    int64_t v;
+    SkResult rc;
+
+    snprintf(hint, sizeof(hint), "a whole number from %lld to %lld", (long long)min,
+             (long long)max);
+    rc = lookup_text(root, key, "an integer", hint, &text);
+    if (rc != SK_OK || text == NULL) {
+        return rc;
+    }
+    if (!parse_int(text, &v) || v < min || v > max) {
+        log_error("config: %s: '%s' is not an integer (%s)", key, text, hint);
+        return SK_ERR_CONFIG;
+    }
+    *out = v;
+    return SK_OK;
+}
+
+SkResult
+cfg_get_size(const CfgNode *root, const char *key, uint64_t *out)
+{
+    const char *text;
+    SkResult rc = lookup_text(root, key, "a size", SIZE_HINT, &text);
+
+    if (rc != SK_OK || text == NULL) {
+        return rc;
+    }
+    if (!cfg_parse_size(text, out)) {
+        log_error("config: %s: '%s' is not a size (%s)", key, text, SIZE_HINT);
+        return SK_ERR_CONFIG;
+    }
+    return SK_OK;
+}
+
+SkResult
+cfg_get_double(const CfgNode *root, const char *key, double *out)
+{
+    const char *text;
+    SkResult rc = lookup_text(root, key, "a number", "for example 1.5", &text);
+
+    if (rc != SK_OK || text == NULL) {
+        return rc;
+    }
+    if (!parse_double(text, out)) {
+        log_error("config: %s: '%s' is not a number (for example 1.5)", key, text);
+        return SK_ERR_CONFIG;
+    }
+    return SK_OK;
+}
+
+/* ---- listing ---- */
+
+/* A dotted path grown and shrunk as the walk descends. */
+typedef struct {
+    char *s;
+    size_t len;
+    size_t cap;
+} PathBuf;
+
+static bool
+path_push(PathBuf *pb, const char *name)
+{
+    size_t need = pb->len + 1 + strlen(name) + 1;
+
+    if (need > pb->cap) {
+        size_t cap = pb->cap ? pb->cap : 128;
+        while (cap < need) {
+            cap *= 2;
+        }
+        char *grown = realloc(pb->s, cap);
+        if (grown == NULL) {
+            return false;
+        }
+        pb->s = grown;
+        pb->cap = cap;
+    }
+    if (pb->len > 0) {
+        pb->s[pb->len++] = '.';
+    }
+    strcpy(pb->s + pb->len, name);
+    pb->len += strlen(name);
+    return true;
+}
+
+/* What a walk does at each line it finds. */
+typedef struct {
+    FILE *out;         /* cfg_dump: print here */
+    CfgKeyFilter used; /* cfg_walk_scalars: ask this */
+    void *user;
+} Visit;
+
+static bool
+walk(const CfgNode *n, PathBuf *pb, bool in_seq, const Visit *v)
+{
+    char idx[24];
+
+    if (n->type == CFG_SCALAR) {
+        if (v->out != NULL) {
+            fprintf(v->out, "%s = %s\n", pb->s, n->text);
+        } else if (v->used == NULL || !v->used(pb->s, v->user)) {
+            log_info("config: ignored: %s", pb->s);
+        }
+        return true;
+    }
+    /* Suricata names a map inside a list after its first key: "outputs.0 = eve-log". */
+    if (in_seq && n->type == CFG_MAP && n->kid_cnt > 0 && v->out != NULL) {
+        fprintf(v->out, "%s = %s\n", pb->s, n->kid[0]->key);
+    }
+    for (size_t i = 0; i < n->kid_cnt; i++) {
+        size_t len = pb->len;
+        const char *name = n->kid[i]->key;
+        if (n->type == CFG_SEQ) {
+            snprintf(idx, sizeof(idx), "%zu", i);
+            name = idx;
+        }
+        if (!path_push(pb, name)) {
+            log_error("config: out of memory listing keys");
+            return false;
+        }
+        if (!walk(n->kid[i], pb, n->type == CFG_SEQ, v)) {
+            return false;
+        }
+        pb->len = len;
+        pb->s[len] = '\0';
+    }
+    return true;
+}
+
+static void
+walk_root(const CfgNode *root, const Visit *v)
+{
+    PathBuf pb = {0};
+
+    if (root == NULL || !path_push(&pb, "")) {
+        free(pb.s);
+        return;
+    }
+    walk(root, &pb, false, v);
+    free(pb.s);
+}
+
+void
+cfg_dump(const CfgNode *root, FILE *out)
+{
+    Visit v = {.out = out};
+
+    walk_root(root, &v);
+}
+
+void
+cfg_walk_scalars(const CfgNode *root, CfgKeyFilter fn, void *user)
+{
+    Visit v = {.used = fn, .user = user};
+
+    walk_root(root, &v);
+}

@@ -1,0 +1,142 @@
+/* packet.h: the Packet, shared by every stage. A Packet comes from a worker's pool (never
+ * malloc'd per packet), borrows its bytes from the capture buffer (or, for an inner tunnel
+ * packet, from its parent's bytes), and carries what decode found: addresses, ports, layer
+ * spans, events. Layer spans are offsets into `data` set by the decoder from cursors; other
+ * stages read them back through cursors (packet_l4 and friends), never by indexing. */
+#ifndef SK_CORE_PACKET_H
+#define SK_CORE_PACKET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/cursor.h"
+#include "core/time.h"
+
+#define PKT_EVENT_MAX 15      /* as Suricata: further events on one packet are dropped */
+#define PKT_VLAN_MAX 3        /* 802.1Q, QinQ, QinQinQ; more raises vlan.too_many_layers */
+#define PKT_TUNNEL_DEPTH_MAX 4 /* inner packets nested deeper are not decoded */
+
+/* Link types we read (DLT_ values of pcap). */
+enum {
+    LINKTYPE_NULL = 0,
+    LINKTYPE_ETHERNET = 1,
+    LINKTYPE_PPP = 9,
+    LINKTYPE_RAW = 101,     /* also DLT_RAW 12 and 14 on some systems */
+    LINKTYPE_LOOP = 108,
+    LINKTYPE_LINUX_SLL = 113,
+    LINKTYPE_IPV4 = 228,
+    LINKTYPE_IPV6 = 229,
+    LINKTYPE_LINUX_SLL2 = 276,
+};
+
+/* An IPv4 address is kept in the first 4 bytes, the rest zero, so flow keys compare the same
+ * way for both families. */
+typedef struct {
+    uint8_t b[16];
+} SkAddr;
+
+typedef enum {
+    TUNNEL_NONE = 0,
+    TUNNEL_GRE,
+    TUNNEL_IPIP,   /* IPv4 or IPv6 carried directly in IPv4/IPv6 (4in4, 6in4, 4in6, 6in6) */
+    TUNNEL_TEREDO,
+    TUNNEL_VXLAN,
+    TUNNEL_GENEVE,
+    TUNNEL_ERSPAN,
+} TunnelType;
+
+/* Packet flags. */
+#define PKT_F_INVALID 0x0001   /* a layer failed to decode (decoder.invalid counted) */
+#define PKT_F_FRAGMENT 0x0002  /* an IP fragment: L4 not decoded here (later: defrag) */
+#define PKT_F_HAS_PORTS 0x0004 /* sp/dp are meaningful (TCP, UDP, SCTP) */
+#define PKT_F_HAS_ICMP 0x0008  /* icmp_type/icmp_code are meaningful */
+#define PKT_F_ICMP_ERR_EMB 0x0010 /* ICMP error with a valid embedded header: emb_* valid */
+#define PKT_F_TUNNEL 0x0020    /* this packet carried an inner packet (p->inner) */
+
+struct Flow;
+
+typedef struct Packet {
+    /* --- capture: set by the reader --- */
+    const uint8_t *data; /* first byte of this packet's frame (borrowed) */
+    uint32_t len;        /* captured bytes at data */
+    uint32_t wire_len;   /* length on the wire (>= len when snaplen cut it) */
+    SkTime ts;
+    uint64_t pcap_cnt;   /* 1-based record number in the input, as EVE's pcap_cnt */
+    uint16_t linktype;   /* LINKTYPE_*: how to decode data */
+
+    /* --- decode --- */
+    uint16_t flags;      /* PKT_F_* */
+    uint8_t ip_ver;      /* 0 (no IP), 4 or 6 */
+    uint8_t proto;       /* IP protocol of the last header decoded (TCP 6, UDP 17, ...) */
+    uint8_t vlan_cnt;
+    uint16_t vlan_id[PKT_VLAN_MAX];
+    SkAddr src, dst;
+    uint16_t sp, dp;     /* ports when PKT_F_HAS_PORTS */
+    uint8_t tcp_flags;
+    uint8_t icmp_type, icmp_code;
+    uint8_t ttl;         /* IPv4 TTL or IPv6 hop limit */
+
+    /* ICMP error messages quote the packet that caused them; Suricata keys such an ICMP packet
+     * to the quoted packet's flow. Valid when PKT_F_ICMP_ERR_EMB. */
+    uint8_t emb_proto;
+    SkAddr emb_src, emb_dst;
+    uint16_t emb_sp, emb_dp;
+
+    /* Layer spans, offsets from data (0 length: layer absent). */
+    uint32_t l3_off, l3_len; /* IP header through the end of the datagram as captured */
+    uint32_t l4_off, l4_len; /* transport header and payload */
+    uint32_t payload_off, payload_len;
+
+    /* IP fragment facts (PKT_F_FRAGMENT): offset in bytes, more-fragments, identification. */
+    uint32_t frag_id;
+    uint16_t frag_off;
+    bool frag_more;
+
+    /* Decoder events raised on this packet, in order (DecodeEvent values). */
+    uint8_t event_cnt;
+    uint16_t events[PKT_EVENT_MAX];
+
+    /* --- tunnels --- */
+    struct Packet *parent; /* the outer packet this one was carried in, or NULL */
+    struct Packet *inner;  /* the inner packet decoded from this one, or NULL */
+    uint8_t tunnel_depth;  /* 0 for the captured packet */
+    uint8_t tunnel_type;   /* TunnelType that carried this packet (inner side) */
+
+    /* --- flow --- */
+    struct Flow *flow;
+    uint8_t flow_toserver; /* 1: same direction as the flow's first packet */
+} Packet;
+
+/* Clears everything decode and flow set, keeping nothing from a previous use. */
+static inline void
+packet_reset(Packet *p)
+{
+    memset(p, 0, sizeof(*p));
+}
+
+static inline bool
+packet_has_event(const Packet *p, unsigned ev)
+{
+    for (unsigned i = 0; i < p->event_cnt; i++) {
+        if (p->events[i] == ev) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The transport layer and its payload as cursors. */
+static inline Cursor
+packet_l4(const Packet *p)
+{
+    return cur_init(p->data + p->l4_off, p->l4_len);
+}
+
+static inline Cursor
+packet_payload(const Packet *p)
+{
+    return cur_init(p->data + p->payload_off, p->payload_len);
+}
+
+#endif

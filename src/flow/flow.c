@@ -1,0 +1,653 @@
+/* flow.c: the per-worker flow table.
+ *
+ * Lookup is a chained hash over a seeded, symmetric hash of the key, so both directions of a
+ * flow land in one bucket. Flows come from chunks allocated within this table's share of
+ * flow.memcap and recycled through a free list: nothing is malloc'd per packet.
+ *
+ * Timeouts: a flow sits on one of FLOW_PROTO_MAX x FLOW_STATE_MAX lists, each holding flows
+ * with the same timeout, oldest activity first (a packet moves its flow to the tail). The
+ * oldest flow of each list is thus the first to expire, and a sweep that looks only at list
+ * heads finds every expired flow with bounded work. A packet that finds its flow already past
+ * its timeout ends it first: the flow records then depend only on packet times, not on when a
+ * sweep ran, which keeps results identical for 1 and N workers. */
+#include "flow/flow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hash.h"
+#include "core/log.h"
+
+#define FLOW_CHUNK 1024 /* flows per allocation */
+#define FLOW_LISTS (FLOW_PROTO_MAX * FLOW_STATE_MAX)
+#define EMERG_SWEEP_BUDGET 256
+
+/* ICMPv4 error types: they never create a flow (as Suricata), they join the quoted one. */
+#define ICMP4_IS_ERROR(t) ((t) == 3 || (t) == 4 || (t) == 5 || (t) == 11 || (t) == 12)
+
+/* Handshake progress of tcp_track, enough for the flow state; the stream stage refines it. */
+#define TCP_TRACK_SYN 0x01    /* SYN toserver */
+#define TCP_TRACK_SYNACK 0x02 /* SYN|ACK toclient */
+#define TCP_TRACK_FIN_TS 0x04
+#define TCP_TRACK_FIN_TC 0x08
+
+#define TH_FIN 0x01
+#define TH_SYN 0x02
+#define TH_RST 0x04
+#define TH_ACK 0x10
+
+enum {
+#define FLOW_COUNTER(id, name) id,
+#include "flow/counters.def"
+#undef FLOW_COUNTER
+    FLOW_CTR_MAX
+};
+
+static const char *const flow_counter_names[FLOW_CTR_MAX] = {
+#define FLOW_COUNTER(id, name) name,
+#include "flow/counters.def"
+#undef FLOW_COUNTER
+};
+
+typedef struct {
+    Flow *head, *tail;
+} FlowList;
+
+typedef struct FlowChunk {
+    struct FlowChunk *next;
+    Flow flows[FLOW_CHUNK];
+} FlowChunk;
+
+struct FlowTable {
+    FlowConfig cfg;
+    Flow **buckets;
+    uint32_t mask;
+    uint64_t seed;     /* hash secret */
+    uint64_t id_seed;  /* flow_id secret */
+    uint64_t id_seq;   /* flows created by this table */
+    unsigned workers, worker_id;
+
+    FlowChunk *chunks;
+    Flow *free_list;
+    uint64_t free_cnt;
+    uint64_t active;
+    uint64_t memuse, memcap; /* this table's share */
+    uint64_t prealloc;       /* this table's share of flow.prealloc */
+    bool emergency;
+
+    FlowList lists[FLOW_LISTS];
+
+    FlowEndFn on_end;
+    void *user;
+
+    Counter ctr[FLOW_CTR_MAX];
+    CounterSet set;
+};
+
+void
+flow_config_default(FlowConfig *cfg)
+{
+    /* Suricata's defaults (suricata.yaml: flow, flow-timeouts). */
+    static const FlowTimeouts defaults[FLOW_PROTO_MAX] = {
+        [FLOW_PROTO_TCP] = {60, 600, 60, 5, 100, 10},
+        [FLOW_PROTO_UDP] = {30, 300, 0, 10, 100, 0},
+        [FLOW_PROTO_ICMP] = {30, 300, 0, 10, 100, 0},
+        [FLOW_PROTO_DEFAULT] = {30, 300, 0, 10, 100, 0},
+    };
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->memcap = 128ULL << 20;
+    cfg->hash_size = 65536;
+    cfg->prealloc = 10000;
+    cfg->emergency_recovery = 30;
+    memcpy(cfg->timeouts, defaults, sizeof(defaults));
+}
+
+const char *
+flow_state_name(FlowState s)
+{
+    static const char *const names[FLOW_STATE_MAX] = {"new", "established", "closed"};
+    return s < FLOW_STATE_MAX ? names[s] : "unknown";
+}
+
+const char *
+flow_end_reason_name(FlowEndReason r)
+{
+    switch (r) {
+    case FLOW_END_TIMEOUT:
+        return "timeout";
+    case FLOW_END_FORCED:
+        return "forced";
+    case FLOW_END_SHUTDOWN:
+        return "shutdown";
+    }
+    return "unknown";
+}
+
+static FlowProto
+proto_class(uint8_t proto)
+{
+    switch (proto) {
+    case 6:
+        return FLOW_PROTO_TCP;
+    case 17:
+        return FLOW_PROTO_UDP;
+    case 1:
+    case 58:
+        return FLOW_PROTO_ICMP;
+    default:
+        return FLOW_PROTO_DEFAULT;
+    }
+}
+
+static uint32_t
+flow_timeout_s(const FlowTable *ft, const Flow *f)
+{
+    const FlowTimeouts *t = &ft->cfg.timeouts[proto_class(f->proto)];
+    switch (f->state) {
+    case FLOW_STATE_NEW:
+        return ft->emergency ? t->emerg_new_s : t->new_s;
+    case FLOW_STATE_ESTABLISHED:
+        return ft->emergency ? t->emerg_established_s : t->established_s;
+    default:
+        return ft->emergency ? t->emerg_closed_s : t->closed_s;
+    }
+}
+
+static bool
+flow_expired(const FlowTable *ft, const Flow *f, SkTime now)
+{
+    return now > f->last + SK_TIME_FROM_SEC(flow_timeout_s(ft, f));
+}
+
+/* --- timeout lists --- */
+
+static void
+list_unlink(FlowTable *ft, Flow *f)
+{
+    FlowList *l = &ft->lists[f->tclass];
+    if (f->lprev != NULL) {
+        f->lprev->lnext = f->lnext;
+    } else {
+        l->head = f->lnext;
+    }
+    if (f->lnext != NULL) {
+        f->lnext->lprev = f->lprev;
+    } else {
+        l->tail = f->lprev;
+    }
+    f->lprev = f->lnext = NULL;
+}
+
+static void
+list_append(FlowTable *ft, Flow *f)
+{
+    f->tclass = (uint8_t)(proto_class(f->proto) * FLOW_STATE_MAX + f->state);
+    FlowList *l = &ft->lists[f->tclass];
+    f->lnext = NULL;
+    f->lprev = l->tail;
+    if (l->tail != NULL) {
+        l->tail->lnext = f;
+    } else {
+        l->head = f;
+    }
+    l->tail = f;
+}
+
+/* --- memory --- */
+
+static bool
+flow_chunk_add(FlowTable *ft)
+{
+    if (ft->memuse + sizeof(FlowChunk) > ft->memcap) {
+        return false;
+    }
+    FlowChunk *c = calloc(1, sizeof(*c));
+    if (c == NULL) {
+        return false;
+    }
+    c->next = ft->chunks;
+    ft->chunks = c;
+    for (size_t i = 0; i < FLOW_CHUNK; i++) {
+        c->flows[i].hnext = ft->free_list;
+        ft->free_list = &c->flows[i];
+    }
+    ft->free_cnt += FLOW_CHUNK;
+    ft->memuse += sizeof(FlowChunk);
+    counter_set(&ft->ctr[FLOW_CTR_MEMUSE], ft->memuse);
+    return true;
+}
+
+/* --- hashing --- */
+
+static uint64_t
+key_hash(const FlowTable *ft, const SkAddr *a, const SkAddr *b, uint16_t pa, uint16_t pb,
+         uint8_t proto, const Packet *p)
+{
+    /* Symmetric: order the (address, port) ends so both directions hash alike. */
+    int c = memcmp(a->b, b->b, sizeof(a->b));
+    if (c > 0 || (c == 0 && pa > pb)) {
+        const SkAddr *t = a;
+        a = b;
+        b = t;
+        uint16_t tp = pa;
+        pa = pb;
+        pb = tp;
+    }
+    uint64_t extra = (uint64_t)pa << 48 | (uint64_t)pb << 32 | (uint64_t)proto << 24
+                     | (uint64_t)p->tunnel_depth << 16;
+    uint64_t vl = 0;
+    for (unsigned i = 0; i < p->vlan_cnt; i++) {
+        vl = vl << 12 | p->vlan_id[i];
+    }
+    return hash_addr_pair(ft->seed ^ vl, a->b, b->b, extra);
+}
+
+static bool
+same_vlans_depth(const Flow *f, const Packet *p)
+{
+    if (f->vlan_cnt != p->vlan_cnt || f->tunnel_depth != p->tunnel_depth) {
+        return false;
+    }
+    for (unsigned i = 0; i < p->vlan_cnt; i++) {
+        if (f->vlan_id[i] != p->vlan_id[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* 0: no match, 1: same orientation (toserver), 2: reversed (toclient). */
+static int
+key_match(const Flow *f, const SkAddr *s, const SkAddr *d, uint16_t sp, uint16_t dp,
+          uint8_t proto)
+{
+    if (f->proto != proto) {
+        return 0;
+    }
+    if (f->sp == sp && f->dp == dp && memcmp(&f->src, s, sizeof(*s)) == 0
+        && memcmp(&f->dst, d, sizeof(*d)) == 0) {
+        return 1;
+    }
+    if (f->sp == dp && f->dp == sp && memcmp(&f->src, d, sizeof(*d)) == 0
+        && memcmp(&f->dst, s, sizeof(*s)) == 0) {
+        return 2;
+    }
+    return 0;
+}
+
+/* --- ending flows --- */
+
+static void
+bucket_unlink(FlowTable *ft, Flow *f)
+{
+    Flow **pp = &ft->buckets[f->hash & ft->mask];
+    while (*pp != NULL && *pp != f) {
+        pp = &(*pp)->hnext;
+    }
+    if (*pp == f) {
+        *pp = f->hnext;
+    }
+}
+
+static void
+flow_end(FlowTable *ft, Flow *f, FlowEndReason reason, SkTime now)
+{
+    f->end_reason = (uint8_t)reason;
+    if (ft->on_end != NULL) {
+        ft->on_end(f, now, ft->user);
+    }
+    switch (reason) {
+    case FLOW_END_TIMEOUT:
+        counter_inc(&ft->ctr[FLOW_CTR_MGR_FLOWS_TIMEOUT]);
+        break;
+    case FLOW_END_FORCED:
+        counter_inc(&ft->ctr[FLOW_CTR_GET_USED]);
+        break;
+    case FLOW_END_SHUTDOWN:
+        break;
+    }
+    counter_inc(&ft->ctr[FLOW_CTR_END_STATE_NEW + f->state]);
+    bucket_unlink(ft, f);
+    list_unlink(ft, f);
+    f->hnext = ft->free_list;
+    ft->free_list = f;
+    ft->free_cnt++;
+    ft->active--;
+    counter_set(&ft->ctr[FLOW_CTR_ACTIVE], ft->active);
+}
+
+unsigned
+flow_table_timeout(FlowTable *ft, SkTime now, unsigned budget)
+{
+    unsigned ended = 0;
+
+    for (unsigned i = 0; i < FLOW_LISTS && ended < budget; i++) {
+        Flow *f;
+        while (ended < budget && (f = ft->lists[i].head) != NULL && flow_expired(ft, f, now)) {
+            flow_end(ft, f, FLOW_END_TIMEOUT, now);
+            ended++;
+        }
+    }
+    /* flow.emergency-recovery: leave emergency once that share of the preallocated flows is
+     * free again. */
+    if (ft->emergency
+        && ft->free_cnt * 100 >= ft->prealloc * ft->cfg.emergency_recovery) {
+        ft->emergency = false;
+        counter_inc(&ft->ctr[FLOW_CTR_EMERG_MODE_OVER]);
+        log_notice("flow: worker %u: emergency mode over, %lu flows active", ft->worker_id,
+                   (unsigned long)ft->active);
+    }
+    return ended;
+}
+
+/* The least recently active flow of all lists: what memcap pressure evicts. */
+static Flow *
+oldest_flow(FlowTable *ft)
+{
+    Flow *best = NULL;
+    for (unsigned i = 0; i < FLOW_LISTS; i++) {
+        Flow *f = ft->lists[i].head;
+        if (f != NULL && (best == NULL || f->last < best->last)) {
+            best = f;
+        }
+    }
+    return best;
+}
+
+static Flow *
+flow_alloc(FlowTable *ft, SkTime now)
+{
+    if (ft->free_list == NULL && !flow_chunk_add(ft)) {
+        /* flow.memcap reached: emergency timeouts, then evict the oldest flow. */
+        counter_inc(&ft->ctr[FLOW_CTR_MEMCAP]);
+        if (!ft->emergency) {
+            ft->emergency = true;
+            counter_inc(&ft->ctr[FLOW_CTR_EMERG_MODE_ENTERED]);
+            log_notice("flow: worker %u: flow.memcap reached, emergency mode entered, %lu flows "
+                       "active", ft->worker_id, (unsigned long)ft->active);
+        }
+        flow_table_timeout(ft, now, EMERG_SWEEP_BUDGET);
+        if (ft->free_list == NULL) {
+            Flow *victim = oldest_flow(ft);
+            if (victim == NULL) {
+                return NULL;
+            }
+            flow_end(ft, victim, FLOW_END_FORCED, now);
+        }
+    }
+    Flow *f = ft->free_list;
+    ft->free_list = f->hnext;
+    ft->free_cnt--;
+    return f;
+}
+
+/* --- per packet --- */
+
+static void
+flow_init(FlowTable *ft, Flow *f, const Packet *p, uint64_t hash)
+{
+    memset(f, 0, sizeof(*f));
+    f->src = p->src;
+    f->dst = p->dst;
+    if (p->flags & PKT_F_HAS_PORTS) {
+        f->sp = p->sp;
+        f->dp = p->dp;
+    }
+    f->proto = p->proto;
+    f->ip_ver = p->ip_ver;
+    f->vlan_cnt = p->vlan_cnt;
+    memcpy(f->vlan_id, p->vlan_id, sizeof(f->vlan_id));
+    f->tunnel_depth = p->tunnel_depth;
+    f->hash = (uint32_t)hash;
+    f->start = f->last = p->ts;
+    f->state = FLOW_STATE_NEW;
+    /* Unique across workers and runs, under 2^53 so JSON readers keep it exact. */
+    f->flow_id = hash_splitmix64(ft->id_seed ^ (ft->id_seq++ * ft->workers + ft->worker_id))
+                 & ((1ULL << 51) - 1);
+    if (f->flow_id == 0) {
+        f->flow_id = 1;
+    }
+    ft->active++;
+    counter_inc(&ft->ctr[FLOW_CTR_TOTAL]);
+    counter_set(&ft->ctr[FLOW_CTR_ACTIVE], ft->active);
+    switch (p->proto) {
+    case 6:
+        counter_inc(&ft->ctr[FLOW_CTR_TCP]);
+        break;
+    case 17:
+        counter_inc(&ft->ctr[FLOW_CTR_UDP]);
+        break;
+    case 1:
+        counter_inc(&ft->ctr[FLOW_CTR_ICMPV4]);
+        break;
+    case 58:
+        counter_inc(&ft->ctr[FLOW_CTR_ICMPV6]);
+        break;
+    default:
+        break;
+    }
+}
+
+static void
+flow_update_state(Flow *f, const Packet *p, int dir)
+{
+    uint8_t old = f->state;
+
+    if (f->proto == 6) {
+        uint8_t fl = p->tcp_flags;
+        if (dir == FLOW_DIR_TOSERVER && (fl & (TH_SYN | TH_ACK)) == TH_SYN) {
+            f->tcp_track |= TCP_TRACK_SYN;
+        } else if (dir == FLOW_DIR_TOCLIENT && (fl & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK)
+                   && (f->tcp_track & TCP_TRACK_SYN)) {
+            f->tcp_track |= TCP_TRACK_SYNACK;
+        } else if (dir == FLOW_DIR_TOSERVER && (fl & TH_ACK) && !(fl & TH_SYN)
+                   && (f->tcp_track & TCP_TRACK_SYNACK) && f->state == FLOW_STATE_NEW) {
+            f->state = FLOW_STATE_ESTABLISHED;
+        }
+        if (fl & TH_FIN) {
+            f->tcp_track |= dir == FLOW_DIR_TOSERVER ? TCP_TRACK_FIN_TS : TCP_TRACK_FIN_TC;
+        }
+        /* A reset, or a FIN each way, closes a session that was set up by a SYN. */
+        if ((f->tcp_track & TCP_TRACK_SYN)
+            && ((fl & TH_RST)
+                || (f->tcp_track & (TCP_TRACK_FIN_TS | TCP_TRACK_FIN_TC))
+                       == (TCP_TRACK_FIN_TS | TCP_TRACK_FIN_TC))) {
+            f->state = FLOW_STATE_CLOSED;
+        }
+    } else if (dir == FLOW_DIR_TOCLIENT && f->state == FLOW_STATE_NEW) {
+        f->state = FLOW_STATE_ESTABLISHED;
+    }
+    (void)old;
+}
+
+Flow *
+flow_handle_packet(FlowTable *ft, Packet *p)
+{
+    const SkAddr *s = &p->src, *d = &p->dst;
+    uint16_t sp = 0, dp = 0;
+    uint8_t proto = p->proto;
+    bool icmp_err = false;
+
+    p->flow = NULL;
+    if (p->ip_ver == 0 || (p->flags & (PKT_F_INVALID | PKT_F_FRAGMENT))) {
+        return NULL;
+    }
+    /* The carrier of an IP-level tunnel (GRE, IP-in-IP) is not a flow; a UDP one (VXLAN,
+     * Geneve, Teredo) is, as in Suricata. */
+    if ((p->flags & PKT_F_TUNNEL) && proto != 17) {
+        return NULL;
+    }
+    if (p->flags & PKT_F_HAS_PORTS) {
+        sp = p->sp;
+        dp = p->dp;
+    }
+    if (proto == 1 && (p->flags & PKT_F_HAS_ICMP) && ICMP4_IS_ERROR(p->icmp_type)) {
+        if (!(p->flags & PKT_F_ICMP_ERR_EMB)) {
+            return NULL;
+        }
+        /* Key on the quoted packet: the error joins the flow it reports on. */
+        icmp_err = true;
+        s = &p->emb_src;
+        d = &p->emb_dst;
+        sp = p->emb_sp;
+        dp = p->emb_dp;
+        proto = p->emb_proto;
+    }
+
+    uint64_t hash = key_hash(ft, s, d, sp, dp, proto, p);
+    Flow **bucket = &ft->buckets[hash & ft->mask];
+    Flow *f;
+    int match = 0;
+    for (f = *bucket; f != NULL; f = f->hnext) {
+        if ((uint32_t)hash == f->hash && same_vlans_depth(f, p)
+            && (match = key_match(f, s, d, sp, dp, proto)) != 0) {
+            break;
+        }
+    }
+    if (f != NULL && flow_expired(ft, f, p->ts)) {
+        flow_end(ft, f, FLOW_END_TIMEOUT, p->ts);
+        f = NULL;
+    }
+    int dir;
+    if (f != NULL) {
+        if (icmp_err) {
+            dir = memcmp(&p->src, &f->src, sizeof(f->src)) == 0 ? FLOW_DIR_TOSERVER
+                                                                 : FLOW_DIR_TOCLIENT;
+        } else {
+            dir = match == 1 ? FLOW_DIR_TOSERVER : FLOW_DIR_TOCLIENT;
+        }
+        list_unlink(ft, f);
+    } else {
+        if (icmp_err) {
+            return NULL; /* an ICMPv4 error never creates a flow */
+        }
+        f = flow_alloc(ft, p->ts);
+        if (f == NULL) {
+            return NULL;
+        }
+        flow_init(ft, f, p, hash);
+        bucket = &ft->buckets[hash & ft->mask]; /* eviction may have changed the chain */
+        f->hnext = *bucket;
+        *bucket = f;
+        dir = FLOW_DIR_TOSERVER;
+    }
+
+    f->pkts[dir]++;
+    f->bytes[dir] += p->len;
+    if (p->ts > f->last) {
+        f->last = p->ts;
+    }
+    if (p->proto == 6) {
+        f->tcp_flags[dir] |= p->tcp_flags;
+    }
+    if ((p->flags & PKT_F_HAS_ICMP) && !icmp_err && !(f->icmp_seen & (1u << dir))) {
+        f->icmp_seen |= (uint8_t)(1u << dir);
+        f->icmp_type[dir] = p->icmp_type;
+        f->icmp_code[dir] = p->icmp_code;
+    }
+    if (!icmp_err) {
+        flow_update_state(f, p, dir);
+    }
+    list_append(ft, f);
+
+    p->flow = f;
+    p->flow_toserver = dir == FLOW_DIR_TOSERVER;
+    return f;
+}
+
+void
+flow_table_flush(FlowTable *ft, SkTime now)
+{
+    for (unsigned i = 0; i < FLOW_LISTS; i++) {
+        Flow *f;
+        while ((f = ft->lists[i].head) != NULL) {
+            flow_end(ft, f, FLOW_END_SHUTDOWN, now);
+        }
+    }
+}
+
+const CounterSet *
+flow_table_counters(const FlowTable *ft)
+{
+    return &ft->set;
+}
+
+uint64_t
+flow_table_active(const FlowTable *ft)
+{
+    return ft->active;
+}
+
+static uint32_t
+pow2_at_least(uint32_t v)
+{
+    uint32_t r = 1;
+    while (r < v && r < (1u << 30)) {
+        r <<= 1;
+    }
+    return r;
+}
+
+FlowTable *
+flow_table_new(const FlowConfig *cfg, unsigned workers, unsigned worker_id, uint64_t id_seed,
+               FlowEndFn on_end, void *user)
+{
+    FlowTable *ft = calloc(1, sizeof(*ft));
+    if (ft == NULL) {
+        goto fail;
+    }
+    if (workers == 0) {
+        workers = 1;
+    }
+    ft->cfg = *cfg;
+    ft->workers = workers;
+    ft->worker_id = worker_id;
+    ft->id_seed = id_seed;
+    ft->seed = hash_splitmix64(id_seed ^ 0x5eca11ab1eULL);
+    ft->on_end = on_end;
+    ft->user = user;
+    ft->memcap = cfg->memcap / workers;
+    ft->prealloc = cfg->prealloc / workers;
+
+    uint32_t nb = pow2_at_least(cfg->hash_size / workers > 0 ? cfg->hash_size / workers : 1);
+    ft->buckets = calloc(nb, sizeof(*ft->buckets));
+    if (ft->buckets == NULL) {
+        goto fail;
+    }
+    ft->mask = nb - 1;
+    ft->memuse = (uint64_t)nb * sizeof(*ft->buckets);
+    while (ft->free_cnt < ft->prealloc) {
+        if (!flow_chunk_add(ft)) {
+            log_error("flow: flow.prealloc %u does not fit flow.memcap %lu; lower prealloc or "
+                      "raise memcap", cfg->prealloc, (unsigned long)cfg->memcap);
+            goto fail;
+        }
+    }
+    ft->set.names = flow_counter_names;
+    ft->set.vals = ft->ctr;
+    ft->set.cnt = FLOW_CTR_MAX;
+    counter_set(&ft->ctr[FLOW_CTR_MEMUSE], ft->memuse);
+    return ft;
+fail:
+    if (ft == NULL) {
+        log_error("flow: out of memory creating the flow table");
+    }
+    flow_table_free(ft);
+    return NULL;
+}
+
+void
+flow_table_free(FlowTable *ft)
+{
+    if (ft == NULL) {
+        return;
+    }
+    FlowChunk *c = ft->chunks;
+    while (c != NULL) {
+        FlowChunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    free(ft->buckets);
+    free(ft);
+}

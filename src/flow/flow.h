@@ -1,0 +1,121 @@
+/* flow.h: bidirectional flows. A FlowTable belongs to one worker and is never shared: nothing
+ * here locks. Flows are keyed as Suricata keys them (addresses, ports, protocol, VLAN ids,
+ * tunnel depth; ICMP by addresses only, ICMP errors by the packet they quote), timed out by
+ * engine time (the capture's packet time offline), and charged to flow.memcap. A flow that
+ * ends (timeout, eviction under memcap, shutdown) is handed to the FlowEndFn before it is
+ * recycled; that is where the EVE flow record is written. */
+#ifndef SK_FLOW_FLOW_H
+#define SK_FLOW_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/counters.h"
+#include "core/packet.h"
+#include "core/time.h"
+
+typedef enum {
+    FLOW_STATE_NEW = 0,
+    FLOW_STATE_ESTABLISHED,
+    FLOW_STATE_CLOSED,
+    FLOW_STATE_MAX
+} FlowState;
+
+typedef enum {
+    FLOW_END_TIMEOUT = 0, /* EVE reason "timeout" */
+    FLOW_END_FORCED,      /* evicted under memcap pressure: "forced" */
+    FLOW_END_SHUTDOWN,    /* end of input: "shutdown" */
+} FlowEndReason;
+
+/* Timeout classes: flow-timeouts.<proto>. */
+typedef enum {
+    FLOW_PROTO_TCP = 0,
+    FLOW_PROTO_UDP,
+    FLOW_PROTO_ICMP,
+    FLOW_PROTO_DEFAULT,
+    FLOW_PROTO_MAX
+} FlowProto;
+
+typedef struct {
+    uint32_t new_s;              /* flow-timeouts.<proto>.new */
+    uint32_t established_s;      /* .established */
+    uint32_t closed_s;           /* .closed */
+    uint32_t emerg_new_s;        /* .emergency-new */
+    uint32_t emerg_established_s; /* .emergency-established */
+    uint32_t emerg_closed_s;     /* .emergency-closed */
+} FlowTimeouts;
+
+typedef struct {
+    uint64_t memcap;             /* flow.memcap, for the whole engine (split over workers) */
+    uint32_t hash_size;          /* flow.hash-size (buckets, whole engine) */
+    uint32_t prealloc;           /* flow.prealloc (whole engine) */
+    uint32_t emergency_recovery; /* flow.emergency-recovery, percent */
+    FlowTimeouts timeouts[FLOW_PROTO_MAX];
+} FlowConfig;
+
+void flow_config_default(FlowConfig *cfg);
+
+#define FLOW_DIR_TOSERVER 0
+#define FLOW_DIR_TOCLIENT 1
+
+typedef struct Flow {
+    /* Key, in the orientation of the first packet: src sent it. */
+    SkAddr src, dst;
+    uint16_t sp, dp;
+    uint8_t proto;
+    uint8_t ip_ver;
+    uint8_t vlan_cnt;
+    uint8_t tunnel_depth;
+    uint16_t vlan_id[PKT_VLAN_MAX];
+    uint32_t hash;
+
+    uint64_t flow_id;
+    SkTime start, last;
+    uint64_t pkts[2], bytes[2]; /* indexed by FLOW_DIR_* */
+    uint8_t state;              /* FlowState */
+    uint8_t end_reason;         /* FlowEndReason, set when the flow ends */
+    uint8_t tcp_flags[2];       /* TCP flags seen per direction */
+    uint8_t tcp_track;          /* handshake progress for the state (TCP_TRACK_* in flow.c) */
+    uint8_t icmp_type[2], icmp_code[2];
+    uint8_t icmp_seen;          /* bit per direction: icmp_type/code[dir] valid */
+    uint8_t tclass;             /* timeout list the flow is on (flow.c) */
+
+    struct Flow *hnext;         /* hash bucket chain */
+    struct Flow *lprev, *lnext; /* timeout list, oldest first */
+} Flow;
+
+typedef void (*FlowEndFn)(const Flow *f, SkTime now, void *user);
+
+typedef struct FlowTable FlowTable; /* opaque */
+
+/* workers: how many tables share cfg's memcap, hash size and prealloc. id_seed makes flow_id
+ * values unique across workers and runs. NULL: out of memory (logged). */
+FlowTable *flow_table_new(const FlowConfig *cfg, unsigned workers, unsigned worker_id,
+                          uint64_t id_seed, FlowEndFn on_end, void *user);
+void flow_table_free(FlowTable *ft); /* accepts NULL; does not call on_end */
+
+/* Finds or creates p's flow, updates its counters and state, and sets p->flow and
+ * p->flow_toserver. Returns NULL (p->flow NULL) when p cannot have a flow: no IP layer, an
+ * ICMPv4 error quoting an unknown flow, or no memory even after eviction (counted). A flow
+ * whose timeout passed before p's time ends (reason timeout) and p starts a new one, so results
+ * do not depend on when the timeout sweep ran. */
+Flow *flow_handle_packet(FlowTable *ft, Packet *p);
+
+/* Ends flows idle past their timeout at `now`, at most `budget` of them: bounded work per
+ * packet. Returns how many ended. */
+unsigned flow_table_timeout(FlowTable *ft, SkTime now, unsigned budget);
+
+/* Ends every flow (reason shutdown), at end of input. */
+void flow_table_flush(FlowTable *ft, SkTime now);
+
+/* flow.* counters of this table, for stats. */
+const CounterSet *flow_table_counters(const FlowTable *ft);
+
+/* Active flows now (for the summary). */
+uint64_t flow_table_active(const FlowTable *ft);
+
+/* "new", "established", "closed": the EVE spelling. */
+const char *flow_state_name(FlowState s);
+const char *flow_end_reason_name(FlowEndReason r);
+
+#endif

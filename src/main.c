@@ -1,0 +1,360 @@
+/* main.c: the command line. Options keep Suricata's spelling and meaning (-r, -l, -c, -S, -s,
+ * -k, -T, -v, -V, --runmode, --set, --build-info, --dump-config); sekimori's additions (--threads,
+ * --quiet) are new names. Every failure here is one line on stderr and exit code 1. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/config.h"
+#include "core/config_default.h"
+#include "core/log.h"
+#include "runtime/runtime.h"
+
+#define SURICATA_COMPAT_VERSION "8.0.7"
+#define SETS_MAX 256
+#define RULE_FILES_MAX 64
+
+enum {
+    OPT_RUNMODE = 256,
+    OPT_SET,
+    OPT_THREADS,
+    OPT_QUIET,
+    OPT_BUILD_INFO,
+    OPT_DUMP_CONFIG,
+    OPT_DISABLE_DETECTION,
+    OPT_INIT_ERRORS_FATAL,
+    OPT_SIMULATE_IPS,
+    OPT_LIST_KEYWORDS,
+    OPT_ENGINE_ANALYSIS,
+    OPT_HELP,
+    OPT_PCAP,
+};
+
+typedef struct {
+    const char *input;
+    const char *log_dir;
+    const char *config;
+    const char *rule_files[RULE_FILES_MAX];
+    unsigned rule_file_cnt;
+    bool rules_exclusive; /* -S: only these files */
+    const char *sets[SETS_MAX];
+    unsigned set_cnt;
+    const char *runmode;
+    unsigned threads;
+    bool quiet;
+    bool dump_config;
+    bool disable_detection;
+    bool init_errors_fatal;
+    bool test_config;
+    bool engine_analysis;
+    int verbose;
+} Options;
+
+static void
+usage(FILE *out)
+{
+    fprintf(out,
+            "sekimori %s: network intrusion detection engine (Suricata %s compatible)\n"
+            "usage: sekimori -r <capture file or directory> [options]\n"
+            "  -r <path>             read a pcap/pcapng file, or every capture in a directory\n"
+            "  -l <dir>              log directory (default: default-log-dir from the config)\n"
+            "  -c <file>             YAML config (suricata.yaml keys); built-in default if absent\n"
+            "  -S <file>, -s <file>  rule files (exclusive, additional)\n"
+            "  -k <all|none>         checksum checks\n"
+            "  -T                    test the configuration and exit\n"
+            "  -v                    more messages (repeat for more); -V: version\n"
+            "  --runmode <m>         single | autofp | workers (default: workers)\n"
+            "  --threads <n>         worker threads (default: cores x threading.detect-thread-ratio)\n"
+            "  --set <key=value>     override a config key\n"
+            "  --dump-config         print the effective configuration and exit\n"
+            "  --build-info          print build features and exit\n"
+            "  --quiet               no summary at exit\n"
+            "  --disable-detection, --init-errors-fatal, --simulate-ips: as Suricata\n",
+            SK_VERSION, SURICATA_COMPAT_VERSION);
+}
+
+static void
+print_build_info(void)
+{
+    printf("This is sekimori version %s\n", SK_VERSION);
+    printf("Suricata compatibility: %s\n", SURICATA_COMPAT_VERSION);
+    /* Only features this build really has; the verify runner gates cases on them. */
+    printf("Features:");
+#if defined(SK_ASAN)
+    printf(" ASAN");
+#endif
+    printf("\n");
+#if defined(__x86_64__)
+    printf("64-bits, Little-endian architecture\n");
+#endif
+#if defined(__clang__)
+    printf("clang version %s\n", __clang_version__);
+#elif defined(__GNUC__)
+    printf("GCC version %s\n", __VERSION__);
+#endif
+    printf("\nsekimori configuration:\n");
+    printf("  pcap/pcapng file reading:                yes\n");
+    printf("  detection engine:                        no\n");
+    printf("  AF_PACKET support:                       no\n");
+    printf("  NFQueue support:                         no\n");
+#if defined(SK_ASAN)
+    printf("  ASAN support:                            yes\n");
+#endif
+}
+
+static int
+parse_args(int argc, char **argv, Options *o)
+{
+    static const struct option longopts[] = {
+        {"runmode", required_argument, NULL, OPT_RUNMODE},
+        {"set", required_argument, NULL, OPT_SET},
+        {"threads", required_argument, NULL, OPT_THREADS},
+        {"quiet", no_argument, NULL, OPT_QUIET},
+        {"build-info", no_argument, NULL, OPT_BUILD_INFO},
+        {"dump-config", no_argument, NULL, OPT_DUMP_CONFIG},
+        {"disable-detection", no_argument, NULL, OPT_DISABLE_DETECTION},
+        {"init-errors-fatal", no_argument, NULL, OPT_INIT_ERRORS_FATAL},
+        {"simulate-ips", no_argument, NULL, OPT_SIMULATE_IPS},
+        {"list-keywords", optional_argument, NULL, OPT_LIST_KEYWORDS},
+        {"engine-analysis", no_argument, NULL, OPT_ENGINE_ANALYSIS},
+        {"pcap", optional_argument, NULL, OPT_PCAP},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":r:l:c:S:s:k:i:TvVh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            o->input = optarg;
+            break;
+        case 'l':
+            o->log_dir = optarg;
+            break;
+        case 'c':
+            o->config = optarg;
+            break;
+        case 'S':
+        case 's':
+            if (o->rule_file_cnt == RULE_FILES_MAX) {
+                log_error("too many rule files (at most %d)", RULE_FILES_MAX);
+                return 1;
+            }
+            o->rule_files[o->rule_file_cnt++] = optarg;
+            o->rules_exclusive |= c == 'S';
+            break;
+        case 'k':
+            if (strcmp(optarg, "none") != 0 && strcmp(optarg, "all") != 0) {
+                log_error("-k: '%s' is not 'all' or 'none'", optarg);
+                return 1;
+            }
+            break;
+        case 'i':
+            log_error("-i %s: live capture is not supported by this build yet; use -r", optarg);
+            return 1;
+        case 'T':
+            o->test_config = true;
+            break;
+        case 'v':
+            o->verbose++;
+            break;
+        case 'V':
+            printf("This is sekimori version %s (Suricata %s compatible)\n", SK_VERSION,
+                   SURICATA_COMPAT_VERSION);
+            return -1;
+        case 'h':
+        case OPT_HELP:
+            usage(stdout);
+            return -1;
+        case OPT_RUNMODE:
+            o->runmode = optarg;
+            break;
+        case OPT_SET:
+            if (o->set_cnt == SETS_MAX) {
+                log_error("--set: too many overrides (at most %d)", SETS_MAX);
+                return 1;
+            }
+            o->sets[o->set_cnt++] = optarg;
+            break;
+        case OPT_THREADS: {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end != '\0' || n < 1 || n > 1024) {
+                log_error("--threads: '%s' is not a number from 1 to 1024", optarg);
+                return 1;
+            }
+            o->threads = (unsigned)n;
+            break;
+        }
+        case OPT_QUIET:
+            o->quiet = true;
+            break;
+        case OPT_BUILD_INFO:
+            print_build_info();
+            return -1;
+        case OPT_DUMP_CONFIG:
+            o->dump_config = true;
+            break;
+        case OPT_DISABLE_DETECTION:
+            o->disable_detection = true;
+            break;
+        case OPT_INIT_ERRORS_FATAL:
+            o->init_errors_fatal = true;
+            break;
+        case OPT_SIMULATE_IPS:
+            break; /* no rule can drop yet, so IPS simulation changes nothing */
+        case OPT_LIST_KEYWORDS:
+            /* The rule keywords this build supports, one per line: none yet (no detection
+             * engine). The verify runner skips cases whose rules use a keyword not listed. */
+            return -1;
+        case OPT_ENGINE_ANALYSIS:
+            o->engine_analysis = true;
+            break;
+        case OPT_PCAP:
+            log_error("--pcap: live capture is not supported by this build yet; use -r");
+            return 1;
+        case ':':
+            log_error("option '%s' needs a value (see sekimori --help)", argv[optind - 1]);
+            return 1;
+        default:
+            log_error("unknown option '%s' (see sekimori --help)", argv[optind - 1]);
+            return 1;
+        }
+    }
+    if (optind < argc) {
+        log_error("unexpected argument '%s' (see sekimori --help)", argv[optind]);
+        return 1;
+    }
+    return 0;
+}
+
+static bool
+report_ignored(const char *key_path, void *user)
+{
+    (void)user;
+    if (!runtime_config_key_used(key_path)) {
+        log_info("config: %s: not used by sekimori", key_path);
+    }
+    return true;
+}
+
+/* Rules: there is no detection engine yet. The files are checked and their rules counted, so
+ * a wrong path still fails as it does in Suricata, and --init-errors-fatal refuses to run with
+ * rules it cannot load. */
+static int
+check_rule_files(const Options *o)
+{
+    unsigned rules = 0;
+    for (unsigned i = 0; i < o->rule_file_cnt; i++) {
+        FILE *f = fopen(o->rule_files[i], "r");
+        char line[8192];
+        if (f == NULL) {
+            log_error("detect: cannot open rule file %s", o->rule_files[i]);
+            if (o->init_errors_fatal || o->rules_exclusive) {
+                return 1;
+            }
+            continue;
+        }
+        while (fgets(line, sizeof(line), f) != NULL) {
+            const char *s = line + strspn(line, " \t");
+            if (*s != '#' && *s != '\n' && *s != '\r' && *s != '\0') {
+                rules++;
+            }
+        }
+        fclose(f);
+    }
+    if (rules > 0) {
+        log_warn("detect: %u rule line%s not loaded: this build has no detection engine yet",
+                 rules, rules == 1 ? "" : "s");
+        if (o->init_errors_fatal) {
+            log_error("detect: --init-errors-fatal: rules could not be loaded");
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    Options o;
+    RunConfig rc;
+    CfgNode *cfg = NULL;
+    int code = 1;
+
+    memset(&o, 0, sizeof(o));
+    memset(&rc, 0, sizeof(rc));
+    int pr = parse_args(argc, argv, &o);
+    if (pr != 0) {
+        return pr < 0 ? 0 : 1;
+    }
+    log_set_level(o.verbose >= 2 ? LOG_LEVEL_DEBUG
+                  : o.verbose == 1 ? LOG_LEVEL_INFO
+                                   : LOG_LEVEL_NOTICE);
+
+    cfg = o.config != NULL ? cfg_load_file(o.config)
+                           : cfg_load_string(sk_config_default, "built-in default");
+    if (cfg == NULL) {
+        return 1;
+    }
+    for (unsigned i = 0; i < o.set_cnt; i++) {
+        char key[256];
+        const char *eq = strchr(o.sets[i], '=');
+        if (eq == NULL || eq == o.sets[i] || (size_t)(eq - o.sets[i]) >= sizeof(key)) {
+            log_error("--set %s: expected key=value", o.sets[i]);
+            goto out;
+        }
+        memcpy(key, o.sets[i], (size_t)(eq - o.sets[i]));
+        key[eq - o.sets[i]] = '\0';
+        if (cfg_set(cfg, key, eq + 1) != SK_OK) {
+            goto out;
+        }
+    }
+    if (o.dump_config) {
+        cfg_dump(cfg, stdout);
+        code = 0;
+        goto out;
+    }
+    /* Default run mode for files: workers, measured fastest on 2 cores (docs/architecture.md). */
+    rc.runmode = RUNMODE_WORKERS;
+    if (o.log_dir != NULL) {
+        snprintf(rc.log_dir, sizeof(rc.log_dir), "%s", o.log_dir);
+    }
+    if (runtime_config_load(&rc, cfg, o.threads) != SK_OK) {
+        goto out;
+    }
+    if (o.runmode != NULL && !runmode_parse(o.runmode, &rc.runmode)) {
+        log_error("--runmode: '%s' is not one of single, autofp, workers", o.runmode);
+        goto out;
+    }
+    if (o.verbose > 0) {
+        cfg_walk_scalars(cfg, report_ignored, NULL);
+    }
+    if (!o.disable_detection && check_rule_files(&o) != 0) {
+        goto out;
+    }
+    if (o.test_config) {
+        log_notice("configuration test passed");
+        code = 0;
+        goto out;
+    }
+    if (o.engine_analysis) {
+        log_notice("engine analysis: no detection engine in this build; nothing to analyse");
+        code = 0;
+        goto out;
+    }
+    if (o.input == NULL) {
+        log_error("no input: give a capture with -r (see sekimori --help)");
+        goto out;
+    }
+    rc.input = o.input;
+    rc.quiet = o.quiet;
+    rc.progress = !o.quiet && isatty(STDERR_FILENO);
+    code = runtime_run(&rc);
+out:
+    cfg_free(cfg);
+    return code;
+}

@@ -1,0 +1,627 @@
+/* runtime.c: the run modes and the worker loop.
+ *
+ * A worker owns a DecodeThread, a FlowTable and an EveWriter; a packet goes decode -> flow ->
+ * anomaly records, then any tunnel inner packets the same way. Three ways to feed workers:
+ *   single:  the main thread reads and is the only worker.
+ *   workers: each of N threads reads the whole capture itself and processes only the packets
+ *            whose shard hash is its own; it still advances its clock on every packet, so all
+ *            workers keep the same packet-time clock without talking to each other.
+ *   autofp:  the main thread reads, hashes, and copies each packet into the ring of its
+ *            worker; workers take their clock from the packets and, when idle, from the time
+ *            the reader publishes.
+ * Flow records do not depend on the mode or on N (see flow.c on timeouts); tests check that. */
+#include "runtime/runtime.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture/capture.h"
+#include "core/hash.h"
+#include "core/log.h"
+#include "runtime/ring.h"
+#include "runtime/shard.h"
+
+#define SWEEP_BUDGET 8              /* flows a packet may time out: bounded work per packet */
+#define SWEEP_IDLE_US SK_USEC_PER_SEC /* nothing expired: look again a second later */
+#define PROGRESS_EVERY 8192         /* packets between progress/stats clock checks */
+#define RING_SLOTS 8192
+#define RING_ARENA (8u << 20)
+
+typedef struct Engine Engine;
+
+typedef struct {
+    Engine *eng;
+    unsigned id;
+    DecodeThread *dt;
+    FlowTable *ft;
+    EveWriter *ew;
+    Packet pkt;
+    SkTime now;        /* this worker's clock: the latest packet time it has seen */
+    SkTime next_sweep;
+    CaptureReader *cr; /* workers run mode */
+    Ring ring;         /* autofp run mode */
+    pthread_t thr;
+    bool started;
+    int exit_code;
+} Worker;
+
+struct Engine {
+    const RunConfig *rc;
+    unsigned nworkers;
+    Worker *workers;
+    EveFile *ef;
+    EveWriter *reader_ew; /* autofp: the reader's writer, for stats records */
+    uint64_t shard_seed;
+    uint64_t flow_seed;
+    double wall_start;
+    SkTime next_stats;
+    _Atomic SkTime clock;  /* autofp: the reader's packet time, published for idle workers */
+    double last_progress;
+    uint64_t progress_pkts;
+    bool progress_shown;
+};
+
+const char *
+runmode_name(RunMode m)
+{
+    switch (m) {
+    case RUNMODE_SINGLE:
+        return "single";
+    case RUNMODE_AUTOFP:
+        return "autofp";
+    case RUNMODE_WORKERS:
+        return "workers";
+    }
+    return "?";
+}
+
+bool
+runmode_parse(const char *s, RunMode *out)
+{
+    if (strcmp(s, "single") == 0) {
+        *out = RUNMODE_SINGLE;
+    } else if (strcmp(s, "autofp") == 0) {
+        *out = RUNMODE_AUTOFP;
+    } else if (strcmp(s, "workers") == 0) {
+        *out = RUNMODE_WORKERS;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* --- stats --- */
+
+/* Sums every worker's counters into one list, in the first worker's order, with the derived
+ * decoder.avg_pkt_size after the decoder block. Called at stats time only, never per packet. */
+static size_t
+stats_collect(const Engine *eng, const char **names, uint64_t *vals, size_t max)
+{
+    size_t n = 0;
+    const CounterSet *sets0[2] = {decode_thread_counters(eng->workers[0].dt),
+                                  flow_table_counters(eng->workers[0].ft)};
+    for (unsigned s = 0; s < 2; s++) {
+        uint64_t pkts = 0, bytes = 0;
+        for (size_t i = 0; i < sets0[s]->cnt && n < max; i++) {
+            uint64_t v = 0;
+            const char *nm = sets0[s]->names[i];
+            bool is_max = strstr(nm, ".max_") != NULL;
+            for (unsigned w = 0; w < eng->nworkers; w++) {
+                const CounterSet *cs = s == 0 ? decode_thread_counters(eng->workers[w].dt)
+                                              : flow_table_counters(eng->workers[w].ft);
+                uint64_t x = counter_get(&cs->vals[i]);
+                v = is_max ? (x > v ? x : v) : v + x;
+            }
+            if (strcmp(nm, "decoder.pkts") == 0) {
+                pkts = v;
+            } else if (strcmp(nm, "decoder.bytes") == 0) {
+                bytes = v;
+            }
+            names[n] = nm;
+            vals[n++] = v;
+        }
+        if (s == 0 && n < max) {
+            names[n] = "decoder.avg_pkt_size";
+            vals[n++] = pkts ? bytes / pkts : 0;
+        }
+    }
+    return n;
+}
+
+static uint64_t
+stats_value(const char **names, const uint64_t *vals, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(names[i], key) == 0) {
+            return vals[i];
+        }
+    }
+    return 0;
+}
+
+#define STATS_MAX 1024
+
+static void
+stats_write(Engine *eng, EveWriter *ew, SkTime ts)
+{
+    const char *names[STATS_MAX];
+    uint64_t vals[STATS_MAX];
+    if (!eng->rc->stats_enabled) {
+        return;
+    }
+    size_t n = stats_collect(eng, names, vals, STATS_MAX);
+    double up = time_mono_s() - eng->wall_start;
+    eve_log_stats(ew, ts, (uint64_t)up, names, vals, n);
+}
+
+/* The stats owner (single worker, worker 0, or the reader) calls this with every packet time
+ * it sees; stats.interval counts packet time offline. */
+static void
+stats_tick(Engine *eng, EveWriter *ew, SkTime now)
+{
+    if (!eng->rc->stats_enabled || eng->rc->stats_interval_s == 0) {
+        return;
+    }
+    if (eng->next_stats == 0) {
+        eng->next_stats = now + SK_TIME_FROM_SEC(eng->rc->stats_interval_s);
+        return;
+    }
+    if (now >= eng->next_stats) {
+        stats_write(eng, ew, now);
+        while (eng->next_stats <= now) {
+            eng->next_stats += SK_TIME_FROM_SEC(eng->rc->stats_interval_s);
+        }
+    }
+}
+
+/* --- progress (a terminal on stderr only) --- */
+
+static void
+progress_tick(Engine *eng, const CaptureReader *cr, uint64_t pkts)
+{
+    if (!eng->rc->progress) {
+        return;
+    }
+    double now = time_mono_s();
+    if (now - eng->last_progress < 0.5) {
+        return;
+    }
+    uint64_t done, total;
+    capture_progress(cr, &done, &total);
+    double rate = (double)(pkts - eng->progress_pkts) / (now - eng->last_progress);
+    fprintf(stderr, "\r  %5.1f%%  %.0f packets/s   ", total ? 100.0 * (double)done / (double)total : 0.0,
+            rate);
+    eng->last_progress = now;
+    eng->progress_pkts = pkts;
+    eng->progress_shown = true;
+}
+
+/* --- the worker --- */
+
+static void
+on_flow_end(const Flow *f, SkTime now, void *user)
+{
+    Worker *w = user;
+    eve_log_flow(w->ew, f, now);
+}
+
+static void
+worker_tick(Worker *w, SkTime ts)
+{
+    if (ts > w->now) {
+        w->now = ts;
+    }
+    if (w->now >= w->next_sweep) {
+        /* A full budget means more may be waiting: look again at the next packet. */
+        if (flow_table_timeout(w->ft, w->now, SWEEP_BUDGET) < SWEEP_BUDGET) {
+            w->next_sweep = w->now + SWEEP_IDLE_US;
+        }
+    }
+}
+
+static void
+worker_packet(Worker *w, Packet *p)
+{
+    decode_packet(w->dt, p);
+    for (Packet *q = p; q != NULL; q = q->inner) {
+        flow_handle_packet(w->ft, q);
+        if (q->event_cnt > 0) {
+            eve_log_anomalies(w->ew, q);
+        }
+    }
+    worker_tick(w, p->ts);
+}
+
+static void
+worker_finish(Worker *w, SkTime end)
+{
+    flow_table_flush(w->ft, end > w->now ? end : w->now);
+    eve_writer_flush(w->ew);
+}
+
+static bool
+worker_init(Engine *eng, Worker *w, unsigned id)
+{
+    const RunConfig *rc = eng->rc;
+    w->eng = eng;
+    w->id = id;
+    w->dt = decode_thread_new(&rc->decode);
+    w->ew = eve_writer_new(eng->ef, &rc->eve);
+    w->ft = flow_table_new(&rc->flow, eng->nworkers, id, eng->flow_seed, on_flow_end, w);
+    return w->dt != NULL && w->ew != NULL && w->ft != NULL;
+}
+
+static void
+worker_fini(Worker *w)
+{
+    flow_table_free(w->ft);
+    eve_writer_free(w->ew);
+    decode_thread_free(w->dt);
+    capture_close(w->cr);
+    ring_fini(&w->ring);
+}
+
+/* --- run modes --- */
+
+static int
+read_error(SkResult r, const char *err)
+{
+    if (r == SK_EOF) {
+        return 0;
+    }
+    log_error("%s", err);
+    return 1;
+}
+
+static int
+run_single(Engine *eng, CaptureReader *cr)
+{
+    Worker *w = &eng->workers[0];
+    Packet *p = &w->pkt;
+    char err[CAPTURE_ERRBUF_SIZE] = "";
+    SkResult r;
+    uint64_t n = 0;
+
+    for (;;) {
+        packet_reset(p);
+        if ((r = capture_next(cr, p, err)) != SK_OK) {
+            break;
+        }
+        stats_tick(eng, w->ew, p->ts);
+        worker_packet(w, p);
+        if ((++n & (PROGRESS_EVERY - 1)) == 0) {
+            progress_tick(eng, cr, n);
+        }
+    }
+    worker_finish(w, w->now);
+    stats_write(eng, w->ew, w->now);
+    return read_error(r, err);
+}
+
+static void *
+workers_thread(void *arg)
+{
+    Worker *w = arg;
+    Engine *eng = w->eng;
+    Packet *p = &w->pkt;
+    char err[CAPTURE_ERRBUF_SIZE] = "";
+    SkResult r;
+    uint64_t n = 0;
+    const uint64_t nw = eng->nworkers;
+
+    for (;;) {
+        packet_reset(p);
+        if ((r = capture_next(w->cr, p, err)) != SK_OK) {
+            break;
+        }
+        if (shard_hash(p, eng->shard_seed) % nw == w->id) {
+            worker_packet(w, p);
+        } else {
+            worker_tick(w, p->ts);
+        }
+        if (w->id == 0) {
+            stats_tick(eng, w->ew, p->ts);
+            if ((++n & (PROGRESS_EVERY - 1)) == 0) {
+                progress_tick(eng, w->cr, n);
+            }
+        }
+    }
+    /* Every worker saw every packet time, so w->now is the capture's end for all of them. */
+    worker_finish(w, w->now);
+    w->exit_code = read_error(r, err);
+    return NULL;
+}
+
+static int
+run_workers(Engine *eng)
+{
+    int code = 0;
+    char err[CAPTURE_ERRBUF_SIZE];
+
+    for (unsigned i = 0; i < eng->nworkers; i++) {
+        Worker *w = &eng->workers[i];
+        w->cr = capture_open(eng->rc->input, err);
+        if (w->cr == NULL) {
+            log_error("%s", err);
+            return 1;
+        }
+    }
+    for (unsigned i = 0; i < eng->nworkers; i++) {
+        Worker *w = &eng->workers[i];
+        if (pthread_create(&w->thr, NULL, workers_thread, w) != 0) {
+            log_error("runtime: cannot start worker thread %u", i);
+            code = 1;
+            break;
+        }
+        w->started = true;
+    }
+    for (unsigned i = 0; i < eng->nworkers; i++) {
+        Worker *w = &eng->workers[i];
+        if (w->started) {
+            pthread_join(w->thr, NULL);
+            code |= w->exit_code;
+        }
+    }
+    /* Stats last, after every worker's counters are final. */
+    stats_write(eng, eng->workers[0].ew, eng->workers[0].now);
+    eve_writer_flush(eng->workers[0].ew);
+    return code;
+}
+
+static void
+idle_wait(unsigned *spins)
+{
+    if (++*spins < 64) {
+        sched_yield();
+    } else {
+        struct timespec ts = {0, 50000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+static void *
+autofp_thread(void *arg)
+{
+    Worker *w = arg;
+    Engine *eng = w->eng;
+    Packet *p = &w->pkt;
+    unsigned spins = 0;
+
+    for (;;) {
+        const RingSlot *s = ring_peek(&w->ring);
+        if (s == NULL) {
+            /* Acquire pairs with the reader's release of done after its last push. */
+            if (atomic_load_explicit(&w->ring.done, memory_order_acquire)
+                && ring_peek(&w->ring) == NULL) {
+                break;
+            }
+            worker_tick(w, atomic_load_explicit(&eng->clock, memory_order_relaxed));
+            idle_wait(&spins);
+            continue;
+        }
+        spins = 0;
+        packet_reset(p);
+        p->data = ring_slot_data(&w->ring, s);
+        p->len = s->len;
+        p->wire_len = s->wire_len;
+        p->ts = s->ts;
+        p->pcap_cnt = s->pcap_cnt;
+        p->linktype = s->linktype;
+        worker_packet(w, p);
+        ring_release(&w->ring, s);
+    }
+    worker_finish(w, atomic_load_explicit(&eng->clock, memory_order_relaxed));
+    return NULL;
+}
+
+static int
+run_autofp(Engine *eng, CaptureReader *cr)
+{
+    char err[CAPTURE_ERRBUF_SIZE] = "";
+    Packet pkt;
+    SkResult r = SK_EOF;
+    uint64_t n = 0, oversize = 0;
+    int code = 0;
+
+    eng->reader_ew = eve_writer_new(eng->ef, &eng->rc->eve);
+    if (eng->reader_ew == NULL) {
+        return 1;
+    }
+    for (unsigned i = 0; i < eng->nworkers; i++) {
+        Worker *w = &eng->workers[i];
+        if (!ring_init(&w->ring, RING_SLOTS, RING_ARENA)) {
+            log_error("runtime: out of memory for packet rings");
+            return 1;
+        }
+    }
+    for (unsigned i = 0; i < eng->nworkers; i++) {
+        Worker *w = &eng->workers[i];
+        if (pthread_create(&w->thr, NULL, autofp_thread, w) != 0) {
+            log_error("runtime: cannot start worker thread %u", i);
+            code = 1;
+            goto join;
+        }
+        w->started = true;
+    }
+    for (;;) {
+        packet_reset(&pkt);
+        if ((r = capture_next(cr, &pkt, err)) != SK_OK) {
+            break;
+        }
+        if (pkt.ts > atomic_load_explicit(&eng->clock, memory_order_relaxed)) {
+            atomic_store_explicit(&eng->clock, pkt.ts, memory_order_relaxed);
+        }
+        stats_tick(eng, eng->reader_ew, pkt.ts);
+        if (pkt.len > RING_ARENA / 2) {
+            oversize++; /* cannot happen with the reader's record cap; counted if it does */
+            continue;
+        }
+        Worker *w = &eng->workers[shard_hash(&pkt, eng->shard_seed) % eng->nworkers];
+        unsigned spins = 0;
+        while (!ring_push(&w->ring, &pkt)) {
+            idle_wait(&spins);
+        }
+        if ((++n & (PROGRESS_EVERY - 1)) == 0) {
+            progress_tick(eng, cr, n);
+        }
+    }
+join:
+    for (unsigned i = 0; i < eng->nworkers; i++) {
+        /* Release: every push above is visible before done (pairs with the worker's acquire). */
+        atomic_store_explicit(&eng->workers[i].ring.done, true, memory_order_release);
+    }
+    for (unsigned i = 0; i < eng->nworkers; i++) {
+        if (eng->workers[i].started) {
+            pthread_join(eng->workers[i].thr, NULL);
+        }
+    }
+    if (oversize > 0) {
+        log_warn("runtime: %lu frames larger than the ring arena were skipped",
+                 (unsigned long)oversize);
+    }
+    stats_write(eng, eng->reader_ew, atomic_load_explicit(&eng->clock, memory_order_relaxed));
+    eve_writer_flush(eng->reader_ew);
+    if (code == 0) {
+        code = read_error(r, err);
+    }
+    return code;
+}
+
+/* --- summary --- */
+
+static void
+print_summary(Engine *eng, double secs, const char *eve_path)
+{
+    const char *names[STATS_MAX];
+    uint64_t vals[STATS_MAX];
+    size_t n = stats_collect(eng, names, vals, STATS_MAX);
+#define V(k) ((unsigned long long)stats_value(names, vals, n, k))
+    unsigned long long pkts = V("decoder.pkts"), bytes = V("decoder.bytes");
+    if (eng->progress_shown) {
+        fprintf(stderr, "\r%40s\r", "");
+    }
+    fprintf(stderr,
+            "sekimori: %llu packets, %llu bytes in %.3f s (%.0f packets/s, %.3f Gbit/s), "
+            "runmode %s, %u worker%s\n",
+            pkts, bytes, secs, secs > 0 ? (double)pkts / secs : 0.0,
+            secs > 0 ? (double)bytes * 8 / secs / 1e9 : 0.0, runmode_name(eng->rc->runmode),
+            eng->nworkers, eng->nworkers == 1 ? "" : "s");
+    fprintf(stderr, "  flows %llu, invalid %llu, emergency mode entered %llu, flow memcap hits %llu\n",
+            V("flow.total"), V("decoder.invalid"), V("flow.emerg_mode_entered"), V("flow.memcap"));
+    fprintf(stderr,
+            "  ethernet %llu, ipv4 %llu, ipv6 %llu, tcp %llu, udp %llu, icmpv4 %llu, icmpv6 %llu, "
+            "sctp %llu, arp %llu, vlan %llu, gre %llu, vxlan %llu, teredo %llu\n",
+            V("decoder.ethernet"), V("decoder.ipv4"), V("decoder.ipv6"), V("decoder.tcp"),
+            V("decoder.udp"), V("decoder.icmpv4"), V("decoder.icmpv6"), V("decoder.sctp"),
+            V("decoder.arp"), V("decoder.vlan"), V("decoder.gre"), V("decoder.vxlan"),
+            V("decoder.teredo"));
+    if (eng->ef != NULL) {
+        fprintf(stderr, "  eve: %llu records -> %s\n",
+                (unsigned long long)eve_file_records(eng->ef), eve_path);
+    }
+#undef V
+}
+
+static uint64_t
+random_seed(void)
+{
+    uint64_t s = 0;
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (f != NULL) {
+        if (fread(&s, sizeof(s), 1, f) != 1) {
+            s = 0;
+        }
+        fclose(f);
+    }
+    return s ^ (uint64_t)time_wall_now() ^ ((uint64_t)getpid() << 32);
+}
+
+int
+runtime_run(const RunConfig *rc)
+{
+    Engine eng;
+    CaptureReader *cr = NULL;
+    char err[CAPTURE_ERRBUF_SIZE];
+    char eve_path[1024] = "";
+    int code = 1;
+    struct stat st;
+
+    memset(&eng, 0, sizeof(eng));
+    eng.rc = rc;
+    eng.nworkers = rc->runmode == RUNMODE_SINGLE ? 1 : (rc->threads ? rc->threads : 1);
+    eng.wall_start = time_mono_s();
+    eng.last_progress = eng.wall_start;
+    eng.shard_seed = random_seed();
+    eng.flow_seed = random_seed();
+
+    if (rc->runmode != RUNMODE_WORKERS) {
+        cr = capture_open(rc->input, err);
+        if (cr == NULL) {
+            log_error("%s", err);
+            return 1;
+        }
+    } else if (stat(rc->input, &st) != 0) {
+        log_error("capture: %s: %s", rc->input, strerror(errno));
+        return 1;
+    }
+    if (rc->eve.enabled) {
+        if (stat(rc->log_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            log_error("output: log directory '%s' does not exist or is not a directory (-l)",
+                      rc->log_dir);
+            goto out;
+        }
+        snprintf(eve_path, sizeof(eve_path), "%s/%s", rc->log_dir, rc->eve.filename);
+        eng.ef = eve_file_open(eve_path);
+        if (eng.ef == NULL) {
+            goto out;
+        }
+    }
+    eng.workers = calloc(eng.nworkers, sizeof(*eng.workers));
+    if (eng.workers == NULL) {
+        log_error("runtime: out of memory");
+        goto out;
+    }
+    for (unsigned i = 0; i < eng.nworkers; i++) {
+        if (!worker_init(&eng, &eng.workers[i], i)) {
+            goto out;
+        }
+    }
+    log_info("runtime: runmode %s, %u worker%s, reading %s", runmode_name(rc->runmode),
+             eng.nworkers, eng.nworkers == 1 ? "" : "s", rc->input);
+
+    switch (rc->runmode) {
+    case RUNMODE_SINGLE:
+        code = run_single(&eng, cr);
+        break;
+    case RUNMODE_WORKERS:
+        code = run_workers(&eng);
+        break;
+    case RUNMODE_AUTOFP:
+        code = run_autofp(&eng, cr);
+        break;
+    }
+    for (unsigned i = 0; i < eng.nworkers; i++) {
+        eve_writer_flush(eng.workers[i].ew);
+    }
+    if (!rc->quiet) {
+        print_summary(&eng, time_mono_s() - eng.wall_start, eve_path);
+    }
+out:
+    if (eng.workers != NULL) {
+        for (unsigned i = 0; i < eng.nworkers; i++) {
+            worker_fini(&eng.workers[i]);
+        }
+        free(eng.workers);
+    }
+    eve_writer_free(eng.reader_ew);
+    eve_file_close(eng.ef);
+    capture_close(cr);
+    return code;
+}

@@ -1,0 +1,48 @@
+/* runtime.h: run modes, worker threads and the engine's settings. The RunConfig is built once
+ * from the YAML tree and the command line, before any thread starts, and read-only after. */
+#ifndef SK_RUNTIME_RUNTIME_H
+#define SK_RUNTIME_RUNTIME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/result.h"
+#include "decode/decode.h"
+#include "flow/flow.h"
+#include "output/eve.h"
+
+typedef enum {
+    RUNMODE_SINGLE = 0, /* one thread does everything (the reference behaviour) */
+    RUNMODE_AUTOFP,     /* one reader thread feeding N workers through rings */
+    RUNMODE_WORKERS,    /* N workers each read the file and keep their hash share */
+} RunMode;
+
+typedef struct {
+    const char *input;        /* -r: a capture file or directory */
+    char log_dir[512];        /* -l, else default-log-dir */
+    RunMode runmode;
+    unsigned threads;         /* workers for autofp/workers */
+    bool quiet;               /* --quiet: no summary */
+    bool progress;            /* a terminal on stderr: show progress */
+    DecodeConfig decode;
+    FlowConfig flow;
+    EveConfig eve;
+    bool stats_enabled;       /* stats.enabled */
+    uint32_t stats_interval_s; /* stats.interval */
+} RunConfig;
+
+/* Defaults, then the YAML tree's settings (one logged line and SK_ERR_CONFIG on a wrong type).
+ * threads_cli: --threads, or 0 to take threading.detect-thread-ratio times the cores. */
+SkResult runtime_config_load(RunConfig *rc, const CfgNode *root, unsigned threads_cli);
+
+/* Is key_path one the engine reads? (for -v's list of ignored settings) */
+bool runtime_config_key_used(const char *key_path);
+
+/* Runs the capture through the pipeline. Returns the process exit code. */
+int runtime_run(const RunConfig *rc);
+
+const char *runmode_name(RunMode m);
+bool runmode_parse(const char *s, RunMode *out);
+
+#endif

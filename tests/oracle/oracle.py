@@ -1,0 +1,667 @@
+#!/usr/bin/python3
+"""oracle.py: compares sekimori's EVE flow records with flows rebuilt from tshark's dissection.
+
+For each capture, tshark lists every frame's VLAN tags, addresses, transport and ports; the
+frames are summed per bidirectional flow key (packets and captured bytes per direction) and
+compared with sekimori's "flow" records summed per the same key. Frames where Suricata's rules
+and tshark's view legitimately differ are excluded, and with them every key they touch on both
+sides; tests/oracle/README.md explains each exclusion.
+
+usage: tests/oracle/oracle.py [--sekimori PATH] [--sample N/M] [--all] [--jobs J] [CAPTURE ...]
+Exit status: 0 when every compared capture is EQUAL, 1 when any is DIFF or ERROR, 2 on usage.
+"""
+
+import argparse
+import concurrent.futures
+import hashlib
+import ipaddress
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# Link types sekimori decodes (src/core/packet.h LINKTYPE_*; DLT_RAW is 12 or 14 on some systems).
+SUPPORTED_DLTS = {0, 1, 9, 12, 14, 101, 108, 113, 228, 229, 276}
+
+AGG = "\x1f"  # tshark's separator between occurrences of one field in a frame
+
+FIELDS = [
+    "frame.number", "frame.cap_len", "frame.len", "frame.protocols",
+    "vlan.id", "ieee8021ad.id",
+    "ip.src", "ip.dst", "ip.flags.mf", "ip.frag_offset",
+    "ipv6.src", "ipv6.dst",
+    "tcp.srcport", "tcp.dstport", "tcp.flags",
+    "udp.srcport", "udp.dstport",
+    "sctp.srcport", "sctp.dstport",
+    "icmp.type", "icmpv6.type",
+    "_ws.malformed", "_ws.expert.severity", "_ws.expert.message",
+]
+F = {name: i for i, name in enumerate(FIELDS)}
+
+TSHARK_CMD = ["tshark", "-n", "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
+              "-o", "tcp.desegment_tcp_streams:FALSE", "-T", "fields", "-E", "separator=/t",
+              "-E", "aggregator=" + AGG, "-E", "quote=n", "-E", "header=n"]
+for _f in FIELDS:
+    TSHARK_CMD += ["-e", _f]
+
+# Protocol names of frame.protocols that may stand between the start of a frame and its first
+# IP header for the frame to count: what sekimori (like Suricata) decodes on the way to IP.
+L2_OK = {"eth", "ethertype", "vlan", "ieee8021ad", "mpls", "pppoes", "ppp", "sll", "null",
+         "raw", "ip", "ipv6", "frame", "loop"}
+# Layers up to and including transport: a malformed mark or a header error here means the
+# packet is invalid to Suricata's decoder (no flow), whatever tshark still shows of it.
+L4_AND_BELOW = {"eth", "ethertype", "vlan", "ieee8021ad", "mpls", "pppoes", "ppp", "sll",
+                "null", "raw", "ip", "ipv6", "tcp", "udp", "sctp", "icmp", "icmpv6",
+                "ipv6.hopopts", "ipv6.dstopts", "ipv6.routing", "ipv6.fraghdr", "ipv6.shim6",
+                "ipv6 hop-by-hop", "ipv6 routing", "ipv6 destination options",
+                "internet protocol version 4", "internet protocol version 6",
+                "transmission control protocol", "user datagram protocol",
+                "internet control message protocol", "internet control message protocol v6",
+                "stream control transmission protocol"}
+# Expert errors tshark raises on IP/transport headers (the text before any "(").
+HEADER_ERRORS = (
+    "IPv4 total length exceeds packet length", "Bogus IP length", "Bogus IP header length",
+    "Bogus IPv4 version", "Bogus IP version", "Bogus TCP header length", "Bad length value",
+    "Bogus UDP length", "IPv6 payload length", "Bogus IPv6", "Bogus ICMP",
+    "TCP header length", "Payload length", "Bogus SCTP", "Malformed Packet (Exception occurred)",
+)
+EXPERT_ERROR = 0x00800000
+
+ICMP4_ERRORS = {3, 4, 5, 11, 12, 31}
+ICMP6_ERRORS = {1, 2, 3, 4}
+
+TRANSPORT = {"tcp": "TCP", "udp": "UDP", "sctp": "SCTP", "icmp": "ICMP", "icmpv6": "IPv6-ICMP"}
+COMPARED_PROTOS = set(TRANSPORT.values())
+
+
+def norm_addr(text):
+    try:
+        return ipaddress.ip_address(text).compressed
+    except ValueError:
+        return text
+
+
+def split_multi(value):
+    return value.split(AGG) if value else []
+
+
+def pair_of(a, b):
+    return (a, b) if a <= b else (b, a)
+
+
+def ordered(src, dst):
+    """The two endpoints (address, port or None) in a fixed order."""
+    return tuple(sorted([src, dst], key=lambda e: (e[0], e[1] if e[1] is not None else -1)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Captures: the list, link types, sample selection
+
+
+def shared_dir(args):
+    return os.path.abspath(args.shared or os.environ.get("SEKIMORI_SHARED")
+                           or os.path.join(ROOT, "..", "shared"))
+
+
+def read_manifest(shared):
+    """{relative path: (link type text, packets)} of pcaps/manifest.tsv."""
+    path = os.path.join(shared, "pcaps", "manifest.tsv")
+    out = {}
+    with open(path) as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 5 or cols[0] == "path":
+                continue
+            out[cols[0]] = (cols[3], cols[4])
+    return out
+
+
+def manifest_captures(shared):
+    """Absolute paths of every capture of the manifest except the packed IPv6 corpus."""
+    man = read_manifest(shared)
+    return sorted(os.path.join(shared, "pcaps", p) for p in man
+                  if not p.endswith((".tar.xz", ".tsv", ".md", ".txt")))
+
+
+def in_sample(path, shared, n, m):
+    """Stable selection: by a hash of the path inside shared/, so adding captures keeps the rest."""
+    rel = os.path.relpath(path, shared)
+    return int(hashlib.sha256(rel.encode()).hexdigest()[:8], 16) % m == n
+
+
+def file_dlt(path):
+    """Link type of a classic pcap or the first interface of a pcapng file; None if unknown."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return None
+    if len(head) < 24:
+        return None
+    magic = head[:4]
+    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+        return int.from_bytes(head[20:24], "little") & 0x0FFFFFFF
+    if magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        return int.from_bytes(head[20:24], "big") & 0x0FFFFFFF
+    if magic == b"\x0a\x0d\x0d\x0a":
+        order = "little" if head[8:12] == b"\x4d\x3c\x2b\x1a" else "big"
+        shb_len = int.from_bytes(head[4:8], order)
+        idb = head[shb_len:shb_len + 16]
+        if len(idb) >= 10 and int.from_bytes(idb[0:4], order) == 1:
+            return int.from_bytes(idb[8:10], order)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# tshark, cached per capture content
+
+
+_tshark_version = None
+_version_lock = threading.Lock()
+
+
+def tshark_version():
+    global _tshark_version
+    with _version_lock:
+        if _tshark_version is None:
+            out = subprocess.run(["tshark", "-v"], capture_output=True, text=True)
+            _tshark_version = out.stdout.splitlines()[0] if out.stdout else "unknown"
+        return _tshark_version
+
+
+def file_sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def tshark_rows(path, cache_dir):
+    """(rows, error): rows are lists of FIELDS values; error is tshark's complaint when it could
+    read nothing at all."""
+    recipe = hashlib.sha256((tshark_version() + "\0" + "\0".join(TSHARK_CMD)).encode())
+    key = hashlib.sha256((file_sha256(path) + recipe.hexdigest()).encode()).hexdigest()
+    cached = os.path.join(cache_dir, key[:2], key + ".tsv")
+    if os.path.exists(cached):
+        with open(cached, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+    else:
+        proc = subprocess.run(TSHARK_CMD + ["-r", path], capture_output=True,
+                              env=dict(os.environ, LC_ALL="C"))
+        text = proc.stdout.decode("utf-8", errors="replace")
+        if proc.returncode != 0 and not text:
+            err = proc.stderr.decode("utf-8", errors="replace").strip().splitlines()
+            err = [e for e in err if "dangerous" not in e]
+            text = "#ERROR\t" + (err[-1] if err else "exit %d" % proc.returncode) + "\n"
+        os.makedirs(os.path.dirname(cached), exist_ok=True)
+        tmp = cached + ".%d.tmp" % os.getpid() + str(threading.get_ident())
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, cached)
+    if text.startswith("#ERROR\t"):
+        return [], text.split("\t", 1)[1].strip()
+    rows = []
+    for line in text.splitlines():
+        cols = line.split("\t")
+        if len(cols) < len(FIELDS):
+            cols += [""] * (len(FIELDS) - len(cols))
+        rows.append(cols)
+    return rows, None
+
+
+# ---------------------------------------------------------------------------------------------
+# The oracle's flows
+
+
+class Flows:
+    """Per key: endpoint order (initiator first), counts per direction, first TCP flags."""
+
+    def __init__(self):
+        self.keys = {}        # key -> [initiator endpoint, [pkts, pkts], [bytes, bytes], syn]
+        self.excluded = {}    # address pair -> reason
+        self.reasons = {}     # reason -> frames
+        self.other = 0        # frames with IP but another transport (not compared)
+        self.non_ip = 0
+
+    def exclude(self, addrs, reason):
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
+        for a, b in addrs:
+            self.excluded.setdefault(pair_of(a, b), reason)
+
+    def count(self, key, sender, nbytes, syn_first):
+        entry = self.keys.get(key)
+        if entry is None:
+            entry = [sender, [0, 0], [0, 0], syn_first]
+            self.keys[key] = entry
+        d = 0 if sender == entry[0] else 1
+        entry[1][d] += 1
+        entry[2][d] += nbytes
+
+
+def frame_layers(row):
+    """The frame's protocol path with the values of each occurrence attached:
+    (l2 names before the first IP, vlan ids outer first, [IP layer dicts])."""
+    tokens = row[F["frame.protocols"]].split(":")
+    vals = {name: split_multi(row[F[name]]) for name in (
+        "vlan.id", "ieee8021ad.id", "ip.src", "ip.dst", "ip.flags.mf", "ip.frag_offset",
+        "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport", "tcp.flags", "udp.srcport",
+        "udp.dstport", "sctp.srcport", "sctp.dstport", "icmp.type", "icmpv6.type")}
+    idx = {}
+
+    def take(name):
+        i = idx.get(name, 0)
+        idx[name] = i + 1
+        seq = vals[name]
+        return seq[i] if i < len(seq) else None
+
+    l2, vlans, layers = [], [], []
+    for tok in tokens:
+        if tok in ("ip", "ipv6"):
+            v6 = tok == "ipv6"
+            layer = {"v6": v6, "l4": None, "frag": False, "after": None}
+            if v6:
+                layer["src"], layer["dst"] = take("ipv6.src"), take("ipv6.dst")
+            else:
+                layer["src"], layer["dst"] = take("ip.src"), take("ip.dst")
+                mf, off = take("ip.flags.mf"), take("ip.frag_offset")
+                layer["frag"] = (mf not in (None, "0", "False")) or (off not in (None, "0"))
+            layers.append(layer)
+            continue
+        if not layers:
+            l2.append(tok)
+            if tok == "vlan":
+                vlans.append(take("vlan.id"))
+            elif tok == "ieee8021ad":
+                vlans.append(take("ieee8021ad.id"))
+            continue
+        cur = layers[-1]
+        if tok == "ipv6.fraghdr":
+            cur["frag"] = True
+        elif tok in TRANSPORT and cur["l4"] is None:
+            cur["l4"] = tok
+            if tok in ("tcp", "udp", "sctp"):
+                cur["sport"], cur["dport"] = take(tok + ".srcport"), take(tok + ".dstport")
+                if tok == "tcp":
+                    cur["flags"] = take("tcp.flags")
+            else:
+                cur["type"] = take(tok + ".type")
+        elif cur["l4"] is not None and cur["after"] is None:
+            cur["after"] = tok
+    return l2, vlans, layers
+
+
+def header_error(row, tokens):
+    """Why tshark shows this frame's IP/transport headers as broken, or None."""
+    for mark in split_multi(row[F["_ws.malformed"]]):
+        # "[Malformed Packet: TCP]": the layer that ran out of bytes.
+        name = mark.strip("[]").split(":", 1)[-1].strip().lower()
+        if name in L4_AND_BELOW:
+            return "tshark: malformed " + name
+    if "_ws.malformed" in tokens:
+        before = tokens[tokens.index("_ws.malformed") - 1] if tokens.index("_ws.malformed") else ""
+        if before in L4_AND_BELOW:
+            return "tshark: malformed " + before
+    sev = split_multi(row[F["_ws.expert.severity"]])
+    msgs = split_multi(row[F["_ws.expert.message"]])
+    for i, msg in enumerate(msgs):
+        try:
+            level = int(sev[i]) if i < len(sev) else 0
+        except ValueError:
+            level = 0
+        if level >= EXPERT_ERROR and msg.startswith(HEADER_ERRORS):
+            if msg.startswith("Malformed Packet"):
+                continue  # placed by the malformed check above
+            return "tshark: " + msg.split("(")[0].strip()
+    return None
+
+
+def build_flows(rows):
+    fl = Flows()
+    for row in rows:
+        tokens = row[F["frame.protocols"]].split(":")
+        l2, vlans, layers = frame_layers(row)
+        if not layers:
+            fl.non_ip += 1
+            continue
+        addrs = [(norm_addr(ly["src"]), norm_addr(ly["dst"])) for ly in layers
+                 if ly["src"] and ly["dst"]]
+        if not addrs:
+            fl.non_ip += 1  # an IP header too broken for tshark to show addresses
+            continue
+        if len(layers) > 1:
+            first = layers[0]
+            kind = ("icmp error" if first["l4"] in ("icmp", "icmpv6") else
+                    "tunnel/encapsulated IP")
+            fl.exclude(addrs, kind)
+            continue
+        ly = layers[0]
+        bad_l2 = [t for t in l2 if t not in L2_OK]
+        if bad_l2:
+            fl.exclude(addrs, "link path not decoded like Suricata: " + bad_l2[0])
+            continue
+        if l2.count("eth") > 1:
+            fl.exclude(addrs, "Ethernet inside Ethernet (pseudowire)")
+            continue
+        if len(vlans) > 3:
+            fl.exclude(addrs, "more than 3 VLAN tags")
+            continue
+        if ly["frag"]:
+            fl.exclude(addrs, "fragment")
+            continue
+        err = header_error(row, tokens)
+        if err:
+            fl.exclude(addrs, err)
+            continue
+        try:
+            cap_len, wire_len = int(row[F["frame.cap_len"]]), int(row[F["frame.len"]])
+        except ValueError:
+            fl.exclude(addrs, "tshark: no frame length")
+            continue
+        if cap_len < wire_len:
+            fl.exclude(addrs, "frame cut by snaplen")
+            continue
+        l4 = ly["l4"]
+        if l4 is None:
+            fl.other += 1
+            continue
+        if l4 in ("icmp", "icmpv6"):
+            try:
+                itype = int(ly.get("type") or -1)
+            except ValueError:
+                itype = -1
+            if itype < 0:
+                fl.exclude(addrs, "tshark: no ICMP type")
+                continue
+            if (l4 == "icmp" and itype in ICMP4_ERRORS) or (l4 == "icmpv6" and itype in ICMP6_ERRORS):
+                fl.exclude(addrs, "icmp error")
+                continue
+            src, dst = (norm_addr(ly["src"]), None), (norm_addr(ly["dst"]), None)
+            syn_first = False
+        else:
+            if ly.get("sport") is None or ly.get("dport") is None:
+                fl.exclude(addrs, "tshark: no ports")
+                continue
+            src = (norm_addr(ly["src"]), int(ly["sport"]))
+            dst = (norm_addr(ly["dst"]), int(ly["dport"]))
+            flags = ly.get("flags") or "0"
+            try:
+                fv = int(flags, 16)
+            except ValueError:
+                fv = 0
+            syn_first = l4 == "tcp" and (fv & 0x12) == 0x02
+        vlan_key = tuple(int(v) for v in vlans if v is not None and v.isdigit())
+        key = (vlan_key, TRANSPORT[l4]) + ordered(src, dst)
+        fl.count(key, src, cap_len, syn_first)
+    return fl
+
+
+# ---------------------------------------------------------------------------------------------
+# sekimori's flows
+
+
+def eve_flows(lines):
+    """(per key: {endpoint: [pkts, bytes]} sent by that endpoint, first src, first start),
+    count of records of other protocols."""
+    out = {}
+    other = 0
+    for line in lines:
+        line = line.strip()
+        if not line or '"flow"' not in line:
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if rec.get("event_type") != "flow":
+            continue
+        proto = rec.get("proto")
+        if proto not in COMPARED_PROTOS:
+            other += 1
+            continue
+        fl = rec.get("flow", {})
+        if proto in ("ICMP", "IPv6-ICMP"):
+            src = (norm_addr(rec.get("src_ip", "")), None)
+            dst = (norm_addr(rec.get("dest_ip", "")), None)
+        else:
+            src = (norm_addr(rec.get("src_ip", "")), rec.get("src_port"))
+            dst = (norm_addr(rec.get("dest_ip", "")), rec.get("dest_port"))
+        vlan = tuple(rec.get("vlan", []) or [])
+        key = (vlan, proto) + ordered(src, dst)
+        entry = out.setdefault(key, {"ep": {}, "first": None, "start": None, "n": 0})
+        for ep, p, b in ((src, fl.get("pkts_toserver", 0), fl.get("bytes_toserver", 0)),
+                         (dst, fl.get("pkts_toclient", 0), fl.get("bytes_toclient", 0))):
+            cnt = entry["ep"].setdefault(ep, [0, 0])
+            cnt[0] += p
+            cnt[1] += b
+        start = fl.get("start", "")
+        if entry["start"] is None or start < entry["start"]:
+            entry["start"], entry["first"] = start, src
+        entry["n"] += 1
+    return out, other
+
+
+def read_eve(path):
+    if path.endswith(".zst"):
+        proc = subprocess.run(["zstd", "-dc", path], capture_output=True, check=True)
+        return proc.stdout.decode("utf-8", errors="replace").splitlines()
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        return fh.readlines()
+
+
+def run_sekimori(binary, capture, extra, timeout):
+    """(eve lines, error text or None)."""
+    outdir = tempfile.mkdtemp(prefix="oracle-")
+    try:
+        cmd = [binary, "-r", capture, "-l", outdir, "--quiet"] + extra
+        try:
+            proc = subprocess.run(cmd, capture_output=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return [], "timed out after %ds" % timeout
+        err = proc.stderr.decode("utf-8", errors="replace")
+        for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+            if marker in err:
+                line = next(l for l in err.splitlines() if marker in l)
+                return [], "sanitizer: " + line.strip()[:200]
+        if proc.returncode != 0:
+            tail = err.strip().splitlines()[-1:] if err.strip() else []
+            return [], "exit status %d%s" % (proc.returncode, (": " + tail[0][:200]) if tail else "")
+        eve = os.path.join(outdir, "eve.json")
+        if not os.path.exists(eve):
+            return [], "no eve.json written"
+        return read_eve(eve), None
+    finally:
+        shutil.rmtree(outdir, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparison
+
+
+def fmt_key(key):
+    vlan, proto, a, b = key
+    def ep(e):
+        return e[0] if e[1] is None else "%s:%s" % e
+    return "%s%s %s <-> %s" % ("vlan%s " % list(vlan) if vlan else "", proto, ep(a), ep(b))
+
+
+def compare(fl, eve, eve_other):
+    """(verdict, details list, stats dict)."""
+    def excluded(key):
+        return pair_of(key[2][0], key[3][0]) in fl.excluded
+
+    diffs = []
+    dir_notes = 0
+    compared = 0
+    ours = {k: v for k, v in fl.keys.items() if not excluded(k)}
+    theirs = {k: v for k, v in eve.items() if not excluded(k)}
+    for key in sorted(ours, key=str):
+        init, pkts, nbytes, syn_first = ours[key]
+        resp = key[3] if key[2] == init else key[2]
+        compared += 1
+        got = theirs.get(key)
+        if got is None:
+            diffs.append("missing in sekimori: %s (toserver %d/%dB toclient %d/%dB)" % (
+                fmt_key(key), pkts[0], nbytes[0], pkts[1], nbytes[1]))
+            continue
+        g_init = got["ep"].get(init, [0, 0])
+        g_resp = got["ep"].get(resp, [0, 0])
+        want = (pkts[0], pkts[1], nbytes[0], nbytes[1])
+        have = (g_init[0], g_resp[0], g_init[1], g_resp[1])
+        if want != have:
+            diffs.append("counts differ: %s: tshark pkts %d/%d bytes %d/%d, sekimori pkts %d/%d "
+                         "bytes %d/%d" % ((fmt_key(key),) + want + have))
+        elif got["first"] != init:
+            if syn_first:
+                diffs.append("direction: %s: first packet is a SYN from %s, sekimori's src is "
+                             "%s" % (fmt_key(key), init[0], got["first"][0]))
+            else:
+                dir_notes += 1
+    for key in sorted(set(theirs) - set(ours), key=str):
+        ep = theirs[key]["ep"]
+        diffs.append("extra in sekimori: %s (%s)" % (
+            fmt_key(key), ", ".join("%s sent %d/%dB" % (e[0], c[0], c[1]) for e, c in ep.items())))
+    stats = {"keys": compared, "dir_notes": dir_notes, "eve_other": eve_other,
+             "excluded_keys": len(fl.keys) - len(ours) + len(eve) - len(theirs)}
+    if diffs:
+        return "DIFF", diffs, stats
+    if compared == 0 and not theirs:
+        return "EXCLUDED", [], stats
+    return "EQUAL", [], stats
+
+
+def reasons_text(fl):
+    if not fl.reasons:
+        return ""
+    parts = sorted(fl.reasons.items(), key=lambda kv: -kv[1])
+    return ", ".join("%s %d" % (r, n) for r, n in parts[:4]) + (" ..." if len(parts) > 4 else "")
+
+
+class Job:
+    def __init__(self, path, dlt_text=None):
+        self.path = path
+        self.dlt_text = dlt_text
+
+
+def check_one(job, args, cache_dir):
+    """(verdict, reason/summary text, details)."""
+    path = job.path
+    if not os.path.exists(path):
+        return "EXCLUDED", "capture absent", []
+    dlt = file_dlt(path)
+    if dlt is None:
+        return "EXCLUDED", "not a pcap/pcapng file sekimori reads", []
+    if dlt not in SUPPORTED_DLTS:
+        return "EXCLUDED", "link type %d not decoded by sekimori" % dlt, []
+    rows, terr = tshark_rows(path, cache_dir)
+    if terr is not None:
+        return "EXCLUDED", "tshark cannot read it: " + terr[:120], []
+    fl = build_flows(rows)
+    if args.eve:
+        lines, serr = read_eve(args.eve), None
+    else:
+        lines, serr = run_sekimori(args.sekimori, path, args.sekimori_arg, args.timeout)
+    if serr is not None:
+        return "ERROR", "sekimori: " + serr, []
+    eve, eve_other = eve_flows(lines)
+    verdict, diffs, st = compare(fl, eve, eve_other)
+    summary = "%d keys" % st["keys"]
+    if st["dir_notes"]:
+        summary += ", %d with sekimori's direction not the first packet's" % st["dir_notes"]
+    if fl.reasons:
+        summary += "; excluded: " + reasons_text(fl)
+    if verdict == "EXCLUDED":
+        summary = "no comparable flow (" + (reasons_text(fl) or
+                                            "%d non-IP frames, %d other-protocol" % (
+                                                fl.non_ip, fl.other)) + ")"
+    return verdict, summary, diffs
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("captures", nargs="*", help="capture files to check")
+    ap.add_argument("--sekimori", default=os.path.join(ROOT, "build", "sekimori"))
+    ap.add_argument("--sekimori-arg", action="append", default=[],
+                    help="extra argument for sekimori (repeatable)")
+    ap.add_argument("--eve", help="compare this EVE file (.json or .json.zst) instead of running "
+                    "sekimori (one capture; e.g. to check the oracle against Suricata's output)")
+    ap.add_argument("--sample", help="N/M: the fixed N-th of M parts of the shared corpus")
+    ap.add_argument("--all", action="store_true",
+                    help="smoke.pcap and every capture of the shared corpus")
+    ap.add_argument("--shared", help="the shared folder (default: ../shared of the project)")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--cache-dir", default=os.environ.get(
+        "SEKIMORI_ORACLE_CACHE", os.path.join(ROOT, "build", "oracle-cache")))
+    ap.add_argument("--timeout", type=int, default=300, help="seconds per sekimori run")
+    ap.add_argument("--show", type=int, default=5, help="differing keys shown per capture")
+    ap.add_argument("--verbose", "-v", action="store_true", help="also list EXCLUDED captures")
+    args = ap.parse_args()
+
+    shared = shared_dir(args)
+    paths = [os.path.abspath(p) for p in args.captures]
+    if args.all or args.sample:
+        if not os.path.isdir(os.path.join(shared, "pcaps")):
+            print("oracle: SKIP: %s/pcaps absent" % shared)
+            return 0
+        corpus = manifest_captures(shared)
+        if args.all:
+            paths.append(os.path.join(shared, "bench", "smoke.pcap"))
+            paths += corpus
+        else:
+            try:
+                n, m = (int(x) for x in args.sample.split("/"))
+                assert 0 <= n < m
+            except (ValueError, AssertionError):
+                ap.error("--sample wants N/M with 0 <= N < M")
+            paths += [p for p in corpus if in_sample(p, shared, n, m)]
+    if not paths:
+        ap.error("no capture given (positional, --sample or --all)")
+    if args.eve and len(paths) != 1:
+        ap.error("--eve compares one capture")
+    if not args.eve and not os.access(args.sekimori, os.X_OK):
+        print("oracle: ERROR: no sekimori binary at %s" % args.sekimori)
+        return 1
+    if shutil.which("tshark") is None:
+        print("oracle: SKIP: tshark not installed (tools/setup.sh installs it)")
+        return 0
+    os.makedirs(args.cache_dir, exist_ok=True)
+
+    counts = {"EQUAL": 0, "DIFF": 0, "ERROR": 0, "EXCLUDED": 0}
+    lock = threading.Lock()
+
+    def show(path, result):
+        verdict, summary, diffs = result
+        with lock:
+            counts[verdict] += 1
+            if verdict == "EXCLUDED" and not args.verbose and len(paths) > 1:
+                return
+            name = os.path.relpath(path, shared) if path.startswith(shared) else path
+            print("%-8s %s: %s" % (verdict, name, summary), flush=True)
+            for d in diffs[:args.show]:
+                print("         " + d)
+            if len(diffs) > args.show:
+                print("         ... %d more" % (len(diffs) - args.show))
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futs = {pool.submit(check_one, Job(p), args, args.cache_dir): p for p in paths}
+        for fut in concurrent.futures.as_completed(futs):
+            try:
+                res = fut.result()
+            except Exception as exc:  # a bug here must not hide the other captures
+                res = ("ERROR", "oracle: %s: %s" % (type(exc).__name__, exc), [])
+            show(futs[fut], res)
+
+    compared = counts["EQUAL"] + counts["DIFF"] + counts["ERROR"]
+    print("oracle: %d of %d equal (%d differ, %d errors, %d excluded)" % (
+        counts["EQUAL"], compared, counts["DIFF"], counts["ERROR"], counts["EXCLUDED"]))
+    return 1 if counts["DIFF"] or counts["ERROR"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
