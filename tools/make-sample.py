@@ -34,9 +34,13 @@ TLS_SRV = "203.0.113.43"
 DNS_SRV = "198.18.0.53"
 ROUTER = "198.18.0.1"
 FAR = "192.0.2.99"
+FAR2 = "192.0.2.98"
+BAD = "198.18.9.9"   # sender of the malformed packets (their own address pair: see the oracle)
 CLIENT6 = "2001:db8:1::10"
 SRV6 = "2001:db8:2::80"
 DNS6 = "2001:db8:1::53"
+FRAG6 = "2001:db8:1::20"
+BAD6 = "2001:db8:9::9"
 
 
 class Capture:
@@ -214,9 +218,10 @@ def build():
                 / Raw(bytes(range(48))), 0.2)
         cap.add(g2c() / IP(src=FAR, dst=CLIENT, id=900 + i, ttl=52)
                 / ICMP(type=0, id=0x4242, seq=i + 1) / Raw(bytes(range(48))), 0.03)
-    probe = IP(src=CLIENT, dst=FAR, id=777, ttl=64) / UDP(sport=45000, dport=33434) / Raw(b"x" * 24)
+    probe = IP(src=CLIENT2, dst=FAR2, id=777, ttl=64) / UDP(sport=45000, dport=33434) \
+        / Raw(b"x" * 24)
     cap.add(c2g() / probe, 0.1)
-    cap.add(g2c() / IP(src=FAR, dst=CLIENT, id=901) / ICMP(type=3, code=3)
+    cap.add(g2c() / IP(src=FAR2, dst=CLIENT2, id=901) / ICMP(type=3, code=3)
             / Raw(bytes(probe)[:28 + 8]), 0.03)
 
     # IPv6: DNS (AAAA), TCP with data, ICMPv6 echo.
@@ -271,13 +276,13 @@ def build():
 
     # IPv6 fragments: an ICMPv6 echo request of 2500 bytes in two fragments.
     # Built whole once so the ICMPv6 checksum covers the pseudo-header, then cut by hand.
-    whole = IPv6(src=CLIENT6, dst=SRV6) / ICMPv6EchoRequest(
+    whole = IPv6(src=FRAG6, dst=SRV6) / ICMPv6EchoRequest(
         id=9, seq=1, data=bytes(i & 0xFF for i in range(2500)))
     payload6 = bytes(whole)[40:]
     cut = 1280
-    cap.add(c2g() / IPv6(src=CLIENT6, dst=SRV6, nh=44)
+    cap.add(c2g() / IPv6(src=FRAG6, dst=SRV6, nh=44)
             / IPv6ExtHdrFragment(nh=58, offset=0, m=1, id=0x6161) / Raw(payload6[:cut]), 0.05)
-    cap.add(c2g() / IPv6(src=CLIENT6, dst=SRV6, nh=44)
+    cap.add(c2g() / IPv6(src=FRAG6, dst=SRV6, nh=44)
             / IPv6ExtHdrFragment(nh=58, offset=cut // 8, m=0, id=0x6161) / Raw(payload6[cut:]),
             0.001)
 
@@ -297,22 +302,22 @@ def build():
 
     # Malformed packets; each should raise a decoder event and create no flow.
     # IPv4 truncated: total length says 200, only 40 bytes follow the Ethernet header.
-    trunc = bytearray(bytes(IP(src=CLIENT, dst=WEB, len=200) / TCP(sport=40900, dport=80)))
+    trunc = bytearray(bytes(IP(src=BAD, dst=WEB, len=200) / TCP(sport=40900, dport=80)))
     cap.add(eth(type=0x0800) / Raw(bytes(trunc)), 0.05)
     # Bad IHL (3: shorter than the minimal header).
-    bad_ihl = bytearray(bytes(IP(src=CLIENT, dst=WEB) / UDP(sport=40901, dport=80) / Raw(b"ihl")))
+    bad_ihl = bytearray(bytes(IP(src=BAD, dst=WEB) / UDP(sport=40901, dport=80) / Raw(b"ihl")))
     bad_ihl[0] = 0x43
     cap.add(eth(type=0x0800) / Raw(bytes(bad_ihl)), 0.01)
     # IPv6 with a hop-by-hop header whose length runs past the end of the packet.
-    v6 = bytearray(bytes(IPv6(src=CLIENT6, dst=SRV6, nh=0, plen=16)))
+    v6 = bytearray(bytes(IPv6(src=BAD6, dst=SRV6, nh=0, plen=16)))
     v6 += bytes([17, 8]) + b"\x00" * 14  # says (8+1)*8 = 72 bytes, only 16 present
     cap.add(eth(type=0x86dd) / Raw(bytes(v6)), 0.01)
     # TCP data offset 3 (12 bytes: shorter than the minimal TCP header).
-    short_tcp = bytearray(bytes(IP(src=CLIENT, dst=WEB) / TCP(sport=40902, dport=80, dataofs=3)))
+    short_tcp = bytearray(bytes(IP(src=BAD, dst=WEB) / TCP(sport=40902, dport=80, dataofs=3)))
     cap.add(eth(type=0x0800) / Raw(bytes(short_tcp)), 0.01)
     # TCP header cut short: IP says 30 bytes, 10 of them TCP.
     tcp10 = bytes(TCP(sport=40903, dport=80, flags="S"))[:10]
-    cap.add(c2g() / IP(src=CLIENT, dst=WEB, proto=6) / Raw(tcp10), 0.01)
+    cap.add(c2g() / IP(src=BAD, dst=WEB, proto=6) / Raw(tcp10), 0.01)
 
     # Everyday background: a burst of DNS lookups (one unanswered), NTP, and two more pages
     # fetched over one keep-alive connection.

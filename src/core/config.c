@@ -475,11 +475,13 @@ parse_map(Reader *r, CfgNode *map, int nest)
         ok = kid != NULL;
         if (ok) {
             kid->key = strdup((const char *)key_ev.data.scalar.value);
-            ok = kid->key != NULL && map_put(map, kid);
+            if (kid->key == NULL) {
+                cfg_free(kid);
+                ok = false;
+            } else {
+                ok = map_put(map, kid); /* takes kid, even when it fails */
+            }
             if (!ok) {
-                if (kid->key == NULL) {
-                    cfg_free(kid);
-                }
                 log_oom(r, event_line(&key_ev));
             }
         }
@@ -652,7 +654,7 @@ cfg_load_string(const char *text, const char *name)
 CfgNode *
 cfg_load_default(void)
 {
-    return cfg_load_string(CFG_DEFAULT_YAML, "built-in configuration");
+    return cfg_load_string(sk_config_default, "built-in configuration");
 }
 
 /* ---- lookup ---- */
@@ -851,14 +853,20 @@ cfg_set(CfgNode *root, const char *key, const char *value)
             node_replace(n->kid[idx], leaf);
             return SK_OK;
         }
-        return kid_append(n, leaf) ? SK_OK : SK_ERR_NOMEM;
+        if (!kid_append(n, leaf)) { /* frees leaf */
+            goto nomem;
+        }
+        return SK_OK;
     }
     leaf->key = strdup(s);
     if (leaf->key == NULL) {
         cfg_free(leaf);
         goto nomem;
     }
-    return map_put(n, leaf) ? SK_OK : SK_ERR_NOMEM;
+    if (!map_put(n, leaf)) { /* takes leaf */
+        goto nomem;
+    }
+    return SK_OK;
 nomem:
     log_error("config: --set %s: out of memory", key);
     return SK_ERR_NOMEM;
@@ -1161,7 +1169,7 @@ path_push(PathBuf *pb, const char *name)
 /* What a walk does at each line it finds. */
 typedef struct {
     FILE *out;         /* cfg_dump: print here */
-    CfgKeyFilter used; /* cfg_walk_scalars: ask this */
+    CfgKeyFilter visit; /* cfg_walk_scalars: call this; false stops the walk */
     void *user;
 } Visit;
 
@@ -1173,10 +1181,9 @@ walk(const CfgNode *n, PathBuf *pb, bool in_seq, const Visit *v)
     if (n->type == CFG_SCALAR) {
         if (v->out != NULL) {
             fprintf(v->out, "%s = %s\n", pb->s, n->text);
-        } else if (v->used == NULL || !v->used(pb->s, v->user)) {
-            log_info("config: ignored: %s", pb->s);
+            return true;
         }
-        return true;
+        return v->visit(pb->s, v->user);
     }
     /* Suricata names a map inside a list after its first key: "outputs.0 = eve-log". */
     if (in_seq && n->type == CFG_MAP && n->kid_cnt > 0 && v->out != NULL) {
@@ -1226,7 +1233,9 @@ cfg_dump(const CfgNode *root, FILE *out)
 void
 cfg_walk_scalars(const CfgNode *root, CfgKeyFilter fn, void *user)
 {
-    Visit v = {.used = fn, .user = user};
+    Visit v = {.visit = fn, .user = user};
 
-    walk_root(root, &v);
+    if (fn != NULL) {
+        walk_root(root, &v);
+    }
 }

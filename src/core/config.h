@@ -62,9 +62,9 @@ bool cfg_parse_size(const char *s, uint64_t *out);
 /* Every scalar as "key.path = value", one per line, in file order (--dump-config). A map that
  * is a sequence element also prints its first key ("outputs.0 = eve-log"), as Suricata does. */
 void cfg_dump(const CfgNode *root, FILE *out);
-/* Every key path under root that `used` does not list, for -v ("ignored: ..."). fn is called
- * once per scalar, in file order, with its full path ("outputs.0.eve-log.types.1"); each path
- * for which it returns false is logged at info level as "config: ignored: <path>". */
+/* Every scalar's key path, for -v listing the keys sekimori ignores: fn is called once per
+ * scalar in file order with its full path ("outputs.0.eve-log.types.1"); returning false stops
+ * the walk. Sequence elements that are maps get no call of their own, only their scalars. */
 typedef bool (*CfgKeyFilter)(const char *key_path, void *user);
 void cfg_walk_scalars(const CfgNode *root, CfgKeyFilter fn, void *user);
 

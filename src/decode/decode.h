@@ -20,6 +20,8 @@ typedef enum {
 
 typedef struct {
     uint8_t max_tunnel_depth;   /* decoder.max-layers style cap; <= PKT_TUNNEL_DEPTH_MAX */
+    uint8_t max_layers;         /* decoder.max-layers (16): layers per packet chain, beyond
+                                 * which too_many_layers is raised */
     bool vxlan_enabled;         /* decoder.vxlan.enabled */
     uint16_t vxlan_port;        /* decoder.vxlan.ports (first) */
     bool geneve_enabled;        /* decoder.geneve.enabled */
@@ -54,5 +56,19 @@ int decode_event_lookup(const char *name);
 
 /* Is ev an event that means "this packet is invalid" (counted in decoder.invalid)? */
 bool decode_event_is_invalid(unsigned ev);
+
+/* Does the packet start or update a flow, as Suricata's decoders decide (FlowSetupPacket)?
+ * An IP layer decoded, not a fragment, and the transport either decoded (TCP, UDP, SCTP, ICMP,
+ * ICMPv6, GRE, ESP) or one decode does not parse (IP-in-IP, IGMP, ...). ICMP errors that quote
+ * a TCP/UDP header (PKT_F_ICMP_ERR_EMB, ip_ver 4, icmp_type 3, emb_proto 6 or 17) belong to the
+ * quoted flow: Suricata keys them by emb_* (reversed), only for IPv4 destination unreachable. */
+bool decode_packet_wants_flow(const Packet *p);
+
+/* Checksums, computed on demand (Suricata raises no decoder event for them; the ipv4-csum,
+ * tcpv4-csum ... keywords and stream.checksum-validation ask). True when the checksum verifies
+ * or the layer is absent or cut short (no verdict possible); UDP over IPv4 with checksum 0 is
+ * valid. */
+bool decode_ipv4_checksum_ok(const Packet *p);
+bool decode_l4_checksum_ok(const Packet *p);
 
 #endif

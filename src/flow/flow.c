@@ -70,6 +70,7 @@ struct FlowTable {
     FlowChunk *chunks;
     Flow *free_list;
     uint64_t free_cnt;
+    uint64_t held;     /* flows allocated, free or in use */
     uint64_t active;
     uint64_t memuse, memcap; /* this table's share */
     uint64_t prealloc;       /* this table's share of flow.prealloc */
@@ -212,6 +213,7 @@ flow_chunk_add(FlowTable *ft)
         ft->free_list = &c->flows[i];
     }
     ft->free_cnt += FLOW_CHUNK;
+    ft->held += FLOW_CHUNK;
     ft->memuse += sizeof(FlowChunk);
     counter_set(&ft->ctr[FLOW_CTR_MEMUSE], ft->memuse);
     return true;
@@ -330,8 +332,12 @@ flow_table_timeout(FlowTable *ft, SkTime now, unsigned budget)
     }
     /* flow.emergency-recovery: leave emergency once that share of the preallocated flows is
      * free again. */
-    if (ft->emergency
-        && ft->free_cnt * 100 >= ft->prealloc * ft->cfg.emergency_recovery) {
+    /* The target is a share of the preallocated flows, or of all flows the table holds when
+     * prealloc is smaller: hysteresis, so the table does not flap in and out at the cap. */
+    uint64_t held = ft->held;
+    uint64_t base = ft->prealloc > held ? ft->prealloc : held;
+    if (ft->emergency && ft->free_cnt * 100 >= base * ft->cfg.emergency_recovery
+        && ft->free_cnt > 0) {
         ft->emergency = false;
         counter_inc(&ft->ctr[FLOW_CTR_EMERG_MODE_OVER]);
         log_notice("flow: worker %u: emergency mode over, %lu flows active", ft->worker_id,

@@ -33,7 +33,7 @@ ring_fini(Ring *r)
 }
 
 bool
-ring_push(Ring *r, const Packet *p)
+ring_push(Ring *r, const Packet *p, bool complex)
 {
     /* Relaxed: only this thread writes head. */
     uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
@@ -58,6 +58,7 @@ ring_push(Ring *r, const Packet *p)
     s->len = p->len;
     s->wire_len = p->wire_len;
     s->linktype = p->linktype;
+    s->complex = complex;
     r->bytes_head = off + p->len;
     atomic_store_explicit(&r->head, head + 1, memory_order_release);                 /* R1 */
     return true;

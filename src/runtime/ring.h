@@ -18,6 +18,7 @@ typedef struct {
     uint64_t off;      /* free-running arena offset of the first byte */
     uint32_t len, wire_len;
     uint16_t linktype;
+    uint8_t complex;   /* SHARD_COMPLEX: every worker gets it and takes its own layers */
 } RingSlot;
 
 typedef struct {
@@ -37,7 +38,7 @@ void ring_fini(Ring *r);
 
 /* Producer: copies p's frame in. False when full (try again after the consumer moves).
  * p->len must be at most arena_size / 2 (the caller checks), so an empty ring always fits it. */
-bool ring_push(Ring *r, const Packet *p);
+bool ring_push(Ring *r, const Packet *p, bool complex);
 /* Consumer: the oldest slot, or NULL when empty. Its bytes stay valid until ring_release. */
 const RingSlot *ring_peek(Ring *r);
 const uint8_t *ring_slot_data(const Ring *r, const RingSlot *s);

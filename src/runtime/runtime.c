@@ -40,6 +40,7 @@ typedef struct {
     Engine *eng;
     unsigned id;
     DecodeThread *dt;
+    DecodeThread *scratch; /* decodes other workers' tunnel packets: its counters are unused */
     FlowTable *ft;
     EveWriter *ew;
     Packet pkt;
@@ -135,6 +136,24 @@ stats_collect(const Engine *eng, const char **names, uint64_t *vals, size_t max)
     return n;
 }
 
+/* EVE nests dotted names into objects, which needs names sharing a prefix to be adjacent:
+ * lexicographic order guarantees it whatever order the stages declared them in. */
+static void
+stats_sort(const char **names, uint64_t *vals, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        const char *nm = names[i];
+        uint64_t v = vals[i];
+        size_t j = i;
+        for (; j > 0 && strcmp(names[j - 1], nm) > 0; j--) {
+            names[j] = names[j - 1];
+            vals[j] = vals[j - 1];
+        }
+        names[j] = nm;
+        vals[j] = v;
+    }
+}
+
 static uint64_t
 stats_value(const char **names, const uint64_t *vals, size_t n, const char *key)
 {
@@ -157,6 +176,7 @@ stats_write(Engine *eng, EveWriter *ew, SkTime ts)
         return;
     }
     size_t n = stats_collect(eng, names, vals, STATS_MAX);
+    stats_sort(names, vals, n);
     double up = time_mono_s() - eng->wall_start;
     eve_log_stats(ew, ts, (uint64_t)up, names, vals, n);
 }
@@ -239,10 +259,57 @@ worker_packet(Worker *w, Packet *p)
     worker_tick(w, p->ts);
 }
 
+/* A packet the cheap shard parse could not place (tunnels, unusual encapsulations): every
+ * worker decodes it and handles the layers whose own hash is its share, since an outer packet
+ * and its inner packets are different flows. Exactly one worker (chosen by pcap_cnt) decodes
+ * it with its counting DecodeThread, so decoder stats count it once. */
+static void
+worker_packet_complex(Worker *w, Packet *p)
+{
+    Engine *eng = w->eng;
+    const unsigned nw = eng->nworkers;
+    bool counter = p->pcap_cnt % nw == w->id;
+
+    decode_packet(counter ? w->dt : w->scratch, p);
+    for (Packet *q = p; q != NULL; q = q->inner) {
+        if (shard_hash_layer(q, eng->shard_seed) % nw != w->id) {
+            continue;
+        }
+        flow_handle_packet(w->ft, q);
+        if (q->event_cnt > 0) {
+            eve_log_anomalies(w->ew, q);
+        }
+    }
+    worker_tick(w, p->ts);
+}
+
+/* Workers run mode: take the packet if it is this worker's share. */
+static void
+worker_dispatch(Worker *w, Packet *p)
+{
+    Engine *eng = w->eng;
+    uint64_t h;
+
+    if (shard_classify(p, eng->shard_seed, &eng->rc->decode, &h) == SHARD_COMPLEX) {
+        worker_packet_complex(w, p);
+    } else if (h % eng->nworkers == w->id) {
+        worker_packet(w, p);
+    } else {
+        worker_tick(w, p->ts);
+    }
+}
+
 static void
 worker_finish(Worker *w, SkTime end)
 {
-    flow_table_flush(w->ft, end > w->now ? end : w->now);
+    if (end < w->now) {
+        end = w->now;
+    }
+    /* Flows already idle past their timeout at the capture's end time end as "timeout" in
+     * every run mode, however far this worker's sweeps had got; the rest end at shutdown. */
+    while (flow_table_timeout(w->ft, end, 1024) > 0) {
+    }
+    flow_table_flush(w->ft, end);
     eve_writer_flush(w->ew);
 }
 
@@ -253,6 +320,9 @@ worker_init(Engine *eng, Worker *w, unsigned id)
     w->eng = eng;
     w->id = id;
     w->dt = decode_thread_new(&rc->decode);
+    if (eng->nworkers > 1 && (w->scratch = decode_thread_new(&rc->decode)) == NULL) {
+        return false;
+    }
     w->ew = eve_writer_new(eng->ef, &rc->eve);
     w->ft = flow_table_new(&rc->flow, eng->nworkers, id, eng->flow_seed, on_flow_end, w);
     return w->dt != NULL && w->ew != NULL && w->ft != NULL;
@@ -264,6 +334,7 @@ worker_fini(Worker *w)
     flow_table_free(w->ft);
     eve_writer_free(w->ew);
     decode_thread_free(w->dt);
+    decode_thread_free(w->scratch);
     capture_close(w->cr);
     ring_fini(&w->ring);
 }
@@ -314,18 +385,12 @@ workers_thread(void *arg)
     char err[CAPTURE_ERRBUF_SIZE] = "";
     SkResult r;
     uint64_t n = 0;
-    const uint64_t nw = eng->nworkers;
-
     for (;;) {
         packet_reset(p);
         if ((r = capture_next(w->cr, p, err)) != SK_OK) {
             break;
         }
-        if (shard_hash(p, eng->shard_seed) % nw == w->id) {
-            worker_packet(w, p);
-        } else {
-            worker_tick(w, p->ts);
-        }
+        worker_dispatch(w, p);
         if (w->id == 0) {
             stats_tick(eng, w->ew, p->ts);
             if ((++n & (PROGRESS_EVERY - 1)) == 0) {
@@ -386,6 +451,15 @@ idle_wait(unsigned *spins)
     }
 }
 
+static void
+ring_push_wait(Ring *r, const Packet *p, bool complex)
+{
+    unsigned spins = 0;
+    while (!ring_push(r, p, complex)) {
+        idle_wait(&spins);
+    }
+}
+
 static void *
 autofp_thread(void *arg)
 {
@@ -414,7 +488,11 @@ autofp_thread(void *arg)
         p->ts = s->ts;
         p->pcap_cnt = s->pcap_cnt;
         p->linktype = s->linktype;
-        worker_packet(w, p);
+        if (s->complex) {
+            worker_packet_complex(w, p);
+        } else {
+            worker_packet(w, p);
+        }
         ring_release(&w->ring, s);
     }
     worker_finish(w, atomic_load_explicit(&eng->clock, memory_order_relaxed));
@@ -463,10 +541,14 @@ run_autofp(Engine *eng, CaptureReader *cr)
             oversize++; /* cannot happen with the reader's record cap; counted if it does */
             continue;
         }
-        Worker *w = &eng->workers[shard_hash(&pkt, eng->shard_seed) % eng->nworkers];
-        unsigned spins = 0;
-        while (!ring_push(&w->ring, &pkt)) {
-            idle_wait(&spins);
+        uint64_t h;
+        if (shard_classify(&pkt, eng->shard_seed, &eng->rc->decode, &h) == SHARD_COMPLEX) {
+            /* Rare: every worker gets a copy and takes the layers that are its own. */
+            for (unsigned i = 0; i < eng->nworkers; i++) {
+                ring_push_wait(&eng->workers[i].ring, &pkt, true);
+            }
+        } else {
+            ring_push_wait(&eng->workers[h % eng->nworkers].ring, &pkt, false);
         }
         if ((++n & (PROGRESS_EVERY - 1)) == 0) {
             progress_tick(eng, cr, n);

@@ -21,7 +21,36 @@ typedef struct {
     uint64_t vlans;
     SkAddr a, b;
     bool ip;
+    bool complex;
+    const DecodeConfig *dc;
 } ShardKey;
+
+static bool
+is_tunnel_port(const DecodeConfig *dc, uint16_t sp, uint16_t dp)
+{
+    /* Conservative: any port a UDP tunnel may use sends the packet to the full decoder. */
+    static const uint16_t well_known[] = {3544, 4789, 6081};
+    for (size_t i = 0; i < sizeof(well_known) / sizeof(well_known[0]); i++) {
+        if (sp == well_known[i] || dp == well_known[i]) {
+            return true;
+        }
+    }
+    if (dc->teredo_enabled && (dc->teredo_port == 0 || sp == dc->teredo_port
+                               || dp == dc->teredo_port)) {
+        return true;
+    }
+    return (dc->vxlan_enabled && dp == dc->vxlan_port)
+           || (dc->geneve_enabled && dp == dc->geneve_port);
+}
+
+static void
+check_udp(Cursor l4, ShardKey *k)
+{
+    uint16_t sp, dp;
+    if (cur_be16(&l4, &sp) && cur_be16(&l4, &dp) && is_tunnel_port(k->dc, sp, dp)) {
+        k->complex = true;
+    }
+}
 
 static void
 key_ipv4(Cursor c, ShardKey *k)
@@ -37,8 +66,21 @@ key_ipv4(Cursor c, ShardKey *k)
     k->ip = true;
     size_t hlen = (size_t)(vhl & 15) * 4;
     uint16_t frag;
-    if (proto != 1 || hlen < 20 || !cur_peek_be16(&c, 6, &frag) || (frag & 0x1fff) != 0
-        || !cur_skip(&c, hlen)) {
+    if (hlen < 20 || !cur_peek_be16(&c, 6, &frag) || (frag & 0x3fff) != 0) {
+        return; /* fragments: the decoder does not look past IP until defrag */
+    }
+    if (proto == 4 || proto == 41 || proto == 47) {
+        k->complex = true; /* IP-in-IP, 6in4, GRE */
+        return;
+    }
+    if (!cur_skip(&c, hlen)) {
+        return;
+    }
+    if (proto == 17) {
+        check_udp(c, k);
+        return;
+    }
+    if (proto != 1) {
         return;
     }
     /* ICMP error (unreach, source quench, redirect, time exceeded, param problem): quoted
@@ -62,12 +104,20 @@ key_ipv4(Cursor c, ShardKey *k)
 static void
 key_ipv6(Cursor c, ShardKey *k)
 {
-    uint8_t v;
-    if (!cur_peek_u8(&c, 0, &v) || (v >> 4) != 6 || !cur_skip(&c, 8)) {
+    uint8_t v, nh;
+    if (!cur_peek_u8(&c, 0, &v) || (v >> 4) != 6 || !cur_peek_u8(&c, 6, &nh)
+        || !cur_skip(&c, 8)) {
         return;
     }
-    if (cur_bytes(&c, k->a.b, 16) && cur_bytes(&c, k->b.b, 16)) {
-        k->ip = true;
+    if (!cur_bytes(&c, k->a.b, 16) || !cur_bytes(&c, k->b.b, 16)) {
+        return;
+    }
+    k->ip = true;
+    /* Extension headers may lead to a tunnel: only plain transports stay simple. */
+    if (nh == 17) {
+        check_udp(c, k);
+    } else if (nh != 6 && nh != 58 && nh != 132) {
+        k->complex = true;
     }
 }
 
@@ -126,17 +176,42 @@ key_ethertype(Cursor c, uint16_t type, ShardKey *k)
                     return;
                 }
             } while (!(label & 0x100));
+            uint8_t first;
+            if (!cur_peek_u8(&c, 0, &first) || ((first >> 4) != 4 && (first >> 4) != 6)) {
+                k->complex = true; /* an Ethernet pseudowire, or nothing: decoder's call */
+                return;
+            }
             key_ip_any(c, k);
             return;
         }
+        case 0x0806: /* ARP: no IP layer, hashed on its VLANs */
+            return;
         default:
+            /* 802.1ah, VN-Tag, E-Tag, FabricPath, ...: the decoder knows them, we do not. */
+            k->complex = true;
             return;
         }
     }
+    k->complex = true; /* more tags than the decoder accepts */
 }
 
-uint64_t
-shard_hash(const Packet *p, uint64_t seed)
+static uint64_t
+key_hash(ShardKey *k, uint64_t seed)
+{
+    if (!k->ip) {
+        return hash_splitmix64(seed ^ k->vlans);
+    }
+    /* Symmetric: the smaller address first. */
+    if (memcmp(k->a.b, k->b.b, sizeof(k->a.b)) > 0) {
+        SkAddr t = k->a;
+        k->a = k->b;
+        k->b = t;
+    }
+    return hash_addr_pair(seed, k->a.b, k->b.b, k->vlans);
+}
+
+ShardClass
+shard_classify(const Packet *p, uint64_t seed, const DecodeConfig *dc, uint64_t *hash)
 {
     ShardKey k;
     Cursor c = cur_init(p->data, p->len);
@@ -144,6 +219,7 @@ shard_hash(const Packet *p, uint64_t seed)
     uint32_t fam;
 
     memset(&k, 0, sizeof(k));
+    k.dc = dc;
     switch (p->linktype) {
     case LINKTYPE_ETHERNET:
         if (cur_skip(&c, 12) && cur_be16(&c, &type)) {
@@ -166,27 +242,39 @@ shard_hash(const Packet *p, uint64_t seed)
             key_ip_any(c, &k);
         }
         break;
-    case LINKTYPE_PPP:
-        if (cur_skip(&c, 2) && cur_be16(&c, &type)) {
-            if (type == 0x0021) {
-                key_ipv4(c, &k);
-            } else if (type == 0x0057) {
-                key_ipv6(c, &k);
-            }
-        }
-        break;
-    default: /* raw IP: 12, 14, 101, 228, 229 */
+    case 12:
+    case 14:
+    case LINKTYPE_RAW:
+    case LINKTYPE_IPV4:
+    case LINKTYPE_IPV6:
         key_ip_any(c, &k);
         break;
+    default: /* PPP and anything else: let the decoder say */
+        k.complex = true;
+        break;
     }
-    if (!k.ip) {
-        return hash_splitmix64(seed ^ k.vlans);
+    *hash = key_hash(&k, seed);
+    return k.complex ? SHARD_COMPLEX : SHARD_SIMPLE;
+}
+
+uint64_t
+shard_hash_layer(const Packet *q, uint64_t seed)
+{
+    ShardKey k;
+
+    memset(&k, 0, sizeof(k));
+    for (unsigned i = 0; i < q->vlan_cnt; i++) {
+        k.vlans = k.vlans << 12 | (q->vlan_id[i] & 0x0fff);
     }
-    /* Symmetric: the smaller address first. */
-    if (memcmp(k.a.b, k.b.b, sizeof(k.a.b)) > 0) {
-        SkAddr t = k.a;
-        k.a = k.b;
-        k.b = t;
+    if (q->ip_ver != 0) {
+        k.ip = true;
+        if (q->proto == 1 && (q->flags & PKT_F_ICMP_ERR_EMB)) {
+            k.a = q->emb_src;
+            k.b = q->emb_dst;
+        } else {
+            k.a = q->src;
+            k.b = q->dst;
+        }
     }
-    return hash_addr_pair(seed, k.a.b, k.b.b, k.vlans);
+    return key_hash(&k, seed);
 }

@@ -25,8 +25,9 @@ import threading
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-# Link types sekimori decodes (src/core/packet.h LINKTYPE_*; DLT_RAW is 12 or 14 on some systems).
-SUPPORTED_DLTS = {0, 1, 9, 12, 14, 101, 108, 113, 228, 229, 276}
+# Link types sekimori decodes (src/core/packet.h LINKTYPE_*, src/decode/decode.c: DLT_RAW is 12
+# or 14 on some systems, Cisco HDLC 104). --dlts overrides.
+SUPPORTED_DLTS = {0, 1, 9, 12, 14, 101, 104, 108, 113, 228, 229, 276}
 
 AGG = "\x1f"  # tshark's separator between occurrences of one field in a frame
 
@@ -52,7 +53,7 @@ for _f in FIELDS:
 # Protocol names of frame.protocols that may stand between the start of a frame and its first
 # IP header for the frame to count: what sekimori (like Suricata) decodes on the way to IP.
 L2_OK = {"eth", "ethertype", "vlan", "ieee8021ad", "mpls", "pppoes", "ppp", "sll", "null",
-         "raw", "ip", "ipv6", "frame", "loop"}
+         "raw", "ip", "ipv6", "frame", "loop", "chdlc"}
 # Layers up to and including transport: a malformed mark or a header error here means the
 # packet is invalid to Suricata's decoder (no flow), whatever tshark still shows of it.
 L4_AND_BELOW = {"eth", "ethertype", "vlan", "ieee8021ad", "mpls", "pppoes", "ppp", "sll",
@@ -345,6 +346,9 @@ def build_flows(rows):
         if bad_l2:
             fl.exclude(addrs, "link path not decoded like Suricata: " + bad_l2[0])
             continue
+        if "mpls" in l2 and "ppp" in l2:
+            fl.exclude(addrs, "MPLS over PPP")
+            continue
         if l2.count("eth") > 1:
             fl.exclude(addrs, "Ethernet inside Ethernet (pseudowire)")
             continue
@@ -556,7 +560,7 @@ def check_one(job, args, cache_dir):
     dlt = file_dlt(path)
     if dlt is None:
         return "EXCLUDED", "not a pcap/pcapng file sekimori reads", []
-    if dlt not in SUPPORTED_DLTS:
+    if dlt not in args.dlts:
         return "EXCLUDED", "link type %d not decoded by sekimori" % dlt, []
     rows, terr = tshark_rows(path, cache_dir)
     if terr is not None:
@@ -596,6 +600,8 @@ def main():
                     help="smoke.pcap and every capture of the shared corpus")
     ap.add_argument("--shared", help="the shared folder (default: ../shared of the project)")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--dlts", type=lambda t: {int(x) for x in t.split(",")},
+                    default=SUPPORTED_DLTS, help="link types sekimori decodes (comma-separated)")
     ap.add_argument("--cache-dir", default=os.environ.get(
         "SEKIMORI_ORACLE_CACHE", os.path.join(ROOT, "build", "oracle-cache")))
     ap.add_argument("--timeout", type=int, default=300, help="seconds per sekimori run")

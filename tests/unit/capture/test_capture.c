@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <pthread.h>
+#include <stdbool.h>
 
 #include <cmocka.h>
 
@@ -532,6 +534,253 @@ directory_without_captures_is_refused(void **state)
     assert_non_null(strstr(errbuf, "no pcap or pcapng files"));
 }
 
+/* ---- generated captures, for sizes no inline array shows ---- */
+
+typedef struct {
+    uint8_t *b;
+    size_t len, cap;
+} Bytes;
+
+static void
+bytes_put(Bytes *bs, const void *src, size_t n)
+{
+    if (bs->len + n > bs->cap) {
+        bs->cap = (bs->len + n) * 2;
+        bs->b = realloc(bs->b, bs->cap);
+        assert_non_null(bs->b);
+    }
+    memcpy(bs->b + bs->len, src, n);
+    bs->len += n;
+}
+
+static void
+bytes_le32(Bytes *bs, uint32_t v)
+{
+    const uint8_t le[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+
+    bytes_put(bs, le, 4);
+}
+
+/* Record i's bytes: its index in the first four, then i + offset, so a byte from the wrong
+ * place or a stale buffer shows. */
+static void
+record_fill(uint8_t *data, uint32_t len, uint32_t i)
+{
+    for (uint32_t k = 0; k < len; k++) {
+        data[k] = (uint8_t)(i + k);
+    }
+    if (len >= 4) {
+        memcpy(data, &i, 4);
+    }
+}
+
+static bool
+record_check(const Packet *p, uint32_t i)
+{
+    if (p->len >= 4 && memcmp(p->data, &i, 4) != 0) {
+        return false;
+    }
+    /* the last byte too: a record cut at a refill boundary would differ there */
+    return p->len < 5 || p->data[p->len - 1] == (uint8_t)(i + p->len - 1);
+}
+
+/* 3000 records of 0..1499 bytes with one of the largest allowed size (256 KiB) in the middle:
+ * records straddle every refill, and the big one makes the buffer grow. */
+#define GEN_RECORDS 3000u
+#define GEN_BIG_AT 1500u
+
+static uint32_t
+gen_len(uint32_t i)
+{
+    return i == GEN_BIG_AT ? 256u * 1024u : (i * 7919u) % 1500u;
+}
+
+static void
+gen_pcap(Bytes *bs)
+{
+    uint8_t *data = malloc(256u * 1024u);
+
+    assert_non_null(data);
+    bytes_put(bs, pcap_le_usec, 24);
+    for (uint32_t i = 0; i < GEN_RECORDS; i++) {
+        uint32_t len = gen_len(i);
+
+        bytes_le32(bs, 1000 + i); /* ts_sec */
+        bytes_le32(bs, i);        /* ts_usec */
+        bytes_le32(bs, len);
+        bytes_le32(bs, len);
+        record_fill(data, len, i);
+        bytes_put(bs, data, len);
+    }
+    free(data);
+}
+
+static void
+pcap_records_across_buffer_refills_arrive_whole(void **state)
+{
+    TestDir *td = *state;
+    char path[512], errbuf[CAPTURE_ERRBUF_SIZE];
+    Bytes bs = {0};
+    CaptureReader *cr;
+    Packet p;
+    uint32_t n = 0;
+
+    gen_pcap(&bs);
+    file_write(td, "gen.pcap", bs.b, bs.len, path);
+    free(bs.b);
+    cr = capture_open(path, errbuf);
+    assert_non_null(cr);
+    memset(&p, 0, sizeof(p));
+    while (capture_next(cr, &p, errbuf) == SK_OK) {
+        assert_true(n < GEN_RECORDS);
+        assert_int_equal(p.len, gen_len(n));
+        assert_int_equal(p.ts, TS(1000 + n, n));
+        assert_true(record_check(&p, n));
+        n++;
+    }
+    assert_int_equal(n, GEN_RECORDS);
+    assert_int_equal(capture_truncated(cr), 0);
+    capture_close(cr);
+}
+
+/* pcapng: a 600 KiB block of an unknown type (skipped by seeking, or by reading on a pipe), then
+ * an EPB. */
+static void
+gen_pcapng_big_skip(Bytes *bs)
+{
+    static const uint8_t zeros[4096];
+    const uint32_t skip_len = 600u * 1024u;
+
+    bytes_put(bs, pcapng_two_ifaces, 28 + 20); /* SHB, IDB 0 (Ethernet, us) */
+    bytes_le32(bs, 0x00000bad);
+    bytes_le32(bs, skip_len);
+    for (uint32_t done = 8; done < skip_len - 4; done += 4096) {
+        bytes_put(bs, zeros, skip_len - 4 - done < 4096 ? skip_len - 4 - done : 4096);
+    }
+    bytes_le32(bs, skip_len);
+    bytes_put(bs, pcapng_two_ifaces + 28 + 20 + 44 + 36 + 16, 40); /* EPB on interface 0 */
+}
+
+static void
+pcapng_large_unknown_block_is_skipped(void **state)
+{
+    TestDir *td = *state;
+    char path[512];
+    Bytes bs = {0};
+    Packet pkts[2];
+    uint64_t trunc = 1;
+
+    gen_pcapng_big_skip(&bs);
+    file_write(td, "skip.pcapng", bs.b, bs.len, path);
+    free(bs.b);
+    assert_int_equal(read_all(path, pkts, 2, &trunc), 1);
+    assert_int_equal(trunc, 0);
+    assert_int_equal(pkts[0].len, 5);
+    assert_int_equal(pkts[0].ts, TS(1700000000, 1));
+}
+
+typedef struct {
+    const char *path;
+    const uint8_t *bytes;
+    size_t len;
+} FifoFeed;
+
+static void *
+fifo_feed(void *arg)
+{
+    const FifoFeed *ff = arg;
+    FILE *fp = fopen(ff->path, "wb");
+
+    if (fp != NULL) {
+        fwrite(ff->bytes, 1, ff->len, fp);
+        fclose(fp);
+    }
+    return NULL;
+}
+
+/* A pipe (sekimori -r /dev/stdin): no size, no seeking; skipping reads through. */
+static void
+pipe_is_read_as_a_stream(void **state)
+{
+    TestDir *td = *state;
+    char path[512], errbuf[CAPTURE_ERRBUF_SIZE];
+    Bytes bs = {0};
+    FifoFeed ff;
+    pthread_t writer;
+    CaptureReader *cr;
+    Packet p;
+    uint64_t done = 1, total = 1;
+
+    gen_pcapng_big_skip(&bs);
+    snprintf(path, sizeof(path), "%s/fifo", td->dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    ff = (FifoFeed){.path = path, .bytes = bs.b, .len = bs.len};
+    assert_int_equal(pthread_create(&writer, NULL, fifo_feed, &ff), 0);
+    cr = capture_open(path, errbuf);
+    assert_non_null(cr);
+    memset(&p, 0, sizeof(p));
+    assert_int_equal(capture_next(cr, &p, errbuf), SK_OK);
+    assert_int_equal(p.len, 5);
+    assert_int_equal(capture_next(cr, &p, errbuf), SK_EOF);
+    assert_int_equal(capture_truncated(cr), 0);
+    capture_progress(cr, &done, &total);
+    assert_int_equal(total, 0); /* unknown for a pipe */
+    capture_close(cr);
+    pthread_join(writer, NULL);
+    free(bs.b);
+}
+
+typedef struct {
+    const char *path;
+    uint64_t pkts;
+    uint64_t len_sum;
+} ThreadRead;
+
+static void *
+thread_read(void *arg)
+{
+    ThreadRead *tr = arg;
+    char errbuf[CAPTURE_ERRBUF_SIZE];
+    CaptureReader *cr = capture_open(tr->path, errbuf);
+    Packet p;
+
+    if (cr == NULL) {
+        return NULL;
+    }
+    memset(&p, 0, sizeof(p));
+    while (capture_next(cr, &p, errbuf) == SK_OK) {
+        tr->pkts++;
+        tr->len_sum += p.len + (p.len > 0 ? p.data[p.len - 1] : 0u);
+    }
+    capture_close(cr);
+    return NULL;
+}
+
+/* Workers may each walk the same file: readers share nothing. */
+static void
+readers_in_two_threads_on_one_file_agree(void **state)
+{
+    TestDir *td = *state;
+    char path[512];
+    Bytes bs = {0};
+    ThreadRead tr[2];
+    pthread_t th[2];
+
+    gen_pcap(&bs);
+    file_write(td, "gen.pcap", bs.b, bs.len, path);
+    free(bs.b);
+    for (int i = 0; i < 2; i++) {
+        tr[i] = (ThreadRead){.path = path};
+        assert_int_equal(pthread_create(&th[i], NULL, thread_read, &tr[i]), 0);
+    }
+    for (int i = 0; i < 2; i++) {
+        pthread_join(th[i], NULL);
+    }
+    assert_int_equal(tr[0].pkts, GEN_RECORDS);
+    assert_int_equal(tr[1].pkts, GEN_RECORDS);
+    assert_int_equal(tr[0].len_sum, tr[1].len_sum);
+}
+
 /* ---- the shared corpus ---- */
 
 #define MANIFEST "../shared/pcaps/manifest.tsv"
@@ -616,6 +865,10 @@ main(void)
         T(non_capture_file_is_refused),
         T(missing_path_is_refused_with_strerror),
         T(directory_without_captures_is_refused),
+        T(pcap_records_across_buffer_refills_arrive_whole),
+        T(pcapng_large_unknown_block_is_skipped),
+        T(pipe_is_read_as_a_stream),
+        T(readers_in_two_threads_on_one_file_agree),
 #undef T
         cmocka_unit_test(shared_corpus_counts_match_manifest),
     };

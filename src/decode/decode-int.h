@@ -1,0 +1,205 @@
+/* decode-int.h: what the protocol files of src/decode/ share and nobody else sees. Other stages
+ * include decode/decode.h. Every decoder has the same shape: it gets the worker's DecodeThread,
+ * the packet and a Cursor over exactly the bytes of its layer (a copy: the caller's stays put),
+ * counts itself, checks in Suricata's order, fills the packet and calls the next layer. A failed
+ * check raises the event and returns DECODE_INVALID; what the caller does with that is its
+ * business (a tunnel drops its inner packet, most callers ignore it, as Suricata's do). */
+#ifndef SK_DECODE_DECODE_INT_H
+#define SK_DECODE_DECODE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/counters.h"
+#include "core/cursor.h"
+#include "core/packet.h"
+#include "decode/decode.h"
+
+typedef enum {
+#define COUNTER(id, name) id,
+#include "decode/counters.def"
+#undef COUNTER
+    DCTR_MAX
+} DecodeCounter;
+
+typedef enum {
+    DECODE_OK = 0,
+    DECODE_INVALID = -1, /* this layer failed; an event says why */
+} DecodeStatus;
+
+/* Where an inner packet's bytes start: the decoder that reads its first byte. */
+typedef enum {
+    TUN_ENTRY_ETHERNET,
+    TUN_ENTRY_IPV4,
+    TUN_ENTRY_IPV6,
+    TUN_ENTRY_PPP,
+    TUN_ENTRY_VLAN,
+} TunnelEntry;
+
+/* Ethertypes and IP protocol numbers the decoders switch on. */
+enum {
+    ETHERTYPE_IPV4 = 0x0800,
+    ETHERTYPE_ARP = 0x0806,
+    ETHERTYPE_BRIDGE = 0x6558, /* transparent Ethernet bridging (GRE, Geneve) */
+    ETHERTYPE_VLAN = 0x8100,
+    ETHERTYPE_IPV6 = 0x86dd,
+    ETHERTYPE_PPP = 0x880b,
+    ETHERTYPE_MPLS_UC = 0x8847,
+    ETHERTYPE_MPLS_MC = 0x8848,
+    ETHERTYPE_PPPOE_DISC = 0x8863,
+    ETHERTYPE_PPPOE_SESS = 0x8864,
+    ETHERTYPE_8021AD = 0x88a8,
+    ETHERTYPE_ERSPAN = 0x88be, /* ERSPAN type I and II */
+    ETHERTYPE_8021AH = 0x88e7,
+    ETHERTYPE_DCE = 0x8903,    /* Cisco FabricPath */
+    ETHERTYPE_VNTAG = 0x8926,
+    ETHERTYPE_8021QINQ = 0x9100,
+    ETHERTYPE_ERSPAN3 = 0x22eb, /* ERSPAN type III */
+};
+
+enum {
+    IPPROTO_NUM_HOPOPTS = 0,
+    IPPROTO_NUM_ICMP = 1,
+    IPPROTO_NUM_IPIP = 4,
+    IPPROTO_NUM_TCP = 6,
+    IPPROTO_NUM_UDP = 17,
+    IPPROTO_NUM_IPV6 = 41,
+    IPPROTO_NUM_ROUTING = 43,
+    IPPROTO_NUM_FRAGMENT = 44,
+    IPPROTO_NUM_GRE = 47,
+    IPPROTO_NUM_ESP = 50,
+    IPPROTO_NUM_AH = 51,
+    IPPROTO_NUM_ICMPV6 = 58,
+    IPPROTO_NUM_NONE = 59,
+    IPPROTO_NUM_DSTOPTS = 60,
+    IPPROTO_NUM_MH = 135,
+    IPPROTO_NUM_HIP = 139,
+    IPPROTO_NUM_SHIM6 = 140,
+    IPPROTO_NUM_SCTP = 132,
+};
+
+#define IPV4_HDR_LEN 20
+#define IPV6_HDR_LEN 40
+
+/* One per worker. The tunnel pool holds one packet per depth: a packet carries at most one
+ * inner packet, so depth d always uses slot d-1 and nothing is ever freed. */
+struct DecodeThread {
+    DecodeConfig cfg;
+    /* Per packet chain, reset by decode_packet(): layers decoded so far (decoder.max-layers;
+     * inner packets carry on from their parent's count, so recursion stays bounded) and
+     * whether the current PPP header said Van Jacobson uncompressed (its IP protocol 0 is
+     * then a TCP header). */
+    uint8_t layers;
+    bool ppp_vj_ucomp;
+    Counter ctr[DCTR_MAX + DECODE_EVENT_MAX];
+    const char *ctr_names[DCTR_MAX + DECODE_EVENT_MAX];
+    CounterSet set;
+    Packet tun_pool[PKT_TUNNEL_DEPTH_MAX];
+};
+
+/* 1 for events that mark the packet invalid (EVENT_INVALID, EVENT_NORULE lines). */
+extern const uint8_t decode_event_invalid[DECODE_EVENT_MAX];
+
+/* Raise ev on p. Counting waits until the packet is known to be kept (decode_packet's end):
+ * an inner packet whose first layer fails is dropped with its events, as Suricata drops it. */
+static inline void
+decode_event_set(Packet *p, DecodeEvent ev)
+{
+    if (p->event_cnt < PKT_EVENT_MAX) {
+        p->events[p->event_cnt++] = (uint16_t)ev;
+    }
+    if (decode_event_invalid[ev]) {
+        p->flags |= PKT_F_INVALID;
+    }
+}
+
+/* The same event raised where Suricata raises it without marking the packet invalid (a few
+ * events are invalid at one check and a warning at another: tcp.opt_invalid_len). */
+static inline void
+decode_event_set_plain(Packet *p, DecodeEvent ev)
+{
+    if (p->event_cnt < PKT_EVENT_MAX) {
+        p->events[p->event_cnt++] = (uint16_t)ev;
+    }
+}
+
+static inline DecodeStatus
+decode_fail(Packet *p, DecodeEvent ev)
+{
+    decode_event_set(p, ev);
+    return DECODE_INVALID;
+}
+
+static inline void
+dctr_inc(DecodeThread *dt, DecodeCounter c)
+{
+    counter_inc(&dt->ctr[c]);
+}
+
+/* Offset of the cursor's next byte from the start of the packet's bytes. */
+static inline uint32_t
+decode_off(const Packet *p, const Cursor *c)
+{
+    return (uint32_t)(c->p - p->data);
+}
+
+/* Suricata's PacketIncreaseCheckLayers: each link, VLAN, MPLS and tunnel header counts one; at
+ * decoder.max-layers the packet is invalid and decoding stops. */
+static inline bool
+decode_layer_enter(DecodeThread *dt, Packet *p)
+{
+    dt->layers++;
+    if (dt->layers >= dt->cfg.max_layers) {
+        decode_event_set(p, DECODE_TOO_MANY_LAYERS);
+        return false;
+    }
+    return true;
+}
+
+/* Link and network layers (decode.c, one protocol per file). */
+bool decode_network_layer(DecodeThread *dt, Packet *p, uint16_t ethertype, Cursor c);
+DecodeStatus decode_ethernet(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_dce(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_vlan(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_ieee8021ah(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_vntag(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_mpls(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_pppoe_session(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_pppoe_discovery(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_ppp(DecodeThread *dt, Packet *p, Cursor c);
+/* The PPP payload after its protocol field (PPP frames and PPPoE sessions). */
+DecodeStatus decode_ppp_payload(DecodeThread *dt, Packet *p, uint16_t proto, Cursor c);
+DecodeStatus decode_chdlc(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_arp(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_sll(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_sll2(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_null(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_raw(DecodeThread *dt, Packet *p, Cursor c);
+
+/* IP and transport. */
+DecodeStatus decode_ipv4(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_ipv6(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_tcp(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_udp(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_sctp(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_esp(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_icmpv4(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_icmpv6(DecodeThread *dt, Packet *p, Cursor c);
+
+/* Tunnels. The UDP ones return DECODE_OK only when the payload was theirs (a tunnel packet was
+ * decoded, or at least the header was recognised); otherwise UDP goes on as plain UDP. */
+DecodeStatus decode_gre(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_erspan(DecodeThread *dt, Packet *p, Cursor c, int type);
+DecodeStatus decode_vxlan(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_geneve(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_teredo(DecodeThread *dt, Packet *p, Cursor c);
+
+/* Decodes c as the inner packet of p, starting with entry's decoder. Returns the inner packet,
+ * linked as p->inner, or NULL when the depth cap is reached or the inner packet's first layer
+ * failed (then it is dropped with its events, as Suricata's PacketTunnelPktSetup does; for
+ * Teredo any invalid event drops it, since Teredo is only a guess). add_vlan, when not 0, is
+ * appended to the VLAN ids the inner packet inherits (ERSPAN carries the mirrored VLAN). */
+Packet *decode_tunnel(DecodeThread *dt, Packet *p, Cursor c, TunnelType type, TunnelEntry entry,
+                      uint16_t add_vlan);
+
+#endif

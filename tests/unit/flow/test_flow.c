@@ -1,0 +1,329 @@
+/* Flow table behaviour: keys, directions, states, timeouts, memcap. Packets are built by hand
+ * (decoded fields only): the flow stage reads nothing else. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "flow/flow.h"
+
+#define MAX_ENDED 64
+
+typedef struct {
+    Flow ended[MAX_ENDED];
+    unsigned cnt;
+} Ended;
+
+static void
+record_end(const Flow *f, SkTime now, void *user)
+{
+    Ended *e = user;
+    (void)now;
+    if (e->cnt < MAX_ENDED) {
+        e->ended[e->cnt++] = *f;
+    }
+}
+
+static SkAddr
+v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+    SkAddr x;
+    memset(&x, 0, sizeof(x));
+    x.b[0] = a;
+    x.b[1] = b;
+    x.b[2] = c;
+    x.b[3] = d;
+    return x;
+}
+
+static Packet
+pkt(uint8_t proto, SkAddr s, uint16_t sp, SkAddr d, uint16_t dp, uint8_t flags, SkTime ts)
+{
+    Packet p;
+    packet_reset(&p);
+    p.ip_ver = 4;
+    p.proto = proto;
+    p.src = s;
+    p.dst = d;
+    p.sp = sp;
+    p.dp = dp;
+    if (proto == 6 || proto == 17) {
+        p.flags |= PKT_F_HAS_PORTS;
+    }
+    p.tcp_flags = flags;
+    p.ts = ts;
+    p.len = 60;
+    return p;
+}
+
+#define SYN 0x02
+#define ACK 0x10
+#define FIN 0x01
+#define RST 0x04
+#define SEC(s) SK_TIME_FROM_SEC(s)
+
+static FlowTable *
+table(Ended *e, uint64_t memcap)
+{
+    FlowConfig cfg;
+    flow_config_default(&cfg);
+    if (memcap) {
+        cfg.memcap = memcap;
+        cfg.prealloc = 0;
+        cfg.hash_size = 64;
+    }
+    memset(e, 0, sizeof(*e));
+    return flow_table_new(&cfg, 1, 0, 42, record_end, e);
+}
+
+static void
+both_directions_share_one_flow_and_count_apart(void **state)
+{
+    Ended e;
+    FlowTable *ft = table(&e, 0);
+    SkAddr c = v4(10, 0, 0, 1), s = v4(10, 0, 0, 2);
+    (void)state;
+
+    Packet p1 = pkt(17, c, 5353, s, 53, 0, SEC(100));
+    Packet p2 = pkt(17, s, 53, c, 5353, 0, SEC(101));
+    p2.len = 200;
+    Flow *f1 = flow_handle_packet(ft, &p1);
+    Flow *f2 = flow_handle_packet(ft, &p2);
+    assert_non_null(f1);
+    assert_ptr_equal(f1, f2);
+    assert_true(p1.flow_toserver);
+    assert_false(p2.flow_toserver);
+    assert_int_equal(f1->pkts[FLOW_DIR_TOSERVER], 1);
+    assert_int_equal(f1->pkts[FLOW_DIR_TOCLIENT], 1);
+    assert_int_equal(f1->bytes[FLOW_DIR_TOCLIENT], 200);
+    assert_int_equal(f1->state, FLOW_STATE_ESTABLISHED);
+    flow_table_flush(ft, SEC(102));
+    assert_int_equal(e.cnt, 1);
+    assert_int_equal(e.ended[0].end_reason, FLOW_END_SHUTDOWN);
+    flow_table_free(ft);
+}
+
+static void
+tcp_handshake_establishes_and_fins_close(void **state)
+{
+    Ended e;
+    FlowTable *ft = table(&e, 0);
+    SkAddr c = v4(10, 0, 0, 1), s = v4(10, 0, 0, 2);
+    (void)state;
+
+    Packet a = pkt(6, c, 40000, s, 80, SYN, SEC(1));
+    Packet b = pkt(6, s, 80, c, 40000, SYN | ACK, SEC(1));
+    Packet d = pkt(6, c, 40000, s, 80, ACK, SEC(1));
+    Flow *f = flow_handle_packet(ft, &a);
+    assert_int_equal(f->state, FLOW_STATE_NEW);
+    flow_handle_packet(ft, &b);
+    assert_int_equal(f->state, FLOW_STATE_NEW);
+    flow_handle_packet(ft, &d);
+    assert_int_equal(f->state, FLOW_STATE_ESTABLISHED);
+    Packet f1 = pkt(6, c, 40000, s, 80, FIN | ACK, SEC(2));
+    Packet f2 = pkt(6, s, 80, c, 40000, FIN | ACK, SEC(2));
+    flow_handle_packet(ft, &f1);
+    assert_int_equal(f->state, FLOW_STATE_ESTABLISHED);
+    flow_handle_packet(ft, &f2);
+    assert_int_equal(f->state, FLOW_STATE_CLOSED);
+    assert_int_equal(f->tcp_flags[FLOW_DIR_TOSERVER], SYN | ACK | FIN);
+    flow_table_free(ft);
+}
+
+static void
+tcp_without_syn_stays_new_even_after_rst(void **state)
+{
+    Ended e;
+    FlowTable *ft = table(&e, 0);
+    SkAddr c = v4(10, 0, 0, 1), s = v4(10, 0, 0, 2);
+    (void)state;
+
+    Packet a = pkt(6, c, 40000, s, 80, ACK, SEC(1));
+    Packet b = pkt(6, s, 80, c, 40000, RST, SEC(1));
+    Flow *f = flow_handle_packet(ft, &a);
+    flow_handle_packet(ft, &b);
+    assert_int_equal(f->state, FLOW_STATE_NEW);
+    flow_table_free(ft);
+}
+
+static void
+icmp_echo_and_reply_share_a_flow_errors_join_the_quoted_one(void **state)
+{
+    Ended e;
+    FlowTable *ft = table(&e, 0);
+    SkAddr h = v4(10, 0, 0, 1), s = v4(10, 0, 0, 2), r = v4(10, 0, 0, 254);
+    (void)state;
+
+    Packet req = pkt(1, h, 0, s, 0, 0, SEC(1));
+    req.flags |= PKT_F_HAS_ICMP;
+    req.icmp_type = 8;
+    Packet rep = pkt(1, s, 0, h, 0, 0, SEC(1));
+    rep.flags |= PKT_F_HAS_ICMP;
+    rep.icmp_type = 0;
+    Flow *f = flow_handle_packet(ft, &req);
+    assert_ptr_equal(flow_handle_packet(ft, &rep), f);
+    assert_int_equal(f->icmp_type[FLOW_DIR_TOSERVER], 8);
+    assert_int_equal(f->icmp_type[FLOW_DIR_TOCLIENT], 0);
+
+    /* A port unreachable from a router quoting h -> s udp 5000 -> 53. */
+    Packet udp = pkt(17, h, 5000, s, 53, 0, SEC(2));
+    Flow *uf = flow_handle_packet(ft, &udp);
+    Packet err = pkt(1, r, 0, h, 0, 0, SEC(2));
+    err.flags |= PKT_F_HAS_ICMP | PKT_F_ICMP_ERR_EMB;
+    err.icmp_type = 3;
+    err.icmp_code = 3;
+    err.emb_proto = 17;
+    err.emb_src = h;
+    err.emb_dst = s;
+    err.emb_sp = 5000;
+    err.emb_dp = 53;
+    assert_ptr_equal(flow_handle_packet(ft, &err), uf);
+    assert_int_equal(uf->pkts[FLOW_DIR_TOCLIENT], 1);
+
+    /* Quoting a flow that does not exist: no flow at all. */
+    err.emb_dp = 54;
+    assert_null(flow_handle_packet(ft, &err));
+    flow_table_free(ft);
+}
+
+static void
+vlan_and_tunnel_depth_separate_flows(void **state)
+{
+    Ended e;
+    FlowTable *ft = table(&e, 0);
+    SkAddr c = v4(10, 0, 0, 1), s = v4(10, 0, 0, 2);
+    (void)state;
+
+    Packet a = pkt(17, c, 1, s, 2, 0, SEC(1));
+    Packet b = a;
+    b.vlan_cnt = 1;
+    b.vlan_id[0] = 100;
+    Packet d = a;
+    d.tunnel_depth = 1;
+    Flow *fa = flow_handle_packet(ft, &a);
+    Flow *fb = flow_handle_packet(ft, &b);
+    Flow *fd = flow_handle_packet(ft, &d);
+    assert_ptr_not_equal(fa, fb);
+    assert_ptr_not_equal(fa, fd);
+    assert_ptr_not_equal(fb, fd);
+    assert_int_equal(fb->vlan_id[0], 100);
+    flow_table_free(ft);
+}
+
+static void
+fragments_invalid_and_non_ip_get_no_flow(void **state)
+{
+    Ended e;
+    FlowTable *ft = table(&e, 0);
+    (void)state;
+
+    Packet a = pkt(17, v4(1, 1, 1, 1), 1, v4(2, 2, 2, 2), 2, 0, SEC(1));
+    a.flags |= PKT_F_FRAGMENT;
+    assert_null(flow_handle_packet(ft, &a));
+    a.flags = PKT_F_INVALID;
+    assert_null(flow_handle_packet(ft, &a));
+    a.flags = 0;
+    a.ip_ver = 0;
+    assert_null(flow_handle_packet(ft, &a));
+    assert_int_equal(flow_table_active(ft), 0);
+    flow_table_free(ft);
+}
+
+static void
+packet_after_timeout_starts_a_new_flow(void **state)
+{
+    Ended e;
+    FlowTable *ft = table(&e, 0);
+    SkAddr c = v4(10, 0, 0, 1), s = v4(10, 0, 0, 2);
+    (void)state;
+
+    Packet a = pkt(17, c, 1, s, 2, 0, SEC(10));
+    Flow *f = flow_handle_packet(ft, &a);
+    uint64_t id = f->flow_id;
+    /* udp new timeout is 30 s: at +31 s the old flow ends, whether or not a sweep ran. */
+    Packet b = pkt(17, c, 1, s, 2, 0, SEC(41));
+    Flow *g = flow_handle_packet(ft, &b);
+    assert_int_equal(e.cnt, 1);
+    assert_int_equal(e.ended[0].end_reason, FLOW_END_TIMEOUT);
+    assert_int_equal(e.ended[0].flow_id, id);
+    assert_int_equal(e.ended[0].last, SEC(10));
+    assert_int_equal(g->pkts[FLOW_DIR_TOSERVER], 1);
+    assert_int_not_equal(g->flow_id, id);
+    flow_table_free(ft);
+}
+
+static void
+timeout_sweep_is_bounded_by_its_budget(void **state)
+{
+    Ended e;
+    FlowTable *ft = table(&e, 0);
+    (void)state;
+
+    for (uint8_t i = 0; i < 20; i++) {
+        Packet a = pkt(17, v4(10, 0, 0, i), 1, v4(10, 0, 1, 1), 2, 0, SEC(1));
+        flow_handle_packet(ft, &a);
+    }
+    assert_int_equal(flow_table_timeout(ft, SEC(20), 8), 0); /* not yet expired */
+    assert_int_equal(flow_table_timeout(ft, SEC(100), 8), 8);
+    assert_int_equal(flow_table_timeout(ft, SEC(100), 8), 8);
+    assert_int_equal(flow_table_timeout(ft, SEC(100), 8), 4);
+    assert_int_equal(e.cnt, 20);
+    assert_int_equal(flow_table_active(ft), 0);
+    flow_table_free(ft);
+}
+
+static uint64_t
+counter_named(const FlowTable *ft, const char *name)
+{
+    const CounterSet *cs = flow_table_counters(ft);
+    for (size_t i = 0; i < cs->cnt; i++) {
+        if (strcmp(cs->names[i], name) == 0) {
+            return counter_get(&cs->vals[i]);
+        }
+    }
+    fail_msg("no counter %s", name);
+    return 0;
+}
+
+static void
+memcap_enters_emergency_and_evicts_the_oldest(void **state)
+{
+    Ended e;
+    /* Room for the buckets and exactly one chunk of flows. */
+    FlowTable *ft = table(&e, 64 * sizeof(void *) + 1100 * sizeof(Flow) + 64);
+    (void)state;
+
+    unsigned made = 0;
+    for (unsigned i = 0; i < 1100; i++) {
+        Packet a = pkt(17, v4(10, 1, (uint8_t)(i >> 8), (uint8_t)i), 1, v4(10, 0, 1, 1), 2, 0,
+                       SEC(1) + i);
+        made += flow_handle_packet(ft, &a) != NULL;
+    }
+    assert_int_equal(made, 1100); /* eviction keeps new flows coming */
+    assert_true(counter_named(ft, "flow.memcap") > 0);
+    assert_int_equal(counter_named(ft, "flow.emerg_mode_entered"), 1);
+    assert_true(e.cnt > 0);
+    assert_int_equal(e.ended[0].end_reason, FLOW_END_FORCED);
+    assert_true(flow_table_active(ft) <= 1024);
+    flow_table_free(ft);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(both_directions_share_one_flow_and_count_apart),
+        cmocka_unit_test(tcp_handshake_establishes_and_fins_close),
+        cmocka_unit_test(tcp_without_syn_stays_new_even_after_rst),
+        cmocka_unit_test(icmp_echo_and_reply_share_a_flow_errors_join_the_quoted_one),
+        cmocka_unit_test(vlan_and_tunnel_depth_separate_flows),
+        cmocka_unit_test(fragments_invalid_and_non_ip_get_no_flow),
+        cmocka_unit_test(packet_after_timeout_starts_a_new_flow),
+        cmocka_unit_test(timeout_sweep_is_bounded_by_its_budget),
+        cmocka_unit_test(memcap_enters_emergency_and_evicts_the_oldest),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,175 @@
+/* JSON writer and EVE record layouts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "output/eve.h"
+#include "output/json.h"
+
+static void
+json_nesting_and_commas(void **state)
+{
+    JsonBuf jb;
+    (void)state;
+    assert_true(json_init(&jb, 4)); /* tiny: forces growth */
+    json_open_obj(&jb, NULL);
+    json_u64(&jb, "a", 1);
+    json_open_arr(&jb, "b");
+    json_u64(&jb, NULL, 2);
+    json_u64(&jb, NULL, 3);
+    json_close_arr(&jb);
+    json_open_obj(&jb, "c");
+    json_bool(&jb, "d", true);
+    json_i64(&jb, "e", -5);
+    json_close_obj(&jb);
+    json_close_obj(&jb);
+    assert_false(jb.oom);
+    assert_int_equal(jb.len, strlen("{\"a\":1,\"b\":[2,3],\"c\":{\"d\":true,\"e\":-5}}"));
+    assert_memory_equal(jb.buf, "{\"a\":1,\"b\":[2,3],\"c\":{\"d\":true,\"e\":-5}}", jb.len);
+    json_fini(&jb);
+}
+
+static void
+json_strings_from_the_network_are_escaped(void **state)
+{
+    JsonBuf jb;
+    const char raw[] = {'a', '"', '\\', '\n', 0x01, (char)0xff, 'z'};
+    const char want[] = "{\"s\":\"a\\\"\\\\\\n\\u0001\\u00ffz\"}";
+    (void)state;
+    assert_true(json_init(&jb, 64));
+    json_open_obj(&jb, NULL);
+    json_strn(&jb, "s", raw, sizeof(raw));
+    json_close_obj(&jb);
+    assert_int_equal(jb.len, strlen(want));
+    assert_memory_equal(jb.buf, want, jb.len);
+    json_fini(&jb);
+}
+
+static void
+time_is_formatted_as_eve_does(void **state)
+{
+    char buf[SK_TIME_EVE_LEN + 1];
+    (void)state;
+    /* 2024-06-04T09:00:01.289612 UTC */
+    SkTime t = SK_TIME_FROM_SEC(1717491601ULL) + 289612;
+    assert_int_equal(time_format_eve(t, buf), SK_TIME_EVE_LEN);
+    assert_string_equal(buf, "2024-06-04T09:00:01.289612+0000");
+    assert_int_equal(time_format_eve(0, buf), SK_TIME_EVE_LEN);
+    assert_string_equal(buf, "1970-01-01T00:00:00.000000+0000");
+}
+
+static void
+ipv6_addresses_are_fully_expanded(void **state)
+{
+    SkAddr a;
+    char buf[48];
+    (void)state;
+    memset(&a, 0, sizeof(a));
+    a.b[0] = 0x20;
+    a.b[1] = 0x01;
+    a.b[2] = 0x0d;
+    a.b[3] = 0xb8;
+    a.b[15] = 5;
+    eve_format_addr(&a, 6, buf);
+    assert_string_equal(buf, "2001:0db8:0000:0000:0000:0000:0000:0005");
+    eve_format_addr(&a, 4, buf);
+    assert_string_equal(buf, "32.1.13.184");
+}
+
+static char *
+read_all(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    static char buf[65536];
+    size_t n;
+    assert_non_null(f);
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void
+flow_and_stats_records(void **state)
+{
+    char path[] = "/tmp/sk-eve-XXXXXX";
+    int fd = mkstemp(path);
+    EveConfig cfg;
+    Flow f;
+    (void)state;
+
+    assert_true(fd >= 0);
+    close(fd);
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.enabled = cfg.flow = cfg.stats = true;
+    EveFile *ef = eve_file_open(path);
+    assert_non_null(ef);
+    EveWriter *ew = eve_writer_new(ef, &cfg);
+
+    memset(&f, 0, sizeof(f));
+    f.src.b[0] = 10;
+    f.src.b[3] = 1;
+    f.dst.b[0] = 10;
+    f.dst.b[3] = 2;
+    f.sp = 1234;
+    f.dp = 80;
+    f.proto = 6;
+    f.ip_ver = 4;
+    f.vlan_cnt = 1;
+    f.vlan_id[0] = 100;
+    f.flow_id = 77;
+    f.start = SK_TIME_FROM_SEC(1717491601ULL);
+    f.last = f.start + 2500000;
+    f.pkts[0] = 3;
+    f.pkts[1] = 2;
+    f.bytes[0] = 180;
+    f.bytes[1] = 120;
+    f.state = FLOW_STATE_CLOSED;
+    f.end_reason = FLOW_END_TIMEOUT;
+    f.tcp_flags[0] = 0x1b;
+    f.tcp_flags[1] = 0x12;
+    eve_log_flow(ew, &f, f.last);
+
+    const char *names[] = {"decoder.pkts", "decoder.event.ipv4.trunc_pkt", "flow.total",
+                           "flow.mgr.flows_timeout"};
+    const uint64_t vals[] = {5, 1, 1, 1};
+    eve_log_stats(ew, f.last, 3, names, vals, 4);
+    eve_writer_free(ew);
+    assert_int_equal(eve_file_records(ef), 2);
+    eve_file_close(ef);
+
+    const char *want =
+        "{\"timestamp\":\"2024-06-04T09:00:03.500000+0000\",\"flow_id\":77,\"event_type\":\"flow\","
+        "\"vlan\":[100],\"src_ip\":\"10.0.0.1\",\"src_port\":1234,\"dest_ip\":\"10.0.0.2\","
+        "\"dest_port\":80,\"ip_v\":4,\"proto\":\"TCP\",\"flow\":{\"pkts_toserver\":3,"
+        "\"pkts_toclient\":2,\"bytes_toserver\":180,\"bytes_toclient\":120,"
+        "\"start\":\"2024-06-04T09:00:01.000000+0000\",\"end\":\"2024-06-04T09:00:03.500000+0000\","
+        "\"age\":2,\"state\":\"closed\",\"reason\":\"timeout\",\"alerted\":false},"
+        "\"tcp\":{\"tcp_flags\":\"1b\",\"tcp_flags_ts\":\"1b\",\"tcp_flags_tc\":\"12\","
+        "\"fin\":true,\"syn\":true,\"psh\":true,\"ack\":true}}\n"
+        "{\"timestamp\":\"2024-06-04T09:00:03.500000+0000\",\"event_type\":\"stats\","
+        "\"stats\":{\"uptime\":3,\"decoder\":{\"pkts\":5,\"event\":{\"ipv4\":{\"trunc_pkt\":1}}},"
+        "\"flow\":{\"total\":1,\"mgr\":{\"flows_timeout\":1}}}}\n";
+    assert_string_equal(read_all(path), want);
+    unlink(path);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(json_nesting_and_commas),
+        cmocka_unit_test(json_strings_from_the_network_are_escaped),
+        cmocka_unit_test(time_is_formatted_as_eve_does),
+        cmocka_unit_test(ipv6_addresses_are_fully_expanded),
+        cmocka_unit_test(flow_and_stats_records),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
