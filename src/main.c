@@ -30,6 +30,7 @@ enum {
     OPT_ENGINE_ANALYSIS,
     OPT_HELP,
     OPT_PCAP,
+    OPT_FIREWALL_RULES,
 };
 
 typedef struct {
@@ -120,6 +121,7 @@ parse_args(int argc, char **argv, Options *o)
         {"list-keywords", optional_argument, NULL, OPT_LIST_KEYWORDS},
         {"engine-analysis", no_argument, NULL, OPT_ENGINE_ANALYSIS},
         {"pcap", optional_argument, NULL, OPT_PCAP},
+        {"firewall-rules-exclusive", required_argument, NULL, OPT_FIREWALL_RULES},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -139,6 +141,7 @@ parse_args(int argc, char **argv, Options *o)
             break;
         case 'S':
         case 's':
+        case OPT_FIREWALL_RULES:
             if (o->rule_file_cnt == RULE_FILES_MAX) {
                 log_error("too many rule files (at most %d)", RULE_FILES_MAX);
                 return 1;

@@ -100,7 +100,28 @@ flow_config_default(FlowConfig *cfg)
     cfg->hash_size = 65536;
     cfg->prealloc = 10000;
     cfg->emergency_recovery = 30;
+    cfg->vlan_tracking = true;
+    cfg->recursion_tracking = true;
     memcpy(cfg->timeouts, defaults, sizeof(defaults));
+}
+
+uint8_t
+flow_icmp_counterpart(uint8_t proto, uint8_t type)
+{
+    /* Query/answer pairs (RFC 792, 950, 1256; RFC 4443, 4861 for ICMPv6). */
+    static const uint8_t v4[][2] = {{8, 0}, {13, 14}, {15, 16}, {17, 18}, {10, 9}};
+    static const uint8_t v6[][2] = {{128, 129}, {133, 134}, {135, 136}, {139, 140}};
+    const uint8_t(*pairs)[2] = proto == 1 ? v4 : v6;
+    size_t n = proto == 1 ? sizeof(v4) / sizeof(v4[0]) : sizeof(v6) / sizeof(v6[0]);
+    for (size_t i = 0; i < n; i++) {
+        if (pairs[i][0] == type) {
+            return pairs[i][1];
+        }
+        if (pairs[i][1] == type) {
+            return pairs[i][0];
+        }
+    }
+    return 255;
 }
 
 const char *
@@ -235,19 +256,25 @@ key_hash(const FlowTable *ft, const SkAddr *a, const SkAddr *b, uint16_t pa, uin
         pa = pb;
         pb = tp;
     }
-    uint64_t extra = (uint64_t)pa << 48 | (uint64_t)pb << 32 | (uint64_t)proto << 24
-                     | (uint64_t)p->tunnel_depth << 16;
+    uint64_t depth = ft->cfg.recursion_tracking ? p->tunnel_depth : 0;
+    uint64_t extra = (uint64_t)pa << 48 | (uint64_t)pb << 32 | (uint64_t)proto << 24 | depth << 16;
     uint64_t vl = 0;
-    for (unsigned i = 0; i < p->vlan_cnt; i++) {
+    for (unsigned i = 0; ft->cfg.vlan_tracking && i < p->vlan_cnt; i++) {
         vl = vl << 12 | p->vlan_id[i];
     }
     return hash_addr_pair(ft->seed ^ vl, a->b, b->b, extra);
 }
 
 static bool
-same_vlans_depth(const Flow *f, const Packet *p)
+same_vlans_depth(const FlowTable *ft, const Flow *f, const Packet *p)
 {
-    if (f->vlan_cnt != p->vlan_cnt || f->tunnel_depth != p->tunnel_depth) {
+    if (ft->cfg.recursion_tracking && f->tunnel_depth != p->tunnel_depth) {
+        return false;
+    }
+    if (!ft->cfg.vlan_tracking) {
+        return true;
+    }
+    if (f->vlan_cnt != p->vlan_cnt) {
         return false;
     }
     for (unsigned i = 0; i < p->vlan_cnt; i++) {
@@ -390,15 +417,13 @@ flow_alloc(FlowTable *ft, SkTime now)
 /* --- per packet --- */
 
 static void
-flow_init(FlowTable *ft, Flow *f, const Packet *p, uint64_t hash)
+flow_init(FlowTable *ft, Flow *f, const Packet *p, uint16_t sp, uint16_t dp, uint64_t hash)
 {
     memset(f, 0, sizeof(*f));
     f->src = p->src;
     f->dst = p->dst;
-    if (p->flags & PKT_F_HAS_PORTS) {
-        f->sp = p->sp;
-        f->dp = p->dp;
-    }
+    f->sp = sp;
+    f->dp = dp;
     f->proto = p->proto;
     f->ip_ver = p->ip_ver;
     f->vlan_cnt = p->vlan_cnt;
@@ -486,6 +511,9 @@ flow_handle_packet(FlowTable *ft, Packet *p)
     if (p->flags & PKT_F_HAS_PORTS) {
         sp = p->sp;
         dp = p->dp;
+    } else if (p->flags & PKT_F_HAS_ICMP) {
+        sp = p->icmp_type;
+        dp = flow_icmp_counterpart(proto, p->icmp_type);
     }
     if (proto == 1 && (p->flags & PKT_F_HAS_ICMP) && ICMP4_IS_ERROR(p->icmp_type)) {
         if (!(p->flags & PKT_F_ICMP_ERR_EMB)) {
@@ -505,7 +533,7 @@ flow_handle_packet(FlowTable *ft, Packet *p)
     Flow *f;
     int match = 0;
     for (f = *bucket; f != NULL; f = f->hnext) {
-        if ((uint32_t)hash == f->hash && same_vlans_depth(f, p)
+        if ((uint32_t)hash == f->hash && same_vlans_depth(ft, f, p)
             && (match = key_match(f, s, d, sp, dp, proto)) != 0) {
             break;
         }
@@ -531,7 +559,7 @@ flow_handle_packet(FlowTable *ft, Packet *p)
         if (f == NULL) {
             return NULL;
         }
-        flow_init(ft, f, p, hash);
+        flow_init(ft, f, p, sp, dp, hash);
         bucket = &ft->buckets[hash & ft->mask]; /* eviction may have changed the chain */
         f->hnext = *bucket;
         *bucket = f;

@@ -50,6 +50,8 @@ typedef struct {
     uint32_t hash_size;          /* flow.hash-size (buckets, whole engine) */
     uint32_t prealloc;           /* flow.prealloc (whole engine) */
     uint32_t emergency_recovery; /* flow.emergency-recovery, percent */
+    bool vlan_tracking;          /* vlan.use-for-tracking: VLAN ids are part of the key */
+    bool recursion_tracking;     /* decoder.recursion-level.use-for-tracking: tunnel depth too */
     FlowTimeouts timeouts[FLOW_PROTO_MAX];
 } FlowConfig;
 
@@ -93,6 +95,11 @@ typedef struct FlowTable FlowTable; /* opaque */
 FlowTable *flow_table_new(const FlowConfig *cfg, unsigned workers, unsigned worker_id,
                           uint64_t id_seed, FlowEndFn on_end, void *user);
 void flow_table_free(FlowTable *ft); /* accepts NULL; does not call on_end */
+
+/* The ICMP type answering `type` (echo 8 -> reply 0, ...), or 255 when there is none. ICMP
+ * flows are keyed on (type, counterpart) as ports, as Suricata does: a request and its reply
+ * share a flow, a request the other way starts its own. */
+uint8_t flow_icmp_counterpart(uint8_t proto, uint8_t type);
 
 /* Finds or creates p's flow, updates its counters and state, and sets p->flow and
  * p->flow_toserver. Returns NULL (p->flow NULL) when p cannot have a flow: no IP layer, an

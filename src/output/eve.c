@@ -490,6 +490,9 @@ eve_log_stats(EveWriter *ew, SkTime ts, uint64_t uptime_s, const char *const *na
     for (size_t i = 0; i < cnt; i++) {
         const char *name = names[i];
         size_t off;
+        if (vals[i] == 0 && !ew->cfg.stats_null_values) {
+            continue;
+        }
         unsigned shared = shared_components(prev, name, &off);
         while (open > shared) {
             json_close_obj(jb);

@@ -26,6 +26,7 @@ typedef struct {
     bool stats_totals;     /* stats.totals */
     bool stats_threads;    /* stats.threads */
     bool stats_deltas;     /* stats.deltas */
+    bool stats_null_values; /* stats.null-values: also log counters that are zero */
 } EveConfig;
 
 typedef struct EveFile EveFile;

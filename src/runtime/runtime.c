@@ -272,7 +272,7 @@ worker_packet_complex(Worker *w, Packet *p)
 
     decode_packet(counter ? w->dt : w->scratch, p);
     for (Packet *q = p; q != NULL; q = q->inner) {
-        if (shard_hash_layer(q, eng->shard_seed) % nw != w->id) {
+        if (shard_hash_layer(q, eng->shard_seed, eng->rc->flow.vlan_tracking) % nw != w->id) {
             continue;
         }
         flow_handle_packet(w->ft, q);
@@ -290,7 +290,7 @@ worker_dispatch(Worker *w, Packet *p)
     Engine *eng = w->eng;
     uint64_t h;
 
-    if (shard_classify(p, eng->shard_seed, &eng->rc->decode, &h) == SHARD_COMPLEX) {
+    if (shard_classify(p, eng->shard_seed, &eng->rc->decode, eng->rc->flow.vlan_tracking, &h) == SHARD_COMPLEX) {
         worker_packet_complex(w, p);
     } else if (h % eng->nworkers == w->id) {
         worker_packet(w, p);
@@ -542,7 +542,8 @@ run_autofp(Engine *eng, CaptureReader *cr)
             continue;
         }
         uint64_t h;
-        if (shard_classify(&pkt, eng->shard_seed, &eng->rc->decode, &h) == SHARD_COMPLEX) {
+        if (shard_classify(&pkt, eng->shard_seed, &eng->rc->decode,
+                           eng->rc->flow.vlan_tracking, &h) == SHARD_COMPLEX) {
             /* Rare: every worker gets a copy and takes the layers that are its own. */
             for (unsigned i = 0; i < eng->nworkers; i++) {
                 ring_push_wait(&eng->workers[i].ring, &pkt, true);

@@ -27,6 +27,8 @@ static const char *const used_keys[] = {
     "decoder.geneve.",
     "decoder.max-layers",
     "runmode",
+    "vlan.use-for-tracking",
+    "decoder.recursion-level.use-for-tracking",
 };
 
 bool
@@ -132,6 +134,11 @@ load_eve(const CfgNode *root, EveConfig *ec)
     if (outputs == NULL) {
         return SK_OK;
     }
+    if (cfg_type(outputs) == CFG_SCALAR
+        && (cfg_scalar(outputs) == NULL || *cfg_scalar(outputs) == '\0')) {
+        ec->enabled = false; /* "outputs:" with nothing under it: no outputs at all */
+        return SK_OK;
+    }
     if (cfg_type(outputs) != CFG_SEQ) {
         log_error("config: outputs: not a list of outputs");
         return SK_ERR_CONFIG;
@@ -147,6 +154,7 @@ load_eve(const CfgNode *root, EveConfig *ec)
     ec->anomaly_decode = ec->anomaly_stream = false;
     ec->anomaly_applayer = true;
     ec->stats_totals = true;
+    ec->stats_null_values = true;
     if (cfg_get_bool(eve, "enabled", &ec->enabled) != SK_OK) {
         r = SK_ERR_CONFIG;
     }
@@ -202,6 +210,7 @@ load_eve(const CfgNode *root, EveConfig *ec)
             ec->stats = on;
             if (opts != NULL && cfg_type(opts) == CFG_MAP) {
                 if (cfg_get_bool(opts, "totals", &ec->stats_totals) != SK_OK
+                    || cfg_get_bool(opts, "null-values", &ec->stats_null_values) != SK_OK
                     || cfg_get_bool(opts, "threads", &ec->stats_threads) != SK_OK
                     || cfg_get_bool(opts, "deltas", &ec->stats_deltas) != SK_OK) {
                     r = SK_ERR_CONFIG;
@@ -248,7 +257,10 @@ runtime_config_load(RunConfig *rc, const CfgNode *root, unsigned threads_cli)
         || get_u32(root, "flow.hash-size", &rc->flow.hash_size) != SK_OK
         || get_u32(root, "flow.prealloc", &rc->flow.prealloc) != SK_OK
         || get_u32(root, "flow.emergency-recovery", &rc->flow.emergency_recovery) != SK_OK
-        || load_timeouts(root, &rc->flow) != SK_OK) {
+        || load_timeouts(root, &rc->flow) != SK_OK
+        || cfg_get_bool(root, "vlan.use-for-tracking", &rc->flow.vlan_tracking) != SK_OK
+        || cfg_get_bool(root, "decoder.recursion-level.use-for-tracking",
+                        &rc->flow.recursion_tracking) != SK_OK) {
         r = SK_ERR_CONFIG;
     }
     if (rc->flow.hash_size == 0) {

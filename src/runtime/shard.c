@@ -211,7 +211,8 @@ key_hash(ShardKey *k, uint64_t seed)
 }
 
 ShardClass
-shard_classify(const Packet *p, uint64_t seed, const DecodeConfig *dc, uint64_t *hash)
+shard_classify(const Packet *p, uint64_t seed, const DecodeConfig *dc, bool use_vlan,
+               uint64_t *hash)
 {
     ShardKey k;
     Cursor c = cur_init(p->data, p->len);
@@ -253,17 +254,20 @@ shard_classify(const Packet *p, uint64_t seed, const DecodeConfig *dc, uint64_t 
         k.complex = true;
         break;
     }
+    if (!use_vlan) {
+        k.vlans = 0;
+    }
     *hash = key_hash(&k, seed);
     return k.complex ? SHARD_COMPLEX : SHARD_SIMPLE;
 }
 
 uint64_t
-shard_hash_layer(const Packet *q, uint64_t seed)
+shard_hash_layer(const Packet *q, uint64_t seed, bool use_vlan)
 {
     ShardKey k;
 
     memset(&k, 0, sizeof(k));
-    for (unsigned i = 0; i < q->vlan_cnt; i++) {
+    for (unsigned i = 0; use_vlan && i < q->vlan_cnt; i++) {
         k.vlans = k.vlans << 12 | (q->vlan_id[i] & 0x0fff);
     }
     if (q->ip_ver != 0) {

@@ -18,12 +18,12 @@ typedef enum {
  * flow. An ICMPv4 error is hashed on the addresses it quotes, because its flow is the quoted
  * one. Tunnels are hashed on the outer header. Frames without IP hash on their VLANs alone. */
 ShardClass shard_classify(const Packet *p, uint64_t seed, const DecodeConfig *dc,
-                          uint64_t *hash);
+                          bool use_vlan, uint64_t *hash);
 
 /* The same hash from a decoded packet's own fields: for each layer of a SHARD_COMPLEX packet
  * (outer and inner packets are separate flows and may belong to different workers). For a
  * SHARD_SIMPLE packet it equals shard_classify()'s hash, so a flow seen both plain and
- * tunnelled still lands on one worker. */
-uint64_t shard_hash_layer(const Packet *q, uint64_t seed);
+ * tunnelled still lands on one worker. use_vlan: vlan.use-for-tracking (VLAN ids in the key). */
+uint64_t shard_hash_layer(const Packet *q, uint64_t seed, bool use_vlan);
 
 #endif
