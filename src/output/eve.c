@@ -210,13 +210,27 @@ eve_proto_name(uint8_t proto)
     }
 }
 
-void
+size_t
 eve_format_addr(const SkAddr *a, uint8_t ip_ver, char *buf)
 {
     static const char hex[] = "0123456789abcdef";
     if (ip_ver == 4) {
-        snprintf(buf, 40, "%u.%u.%u.%u", a->b[0], a->b[1], a->b[2], a->b[3]);
-        return;
+        char *o = buf;
+        for (int i = 0; i < 4; i++) {
+            unsigned v = a->b[i];
+            if (i > 0) {
+                *o++ = '.';
+            }
+            if (v >= 100) {
+                *o++ = (char)('0' + v / 100);
+            }
+            if (v >= 10) {
+                *o++ = (char)('0' + v / 10 % 10);
+            }
+            *o++ = (char)('0' + v % 10);
+        }
+        *o = '\0';
+        return (size_t)(o - buf);
     }
     /* Suricata writes IPv6 fully expanded: 2001:0db8:0000:...; kept so SIEM queries match. */
     char *o = buf;
@@ -230,6 +244,15 @@ eve_format_addr(const SkAddr *a, uint8_t ip_ver, char *buf)
         *o++ = hex[a->b[i + 1] & 15];
     }
     *o = '\0';
+    return (size_t)(o - buf);
+}
+
+static void
+put_addr(JsonBuf *jb, const char *key, const SkAddr *a, uint8_t ip_ver)
+{
+    char buf[48];
+    size_t n = eve_format_addr(a, ip_ver, buf);
+    json_str_plain(jb, key, buf, n);
 }
 
 static void
@@ -237,7 +260,7 @@ put_time(JsonBuf *jb, const char *key, SkTime t)
 {
     char ts[SK_TIME_EVE_LEN + 1];
     size_t n = time_format_eve(t, ts);
-    json_strn(jb, key, ts, n);
+    json_str_plain(jb, key, ts, n);
 }
 
 static void
@@ -276,7 +299,6 @@ void
 eve_log_flow(EveWriter *ew, const Flow *f, SkTime now)
 {
     JsonBuf *jb = &ew->jb;
-    char addr[48];
 
     if (!ew->cfg.enabled || !ew->cfg.flow) {
         return;
@@ -287,13 +309,11 @@ eve_log_flow(EveWriter *ew, const Flow *f, SkTime now)
     json_u64(jb, "flow_id", f->flow_id);
     json_str(jb, "event_type", "flow");
     put_vlans(jb, f->vlan_id, f->vlan_cnt);
-    eve_format_addr(&f->src, f->ip_ver, addr);
-    json_str(jb, "src_ip", addr);
+    put_addr(jb, "src_ip", &f->src, f->ip_ver);
     if (proto_has_ports(f->proto)) {
         json_u64(jb, "src_port", f->sp);
     }
-    eve_format_addr(&f->dst, f->ip_ver, addr);
-    json_str(jb, "dest_ip", addr);
+    put_addr(jb, "dest_ip", &f->dst, f->ip_ver);
     if (proto_has_ports(f->proto)) {
         json_u64(jb, "dest_port", f->dp);
     }
@@ -374,7 +394,6 @@ tunnel_pkt_src(uint8_t tunnel_type)
 static void
 packet_header(JsonBuf *jb, const Packet *p, const char *event_type)
 {
-    char addr[48];
 
     put_time(jb, "timestamp", p->ts);
     if (p->flow != NULL) {
@@ -384,13 +403,11 @@ packet_header(JsonBuf *jb, const Packet *p, const char *event_type)
     json_str(jb, "event_type", event_type);
     put_vlans(jb, p->vlan_id, p->vlan_cnt);
     if (p->ip_ver != 0) {
-        eve_format_addr(&p->src, p->ip_ver, addr);
-        json_str(jb, "src_ip", addr);
+        put_addr(jb, "src_ip", &p->src, p->ip_ver);
         if (p->flags & PKT_F_HAS_PORTS) {
             json_u64(jb, "src_port", p->sp);
         }
-        eve_format_addr(&p->dst, p->ip_ver, addr);
-        json_str(jb, "dest_ip", addr);
+        put_addr(jb, "dest_ip", &p->dst, p->ip_ver);
         if (p->flags & PKT_F_HAS_PORTS) {
             json_u64(jb, "dest_port", p->dp);
         }
@@ -405,10 +422,8 @@ packet_header(JsonBuf *jb, const Packet *p, const char *event_type)
     if (p->parent != NULL && p->parent->ip_ver != 0) {
         const Packet *o = p->parent;
         json_open_obj(jb, "tunnel");
-        eve_format_addr(&o->src, o->ip_ver, addr);
-        json_str(jb, "src_ip", addr);
-        eve_format_addr(&o->dst, o->ip_ver, addr);
-        json_str(jb, "dest_ip", addr);
+        put_addr(jb, "src_ip", &o->src, o->ip_ver);
+        put_addr(jb, "dest_ip", &o->dst, o->ip_ver);
         put_proto(jb, o->proto);
         json_u64(jb, "depth", o->tunnel_depth);
         json_str(jb, "pkt_src", o->parent != NULL ? tunnel_pkt_src(o->tunnel_type) : "wire/pcap");

@@ -53,7 +53,8 @@ void eve_log_stats(EveWriter *ew, SkTime ts, uint64_t uptime_s, const char *cons
 
 /* "TCP", "UDP", "ICMP", "IPv6-ICMP" ...: the IANA keyword EVE uses; NULL when unnamed. */
 const char *eve_proto_name(uint8_t proto);
-/* Writes the address as EVE does (IPv6 fully expanded) into buf (>= 40 bytes). */
-void eve_format_addr(const SkAddr *a, uint8_t ip_ver, char *buf);
+/* Writes the address as EVE does (IPv6 fully expanded) into buf (>= 40 bytes); returns its
+ * length. */
+size_t eve_format_addr(const SkAddr *a, uint8_t ip_ver, char *buf);
 
 #endif

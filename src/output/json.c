@@ -190,6 +190,19 @@ json_strn(JsonBuf *jb, const char *key, const char *val, size_t n)
 }
 
 void
+json_str_plain(JsonBuf *jb, const char *key, const char *val, size_t n)
+{
+    begin_value(jb, key);
+    if (!reserve(jb, n + 2)) {
+        return;
+    }
+    jb->buf[jb->len++] = '"';
+    memcpy(jb->buf + jb->len, val, n);
+    jb->len += n;
+    jb->buf[jb->len++] = '"';
+}
+
+void
 json_str(JsonBuf *jb, const char *key, const char *val)
 {
     json_strn(jb, key, val, strlen(val));

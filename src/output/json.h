@@ -29,6 +29,9 @@ void json_close_obj(JsonBuf *jb);
 void json_open_arr(JsonBuf *jb, const char *key);
 void json_close_arr(JsonBuf *jb);
 void json_str(JsonBuf *jb, const char *key, const char *val);
+/* For strings the engine made itself (timestamps, addresses, names from its tables), which
+ * need no escaping: the caller promises printable ASCII without '"' or '\\'. */
+void json_str_plain(JsonBuf *jb, const char *key, const char *val, size_t n);
 void json_strn(JsonBuf *jb, const char *key, const char *val, size_t n);
 void json_u64(JsonBuf *jb, const char *key, uint64_t v);
 void json_i64(JsonBuf *jb, const char *key, int64_t v);

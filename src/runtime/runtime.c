@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdalign.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,13 @@
 
 typedef struct Engine Engine;
 
+#define STATS_MAX 1024
+
+typedef struct {
+    uint8_t set, kind;
+    uint16_t idx;
+} StatSrc;
+
 typedef struct {
     Engine *eng;
     unsigned id;
@@ -46,12 +54,33 @@ typedef struct {
     Packet pkt;
     SkTime now;        /* this worker's clock: the latest packet time it has seen */
     SkTime next_sweep;
-    CaptureReader *cr; /* workers run mode */
     Ring ring;         /* autofp run mode */
     pthread_t thr;
     bool started;
     int exit_code;
 } Worker;
+
+#define BATCH_SLOTS 4
+#define BATCH_BYTES (2u << 20) /* > CAPTURE_RECORD_MAX, so any record fits an empty batch */
+#define BATCH_PKTS 16384
+
+typedef struct {
+    SkTime ts;
+    uint64_t pcap_cnt;
+    uint32_t off, len, wire_len;
+    uint16_t linktype;
+} BatchPkt;
+
+/* A run of whole records read once and walked by every worker (workers run mode). */
+typedef struct {
+    alignas(64) _Atomic uint64_t seq; /* k + 1 once batch k is published here */
+    _Atomic uint32_t pending;         /* workers still walking it */
+    uint32_t cnt;
+    size_t used;
+    bool last;                        /* the input ended with this batch */
+    uint8_t *data;
+    BatchPkt *pkts;
+} Batch;
 
 struct Engine {
     const RunConfig *rc;
@@ -64,6 +93,18 @@ struct Engine {
     double wall_start;
     SkTime next_stats;
     _Atomic SkTime clock;  /* autofp: the reader's packet time, published for idle workers */
+    /* stats layout (stats_layout) */
+    const char *stat_names[STATS_MAX];
+    StatSrc stat_src[STATS_MAX];
+    size_t stat_cnt;
+    uint16_t stat_pkts, stat_bytes;
+    /* workers run mode */
+    Batch batches[BATCH_SLOTS];
+    CaptureReader *cr;
+    Packet carry;        /* the record that did not fit the last batch */
+    bool carry_valid;
+    SkResult read_result;
+    char read_err[CAPTURE_ERRBUF_SIZE];
     double last_progress;
     uint64_t progress_pkts;
     bool progress_shown;
@@ -100,58 +141,82 @@ runmode_parse(const char *s, RunMode *out)
 
 /* --- stats --- */
 
-/* Sums every worker's counters into one list, in the first worker's order, with the derived
- * decoder.avg_pkt_size after the decoder block. Called at stats time only, never per packet. */
+/* Where a stats value comes from: a worker counter set and an index in it, summed over the
+ * workers (or their maximum), or decoder.avg_pkt_size, derived. */
+enum { STAT_SUM, STAT_MAX, STAT_AVG_PKT };
+
+static const CounterSet *
+worker_set(const Engine *eng, unsigned w, unsigned set)
+{
+    return set == 0 ? decode_thread_counters(eng->workers[w].dt)
+                    : flow_table_counters(eng->workers[w].ft);
+}
+
+/* Builds the stats layout once: every counter name in lexicographic order, because EVE nests
+ * dotted names into objects and needs names sharing a prefix to be adjacent. */
+static void
+stats_layout(Engine *eng)
+{
+    size_t n = 0;
+    for (unsigned set = 0; set < 2; set++) {
+        const CounterSet *cs = worker_set(eng, 0, set);
+        for (size_t i = 0; i < cs->cnt && n < STATS_MAX - 1; i++) {
+            const char *nm = cs->names[i];
+            StatSrc *src = &eng->stat_src[n];
+            src->set = (uint8_t)set;
+            src->idx = (uint16_t)i;
+            src->kind = strstr(nm, ".max_") != NULL ? STAT_MAX : STAT_SUM;
+            eng->stat_names[n++] = nm;
+            if (strcmp(nm, "decoder.pkts") == 0) {
+                eng->stat_pkts = (uint16_t)i;
+            } else if (strcmp(nm, "decoder.bytes") == 0) {
+                eng->stat_bytes = (uint16_t)i;
+            }
+        }
+    }
+    eng->stat_names[n] = "decoder.avg_pkt_size";
+    eng->stat_src[n++].kind = STAT_AVG_PKT;
+    for (size_t i = 1; i < n; i++) { /* insertion sort: once, a few hundred names */
+        const char *nm = eng->stat_names[i];
+        StatSrc src = eng->stat_src[i];
+        size_t j = i;
+        for (; j > 0 && strcmp(eng->stat_names[j - 1], nm) > 0; j--) {
+            eng->stat_names[j] = eng->stat_names[j - 1];
+            eng->stat_src[j] = eng->stat_src[j - 1];
+        }
+        eng->stat_names[j] = nm;
+        eng->stat_src[j] = src;
+    }
+    eng->stat_cnt = n;
+}
+
+static uint64_t
+stat_sum(const Engine *eng, unsigned set, unsigned idx, bool max)
+{
+    uint64_t v = 0;
+    for (unsigned w = 0; w < eng->nworkers; w++) {
+        uint64_t x = counter_get(&worker_set(eng, w, set)->vals[idx]);
+        v = max ? (x > v ? x : v) : v + x;
+    }
+    return v;
+}
+
+/* Totals over all workers, in layout order. Called at stats time only, never per packet. */
 static size_t
 stats_collect(const Engine *eng, const char **names, uint64_t *vals, size_t max)
 {
-    size_t n = 0;
-    const CounterSet *sets0[2] = {decode_thread_counters(eng->workers[0].dt),
-                                  flow_table_counters(eng->workers[0].ft)};
-    for (unsigned s = 0; s < 2; s++) {
-        uint64_t pkts = 0, bytes = 0;
-        for (size_t i = 0; i < sets0[s]->cnt && n < max; i++) {
-            uint64_t v = 0;
-            const char *nm = sets0[s]->names[i];
-            bool is_max = strstr(nm, ".max_") != NULL;
-            for (unsigned w = 0; w < eng->nworkers; w++) {
-                const CounterSet *cs = s == 0 ? decode_thread_counters(eng->workers[w].dt)
-                                              : flow_table_counters(eng->workers[w].ft);
-                uint64_t x = counter_get(&cs->vals[i]);
-                v = is_max ? (x > v ? x : v) : v + x;
-            }
-            if (strcmp(nm, "decoder.pkts") == 0) {
-                pkts = v;
-            } else if (strcmp(nm, "decoder.bytes") == 0) {
-                bytes = v;
-            }
-            names[n] = nm;
-            vals[n++] = v;
-        }
-        if (s == 0 && n < max) {
-            names[n] = "decoder.avg_pkt_size";
-            vals[n++] = pkts ? bytes / pkts : 0;
+    size_t n = eng->stat_cnt < max ? eng->stat_cnt : max;
+    for (size_t i = 0; i < n; i++) {
+        const StatSrc *src = &eng->stat_src[i];
+        names[i] = eng->stat_names[i];
+        if (src->kind == STAT_AVG_PKT) {
+            uint64_t pkts = stat_sum(eng, 0, eng->stat_pkts, false);
+            vals[i] = pkts ? stat_sum(eng, 0, eng->stat_bytes, false) / pkts : 0;
+        } else {
+            vals[i] = stat_sum(eng, src->set, src->idx, src->kind == STAT_MAX);
         }
     }
     return n;
-}
-
-/* EVE nests dotted names into objects, which needs names sharing a prefix to be adjacent:
- * lexicographic order guarantees it whatever order the stages declared them in. */
-static void
-stats_sort(const char **names, uint64_t *vals, size_t n)
-{
-    for (size_t i = 1; i < n; i++) {
-        const char *nm = names[i];
-        uint64_t v = vals[i];
-        size_t j = i;
-        for (; j > 0 && strcmp(names[j - 1], nm) > 0; j--) {
-            names[j] = names[j - 1];
-            vals[j] = vals[j - 1];
-        }
-        names[j] = nm;
-        vals[j] = v;
-    }
 }
 
 static uint64_t
@@ -165,8 +230,6 @@ stats_value(const char **names, const uint64_t *vals, size_t n, const char *key)
     return 0;
 }
 
-#define STATS_MAX 1024
-
 static void
 stats_write(Engine *eng, EveWriter *ew, SkTime ts)
 {
@@ -176,7 +239,6 @@ stats_write(Engine *eng, EveWriter *ew, SkTime ts)
         return;
     }
     size_t n = stats_collect(eng, names, vals, STATS_MAX);
-    stats_sort(names, vals, n);
     double up = time_mono_s() - eng->wall_start;
     eve_log_stats(ew, ts, (uint64_t)up, names, vals, n);
 }
@@ -335,11 +397,12 @@ worker_fini(Worker *w)
     eve_writer_free(w->ew);
     decode_thread_free(w->dt);
     decode_thread_free(w->scratch);
-    capture_close(w->cr);
     ring_fini(&w->ring);
 }
 
 /* --- run modes --- */
+
+static void idle_wait(unsigned *spins);
 
 static int
 read_error(SkResult r, const char *err)
@@ -376,67 +439,153 @@ run_single(Engine *eng, CaptureReader *cr)
     return read_error(r, err);
 }
 
+/* --- workers run mode: shared batches ---
+ *
+ * The capture is read once, in batches of whole records, and every worker walks every batch,
+ * keeping the packets whose shard is its own. Reading is shared out too: batch k is read by
+ * worker k % N, one batch ahead of processing, so while one worker reads the others work. The
+ * CaptureReader passes from thread to thread with the batches: the producer of batch k+1 has
+ * acquired batch k (A1 below), which its producer published only after its last use of the
+ * reader (R1), so the reader is never used by two threads at once. */
+
+/* Waits until slot b holds batch number k (published with seq k + 1). */
+static void
+batch_wait_published(Batch *b, uint64_t k)
+{
+    unsigned spins = 0;
+    while (atomic_load_explicit(&b->seq, memory_order_acquire) != k + 1) { /* A1 */
+        idle_wait(&spins);
+    }
+}
+
+/* Reads batch k into its slot. Runs on the worker whose turn it is. */
+static void
+batch_produce(Engine *eng, uint64_t k)
+{
+    Batch *b = &eng->batches[k % BATCH_SLOTS];
+    unsigned spins = 0;
+
+    /* The slot's previous batch (k - BATCH_SLOTS) must be done by every worker. Acquire pairs
+     * with their release decrement (R2): they have stopped reading its bytes. */
+    while (atomic_load_explicit(&b->pending, memory_order_acquire) != 0) {
+        idle_wait(&spins);
+    }
+    b->cnt = 0;
+    b->used = 0;
+    b->last = false;
+    for (;;) {
+        Packet *p = &eng->carry;
+        if (!eng->carry_valid) {
+            packet_reset(p);
+            SkResult r = capture_next(eng->cr, p, eng->read_err);
+            if (r != SK_OK) {
+                b->last = true;
+                eng->read_result = r;
+                break;
+            }
+        }
+        if (b->cnt == BATCH_PKTS || b->used + p->len > BATCH_BYTES) {
+            /* Full: this packet opens the next batch. Its bytes stay valid in the reader's
+             * buffer, since the reader is not called again until then. */
+            eng->carry_valid = true;
+            break;
+        }
+        eng->carry_valid = false;
+        BatchPkt *d = &b->pkts[b->cnt++];
+        memcpy(b->data + b->used, p->data, p->len);
+        d->off = (uint32_t)b->used;
+        d->len = p->len;
+        d->wire_len = p->wire_len;
+        d->ts = p->ts;
+        d->pcap_cnt = p->pcap_cnt;
+        d->linktype = p->linktype;
+        b->used += p->len;
+    }
+    atomic_store_explicit(&b->pending, eng->nworkers, memory_order_relaxed);
+    atomic_store_explicit(&b->seq, k + 1, memory_order_release); /* R1 */
+}
+
 static void *
 workers_thread(void *arg)
 {
     Worker *w = arg;
     Engine *eng = w->eng;
     Packet *p = &w->pkt;
-    char err[CAPTURE_ERRBUF_SIZE] = "";
-    SkResult r;
     uint64_t n = 0;
-    for (;;) {
-        packet_reset(p);
-        if ((r = capture_next(w->cr, p, err)) != SK_OK) {
-            break;
+    const unsigned nw = eng->nworkers;
+
+    if (w->id == 0) {
+        batch_produce(eng, 0);
+    }
+    for (uint64_t k = 0;; k++) {
+        Batch *b = &eng->batches[k % BATCH_SLOTS];
+        batch_wait_published(b, k);
+        bool last = b->last;
+        if (!last && (k + 1) % nw == w->id) {
+            batch_produce(eng, k + 1); /* read ahead while the others work on batch k */
         }
-        worker_dispatch(w, p);
-        if (w->id == 0) {
-            stats_tick(eng, w->ew, p->ts);
-            if ((++n & (PROGRESS_EVERY - 1)) == 0) {
-                progress_tick(eng, w->cr, n);
+        for (uint32_t i = 0; i < b->cnt; i++) {
+            const BatchPkt *d = &b->pkts[i];
+            packet_reset(p);
+            p->data = b->data + d->off;
+            p->len = d->len;
+            p->wire_len = d->wire_len;
+            p->ts = d->ts;
+            p->pcap_cnt = d->pcap_cnt;
+            p->linktype = d->linktype;
+            worker_dispatch(w, p);
+            if (w->id == 0) {
+                stats_tick(eng, w->ew, p->ts);
+                if ((++n & (PROGRESS_EVERY - 1)) == 0) {
+                    progress_tick(eng, eng->cr, n);
+                }
             }
+        }
+        /* Release: our reads of the batch happen before its producer may refill it (R2). */
+        atomic_fetch_sub_explicit(&b->pending, 1, memory_order_release);
+        if (last) {
+            break;
         }
     }
     /* Every worker saw every packet time, so w->now is the capture's end for all of them. */
     worker_finish(w, w->now);
-    w->exit_code = read_error(r, err);
     return NULL;
 }
 
 static int
-run_workers(Engine *eng)
+run_workers(Engine *eng, CaptureReader *cr)
 {
     int code = 0;
-    char err[CAPTURE_ERRBUF_SIZE];
 
-    for (unsigned i = 0; i < eng->nworkers; i++) {
-        Worker *w = &eng->workers[i];
-        w->cr = capture_open(eng->rc->input, err);
-        if (w->cr == NULL) {
-            log_error("%s", err);
+    eng->cr = cr;
+    for (unsigned i = 0; i < BATCH_SLOTS; i++) {
+        Batch *b = &eng->batches[i];
+        b->data = malloc(BATCH_BYTES);
+        b->pkts = malloc(BATCH_PKTS * sizeof(*b->pkts));
+        if (b->data == NULL || b->pkts == NULL) {
+            log_error("runtime: out of memory for capture batches");
             return 1;
         }
     }
     for (unsigned i = 0; i < eng->nworkers; i++) {
         Worker *w = &eng->workers[i];
         if (pthread_create(&w->thr, NULL, workers_thread, w) != 0) {
+            /* Workers already started wait for batches that will never come: stop here. */
             log_error("runtime: cannot start worker thread %u", i);
-            code = 1;
-            break;
+            exit(1);
         }
         w->started = true;
     }
     for (unsigned i = 0; i < eng->nworkers; i++) {
-        Worker *w = &eng->workers[i];
-        if (w->started) {
-            pthread_join(w->thr, NULL);
-            code |= w->exit_code;
-        }
+        pthread_join(eng->workers[i].thr, NULL);
     }
     /* Stats last, after every worker's counters are final. */
     stats_write(eng, eng->workers[0].ew, eng->workers[0].now);
     eve_writer_flush(eng->workers[0].ew);
+    if (eng->read_result != SK_EOF) {
+        log_error("%s", eng->read_err);
+        code = 1;
+    }
     return code;
 }
 
@@ -644,14 +793,9 @@ runtime_run(const RunConfig *rc)
     eng.shard_seed = random_seed();
     eng.flow_seed = random_seed();
 
-    if (rc->runmode != RUNMODE_WORKERS) {
-        cr = capture_open(rc->input, err);
-        if (cr == NULL) {
-            log_error("%s", err);
-            return 1;
-        }
-    } else if (stat(rc->input, &st) != 0) {
-        log_error("capture: %s: %s", rc->input, strerror(errno));
+    cr = capture_open(rc->input, err);
+    if (cr == NULL) {
+        log_error("%s", err);
         return 1;
     }
     if (rc->eve.enabled) {
@@ -676,6 +820,7 @@ runtime_run(const RunConfig *rc)
             goto out;
         }
     }
+    stats_layout(&eng);
     log_info("runtime: runmode %s, %u worker%s, reading %s", runmode_name(rc->runmode),
              eng.nworkers, eng.nworkers == 1 ? "" : "s", rc->input);
 
@@ -684,7 +829,7 @@ runtime_run(const RunConfig *rc)
         code = run_single(&eng, cr);
         break;
     case RUNMODE_WORKERS:
-        code = run_workers(&eng);
+        code = run_workers(&eng, cr);
         break;
     case RUNMODE_AUTOFP:
         code = run_autofp(&eng, cr);
@@ -702,6 +847,10 @@ out:
             worker_fini(&eng.workers[i]);
         }
         free(eng.workers);
+    }
+    for (unsigned i = 0; i < BATCH_SLOTS; i++) {
+        free(eng.batches[i].data);
+        free(eng.batches[i].pkts);
     }
     eve_writer_free(eng.reader_ew);
     eve_file_close(eng.ef);

@@ -228,11 +228,11 @@ static const EventCase event_cases[] = {
 
     /* ---- ERSPAN type II in GRE (sequence flag set): version/VLAN, COS/en/T/session ... */
     {DECODE_ERSPAN_HEADER_TOO_SMALL, LT_RAW,
-     IP4("0024", "2f") "1000 88be 00000001" "1000 0001 0000"},
+     IP4("0022", "2f") "1000 88be 00000001" "1000 0001 0000"},
     {DECODE_ERSPAN_UNSUPPORTED_VERSION, LT_RAW,
      IP4("0026", "2f") "1000 88be 00000001" "2000 0001 0000 0000" "0000"}, /* version 2 */
     {DECODE_ERSPAN_TOO_MANY_VLAN_LAYERS, LT_ETH,
-     ETH("8100") "0001 8100" "0002 0800" IP4("002e", "2f") "1000 88be 00000001"
+     ETH("8100") "0001 8100" "0002 0800" IP4("0032", "2f") "1000 88be 00000001"
      "1005 0001 0000 0000" /* version 1, VLAN 5 */
      "000000000002 000000000001 0800"}, /* the mirrored frame's Ethernet header */
 
