@@ -247,7 +247,6 @@ def tcp_session():
             "flow.bytes_toclient": sum(frame_len(p) for p in server),
             "flow.state": "closed",
             "flow.reason": "shutdown",
-            "tcp.state": "closed",
             "tcp.tcp_flags": "1b",
             "tcp.tcp_flags_ts": "1b",
             "tcp.tcp_flags_tc": "1b",
@@ -266,7 +265,6 @@ def tcp_session():
             "flow.pkts_toserver": 1,
             "flow.pkts_toclient": 0,
             "flow.state": "new",
-            "tcp.state": "syn_sent",
             "tcp.tcp_flags": "02",
             "tcp.tcp_flags_ts": "02",
             "tcp.tcp_flags_tc": "00",
@@ -279,8 +277,9 @@ def tcp_session():
 def case_flow_tcp():
     packets, checks = tcp_session()
     case_write("sk-flow-tcp", packets, {"checks": checks}, config=CONFIG_EVE, readme="""
-A TCP session with handshake, data both ways, FIN both ways and the last ACK: flow and TCP
-state closed, flags 0x1b each way. A lone unanswered SYN: state new / syn_sent, flags 0x02.
+A TCP session with handshake, data both ways, FIN both ways and the last ACK: flow state
+closed, flags 0x1b each way. A lone unanswered SYN: flow state new, flags 0x02. (tcp.state, the
+stream engine's view, comes with the stream stage and is not checked here yet.)
 """)
 
 
