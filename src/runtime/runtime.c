@@ -14,7 +14,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdalign.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +44,11 @@ typedef struct {
 } StatSrc;
 
 typedef struct {
+    SkTime next;
+    uint64_t seq;
+} StatsClock;
+
+typedef struct {
     Engine *eng;
     unsigned id;
     DecodeThread *dt;
@@ -53,34 +57,14 @@ typedef struct {
     EveWriter *ew;
     Packet pkt;
     SkTime now;        /* this worker's clock: the latest packet time it has seen */
+    StatsClock stats;
     SkTime next_sweep;
+    CaptureReader *cr; /* workers run mode */
     Ring ring;         /* autofp run mode */
     pthread_t thr;
     bool started;
     int exit_code;
 } Worker;
-
-#define BATCH_SLOTS 4
-#define BATCH_BYTES (2u << 20) /* > CAPTURE_RECORD_MAX, so any record fits an empty batch */
-#define BATCH_PKTS 16384
-
-typedef struct {
-    SkTime ts;
-    uint64_t pcap_cnt;
-    uint32_t off, len, wire_len;
-    uint16_t linktype;
-} BatchPkt;
-
-/* A run of whole records read once and walked by every worker (workers run mode). */
-typedef struct {
-    alignas(64) _Atomic uint64_t seq; /* k + 1 once batch k is published here */
-    _Atomic uint32_t pending;         /* workers still walking it */
-    uint32_t cnt;
-    size_t used;
-    bool last;                        /* the input ended with this batch */
-    uint8_t *data;
-    BatchPkt *pkts;
-} Batch;
 
 struct Engine {
     const RunConfig *rc;
@@ -88,23 +72,16 @@ struct Engine {
     Worker *workers;
     EveFile *ef;
     EveWriter *reader_ew; /* autofp: the reader's writer, for stats records */
+    StatsClock reader_stats;
     uint64_t shard_seed;
     uint64_t flow_seed;
     double wall_start;
-    SkTime next_stats;
     _Atomic SkTime clock;  /* autofp: the reader's packet time, published for idle workers */
     /* stats layout (stats_layout) */
     const char *stat_names[STATS_MAX];
     StatSrc stat_src[STATS_MAX];
     size_t stat_cnt;
     uint16_t stat_pkts, stat_bytes;
-    /* workers run mode */
-    Batch batches[BATCH_SLOTS];
-    CaptureReader *cr;
-    Packet carry;        /* the record that did not fit the last batch */
-    bool carry_valid;
-    SkResult read_result;
-    char read_err[CAPTURE_ERRBUF_SIZE];
     double last_progress;
     uint64_t progress_pkts;
     bool progress_shown;
@@ -243,22 +220,25 @@ stats_write(Engine *eng, EveWriter *ew, SkTime ts)
     eve_log_stats(ew, ts, (uint64_t)up, names, vals, n);
 }
 
-/* The stats owner (single worker, worker 0, or the reader) calls this with every packet time
- * it sees; stats.interval counts packet time offline. */
+/* Every thread that sees every packet time keeps a StatsClock; stats.interval counts packet
+ * time offline. When N threads share the work (workers run mode), the j-th record is written by
+ * thread j % N, so writing stats does not load one worker more than the others. */
 static void
-stats_tick(Engine *eng, EveWriter *ew, SkTime now)
+stats_tick(Engine *eng, StatsClock *sc, EveWriter *ew, SkTime now, unsigned id, unsigned n)
 {
     if (!eng->rc->stats_enabled || eng->rc->stats_interval_s == 0) {
         return;
     }
-    if (eng->next_stats == 0) {
-        eng->next_stats = now + SK_TIME_FROM_SEC(eng->rc->stats_interval_s);
+    if (sc->next == 0) {
+        sc->next = now + SK_TIME_FROM_SEC(eng->rc->stats_interval_s);
         return;
     }
-    if (now >= eng->next_stats) {
-        stats_write(eng, ew, now);
-        while (eng->next_stats <= now) {
-            eng->next_stats += SK_TIME_FROM_SEC(eng->rc->stats_interval_s);
+    if (now >= sc->next) {
+        if (sc->seq++ % n == id) {
+            stats_write(eng, ew, now);
+        }
+        while (sc->next <= now) {
+            sc->next += SK_TIME_FROM_SEC(eng->rc->stats_interval_s);
         }
     }
 }
@@ -345,22 +325,6 @@ worker_packet_complex(Worker *w, Packet *p)
     worker_tick(w, p->ts);
 }
 
-/* Workers run mode: take the packet if it is this worker's share. */
-static void
-worker_dispatch(Worker *w, Packet *p)
-{
-    Engine *eng = w->eng;
-    uint64_t h;
-
-    if (shard_classify(p, eng->shard_seed, &eng->rc->decode, eng->rc->flow.vlan_tracking, &h) == SHARD_COMPLEX) {
-        worker_packet_complex(w, p);
-    } else if (h % eng->nworkers == w->id) {
-        worker_packet(w, p);
-    } else {
-        worker_tick(w, p->ts);
-    }
-}
-
 static void
 worker_finish(Worker *w, SkTime end)
 {
@@ -397,6 +361,7 @@ worker_fini(Worker *w)
     eve_writer_free(w->ew);
     decode_thread_free(w->dt);
     decode_thread_free(w->scratch);
+    capture_close(w->cr);
     ring_fini(&w->ring);
 }
 
@@ -428,7 +393,7 @@ run_single(Engine *eng, CaptureReader *cr)
         if ((r = capture_next(cr, p, err)) != SK_OK) {
             break;
         }
-        stats_tick(eng, w->ew, p->ts);
+        stats_tick(eng, &w->stats, w->ew, p->ts, 0, 1);
         worker_packet(w, p);
         if ((++n & (PROGRESS_EVERY - 1)) == 0) {
             progress_tick(eng, cr, n);
@@ -439,70 +404,30 @@ run_single(Engine *eng, CaptureReader *cr)
     return read_error(r, err);
 }
 
-/* --- workers run mode: shared batches ---
+/* --- workers run mode ---
  *
- * The capture is read once, in batches of whole records, and every worker walks every batch,
- * keeping the packets whose shard is its own. Reading is shared out too: batch k is read by
- * worker k % N, one batch ahead of processing, so while one worker reads the others work. The
- * CaptureReader passes from thread to thread with the batches: the producer of batch k+1 has
- * acquired batch k (A1 below), which its producer published only after its last use of the
- * reader (R1), so the reader is never used by two threads at once. */
+ * Every worker reads the whole capture itself, with its own reader, and processes only the
+ * packets whose shard is its own; it still advances its clock on every packet, so all workers
+ * keep the capture's clock without talking to each other. No reader thread, no rings, and no
+ * packet byte crosses from one core to another: each packet is read into the cache of the core
+ * that processes it. (A shared-read variant, where workers take turns reading batches that all
+ * of them then walk, was measured slower on the 2-core target: see docs/architecture.md.) */
 
-/* Waits until slot b holds batch number k (published with seq k + 1). */
+/* Takes the packet if it is this worker's share. */
 static void
-batch_wait_published(Batch *b, uint64_t k)
+worker_dispatch(Worker *w, Packet *p)
 {
-    unsigned spins = 0;
-    while (atomic_load_explicit(&b->seq, memory_order_acquire) != k + 1) { /* A1 */
-        idle_wait(&spins);
-    }
-}
+    Engine *eng = w->eng;
+    uint64_t h;
 
-/* Reads batch k into its slot. Runs on the worker whose turn it is. */
-static void
-batch_produce(Engine *eng, uint64_t k)
-{
-    Batch *b = &eng->batches[k % BATCH_SLOTS];
-    unsigned spins = 0;
-
-    /* The slot's previous batch (k - BATCH_SLOTS) must be done by every worker. Acquire pairs
-     * with their release decrement (R2): they have stopped reading its bytes. */
-    while (atomic_load_explicit(&b->pending, memory_order_acquire) != 0) {
-        idle_wait(&spins);
+    if (shard_classify(p, eng->shard_seed, &eng->rc->decode, eng->rc->flow.vlan_tracking, &h)
+        == SHARD_COMPLEX) {
+        worker_packet_complex(w, p);
+    } else if (h % eng->nworkers == w->id) {
+        worker_packet(w, p);
+    } else {
+        worker_tick(w, p->ts);
     }
-    b->cnt = 0;
-    b->used = 0;
-    b->last = false;
-    for (;;) {
-        Packet *p = &eng->carry;
-        if (!eng->carry_valid) {
-            packet_reset(p);
-            SkResult r = capture_next(eng->cr, p, eng->read_err);
-            if (r != SK_OK) {
-                b->last = true;
-                eng->read_result = r;
-                break;
-            }
-        }
-        if (b->cnt == BATCH_PKTS || b->used + p->len > BATCH_BYTES) {
-            /* Full: this packet opens the next batch. Its bytes stay valid in the reader's
-             * buffer, since the reader is not called again until then. */
-            eng->carry_valid = true;
-            break;
-        }
-        eng->carry_valid = false;
-        BatchPkt *d = &b->pkts[b->cnt++];
-        memcpy(b->data + b->used, p->data, p->len);
-        d->off = (uint32_t)b->used;
-        d->len = p->len;
-        d->wire_len = p->wire_len;
-        d->ts = p->ts;
-        d->pcap_cnt = p->pcap_cnt;
-        d->linktype = p->linktype;
-        b->used += p->len;
-    }
-    atomic_store_explicit(&b->pending, eng->nworkers, memory_order_relaxed);
-    atomic_store_explicit(&b->seq, k + 1, memory_order_release); /* R1 */
 }
 
 static void *
@@ -511,44 +436,26 @@ workers_thread(void *arg)
     Worker *w = arg;
     Engine *eng = w->eng;
     Packet *p = &w->pkt;
+    char err[CAPTURE_ERRBUF_SIZE] = "";
+    SkResult r;
     uint64_t n = 0;
-    const unsigned nw = eng->nworkers;
 
-    if (w->id == 0) {
-        batch_produce(eng, 0);
-    }
-    for (uint64_t k = 0;; k++) {
-        Batch *b = &eng->batches[k % BATCH_SLOTS];
-        batch_wait_published(b, k);
-        bool last = b->last;
-        if (!last && (k + 1) % nw == w->id) {
-            batch_produce(eng, k + 1); /* read ahead while the others work on batch k */
-        }
-        for (uint32_t i = 0; i < b->cnt; i++) {
-            const BatchPkt *d = &b->pkts[i];
-            packet_reset(p);
-            p->data = b->data + d->off;
-            p->len = d->len;
-            p->wire_len = d->wire_len;
-            p->ts = d->ts;
-            p->pcap_cnt = d->pcap_cnt;
-            p->linktype = d->linktype;
-            worker_dispatch(w, p);
-            if (w->id == 0) {
-                stats_tick(eng, w->ew, p->ts);
-                if ((++n & (PROGRESS_EVERY - 1)) == 0) {
-                    progress_tick(eng, eng->cr, n);
-                }
-            }
-        }
-        /* Release: our reads of the batch happen before its producer may refill it (R2). */
-        atomic_fetch_sub_explicit(&b->pending, 1, memory_order_release);
-        if (last) {
+    for (;;) {
+        p->data = NULL; /* decode_packet clears the decoded fields itself */
+        p->flow = NULL;
+        p->flow_toserver = 0;
+        if ((r = capture_next(w->cr, p, err)) != SK_OK) {
             break;
+        }
+        worker_dispatch(w, p);
+        stats_tick(eng, &w->stats, w->ew, p->ts, w->id, eng->nworkers);
+        if (w->id == 0 && (++n & (PROGRESS_EVERY - 1)) == 0) {
+            progress_tick(eng, w->cr, n);
         }
     }
     /* Every worker saw every packet time, so w->now is the capture's end for all of them. */
     worker_finish(w, w->now);
+    w->exit_code = read_error(r, err);
     return NULL;
 }
 
@@ -556,36 +463,39 @@ static int
 run_workers(Engine *eng, CaptureReader *cr)
 {
     int code = 0;
+    char err[CAPTURE_ERRBUF_SIZE];
 
-    eng->cr = cr;
-    for (unsigned i = 0; i < BATCH_SLOTS; i++) {
-        Batch *b = &eng->batches[i];
-        b->data = malloc(BATCH_BYTES);
-        b->pkts = malloc(BATCH_PKTS * sizeof(*b->pkts));
-        if (b->data == NULL || b->pkts == NULL) {
-            log_error("runtime: out of memory for capture batches");
+    /* Worker 0 uses the reader already opened (it proved the input readable); the others open
+     * their own. */
+    eng->workers[0].cr = cr;
+    for (unsigned i = 1; i < eng->nworkers; i++) {
+        Worker *w = &eng->workers[i];
+        w->cr = capture_open(eng->rc->input, err);
+        if (w->cr == NULL) {
+            log_error("%s", err);
             return 1;
         }
     }
     for (unsigned i = 0; i < eng->nworkers; i++) {
         Worker *w = &eng->workers[i];
         if (pthread_create(&w->thr, NULL, workers_thread, w) != 0) {
-            /* Workers already started wait for batches that will never come: stop here. */
             log_error("runtime: cannot start worker thread %u", i);
-            exit(1);
+            code = 1;
+            break;
         }
         w->started = true;
     }
     for (unsigned i = 0; i < eng->nworkers; i++) {
-        pthread_join(eng->workers[i].thr, NULL);
+        Worker *w = &eng->workers[i];
+        if (w->started) {
+            pthread_join(w->thr, NULL);
+            code |= w->exit_code;
+        }
     }
+    eng->workers[0].cr = NULL; /* closed by runtime_run */
     /* Stats last, after every worker's counters are final. */
     stats_write(eng, eng->workers[0].ew, eng->workers[0].now);
     eve_writer_flush(eng->workers[0].ew);
-    if (eng->read_result != SK_EOF) {
-        log_error("%s", eng->read_err);
-        code = 1;
-    }
     return code;
 }
 
@@ -685,7 +595,7 @@ run_autofp(Engine *eng, CaptureReader *cr)
         if (pkt.ts > atomic_load_explicit(&eng->clock, memory_order_relaxed)) {
             atomic_store_explicit(&eng->clock, pkt.ts, memory_order_relaxed);
         }
-        stats_tick(eng, eng->reader_ew, pkt.ts);
+        stats_tick(eng, &eng->reader_stats, eng->reader_ew, pkt.ts, 0, 1);
         if (pkt.len > RING_ARENA / 2) {
             oversize++; /* cannot happen with the reader's record cap; counted if it does */
             continue;
@@ -847,10 +757,6 @@ out:
             worker_fini(&eng.workers[i]);
         }
         free(eng.workers);
-    }
-    for (unsigned i = 0; i < BATCH_SLOTS; i++) {
-        free(eng.batches[i].data);
-        free(eng.batches[i].pkts);
     }
     eve_writer_free(eng.reader_ew);
     eve_file_close(eng.ef);
