@@ -17,6 +17,7 @@
 
 #include "core/hash.h"
 #include "core/log.h"
+#include "decode/decode.h"
 
 #define FLOW_CHUNK 1024 /* flows per allocation */
 #define FLOW_LISTS (FLOW_PROTO_MAX * FLOW_STATE_MAX)
@@ -500,12 +501,10 @@ flow_handle_packet(FlowTable *ft, Packet *p)
     bool icmp_err = false;
 
     p->flow = NULL;
-    if (p->ip_ver == 0 || (p->flags & (PKT_F_INVALID | PKT_F_FRAGMENT))) {
-        return NULL;
-    }
-    /* The carrier of an IP-level tunnel (GRE, IP-in-IP) is not a flow; a UDP one (VXLAN,
-     * Geneve, Teredo) is, as in Suricata. */
-    if ((p->flags & PKT_F_TUNNEL) && proto != 17) {
+    /* Suricata's rule: IP, not a fragment, and the transport header decoded. The carrier of
+     * an IP-level tunnel (GRE, ERSPAN, IP-in-IP) is not a flow either; a UDP carrier (VXLAN,
+     * Geneve, Teredo) is (suricata-verify decode-erspan-typeI-* and vxlan cases). */
+    if (!decode_packet_wants_flow(p) || ((p->flags & PKT_F_TUNNEL) && proto != 17)) {
         return NULL;
     }
     if (p->flags & PKT_F_HAS_PORTS) {
