@@ -1,0 +1,22 @@
+#!/bin/bash
+# fuzz-prepare.sh OUTDIR [SHARED]: seed corpora for the libFuzzer harnesses, in scratch space.
+#   OUTDIR/fuzz_decode/   one packet per file (tools/fuzz-seeds.py), from tests/data and, when
+#                         present, a scratch copy of SHARED/pcaps/tcpdump
+#   OUTDIR/fuzz_capture/  whole capture files: the same captures, copied
+# Nothing here is committed: OUTDIR lives under build-ci/.
+set -eu
+out=$1
+shared=${2:-$(dirname "$0")/../../shared}
+root=$(cd "$(dirname "$0")/.." && pwd)
+rm -rf "$out"
+mkdir -p "$out/fuzz_decode" "$out/fuzz_capture"
+inputs=("$root/tests/data")
+if [[ -d $shared/pcaps/tcpdump ]]; then
+    inputs+=("$shared/pcaps/tcpdump")
+fi
+/usr/bin/python3 "$root/tools/fuzz-seeds.py" "$out/fuzz_decode" "${inputs[@]}" >/dev/null
+for d in "${inputs[@]}"; do
+    find "$d" -maxdepth 1 -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) \
+        -size -256k -exec cp -t "$out/fuzz_capture" {} +
+done
+echo "fuzz seeds: $(ls "$out/fuzz_decode" | wc -l) packets, $(ls "$out/fuzz_capture" | wc -l) captures"
