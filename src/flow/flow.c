@@ -507,9 +507,18 @@ flow_handle_packet(FlowTable *ft, Packet *p)
     if (!decode_packet_wants_flow(p) || ((p->flags & PKT_F_TUNNEL) && proto != 17)) {
         return NULL;
     }
+    uint32_t spi = 0;
     if (p->flags & PKT_F_HAS_PORTS) {
         sp = p->sp;
         dp = p->dp;
+    } else if (proto == 50) {
+        /* ESP: keyed on the SPI too, as Suricata does; hashed through the port slots. */
+        Cursor esp = packet_l4(p);
+        if (!cur_be32(&esp, &spi)) {
+            spi = 0;
+        }
+        sp = (uint16_t)(spi >> 16);
+        dp = (uint16_t)spi;
     } else if (p->flags & PKT_F_HAS_ICMP) {
         sp = p->icmp_type;
         dp = flow_icmp_counterpart(proto, p->icmp_type);
@@ -532,7 +541,7 @@ flow_handle_packet(FlowTable *ft, Packet *p)
     Flow *f;
     int match = 0;
     for (f = *bucket; f != NULL; f = f->hnext) {
-        if ((uint32_t)hash == f->hash && same_vlans_depth(ft, f, p)
+        if ((uint32_t)hash == f->hash && same_vlans_depth(ft, f, p) && f->spi == spi
             && (match = key_match(f, s, d, sp, dp, proto)) != 0) {
             break;
         }
@@ -559,13 +568,23 @@ flow_handle_packet(FlowTable *ft, Packet *p)
             return NULL;
         }
         flow_init(ft, f, p, sp, dp, hash);
+        f->spi = spi;
         bucket = &ft->buckets[hash & ft->mask]; /* eviction may have changed the chain */
         f->hnext = *bucket;
         *bucket = f;
         dir = FLOW_DIR_TOSERVER;
     }
 
-    f->pkts[dir]++;
+    if (f->pkts[dir]++ == 0) {
+        f->dir_start[dir] = p->ts;
+        f->ttl_min[dir] = f->ttl_max[dir] = p->ttl;
+    } else {
+        f->ttl_min[dir] = p->ttl < f->ttl_min[dir] ? p->ttl : f->ttl_min[dir];
+        f->ttl_max[dir] = p->ttl > f->ttl_max[dir] ? p->ttl : f->ttl_max[dir];
+    }
+    if (p->ts > f->dir_last[dir]) {
+        f->dir_last[dir] = p->ts;
+    }
     f->bytes[dir] += p->len;
     if (p->ts > f->last) {
         f->last = p->ts;

@@ -70,10 +70,13 @@ typedef struct Flow {
     uint8_t tunnel_depth;
     uint16_t vlan_id[PKT_VLAN_MAX];
     uint32_t hash;
+    uint32_t spi;               /* ESP: the SPI is part of the key (one flow per SA) */
 
     uint64_t flow_id;
     SkTime start, last;
     uint64_t pkts[2], bytes[2]; /* indexed by FLOW_DIR_* */
+    SkTime dir_start[2], dir_last[2]; /* per direction, for netflow records */
+    uint8_t ttl_min[2], ttl_max[2];
     uint8_t state;              /* FlowState */
     uint8_t end_reason;         /* FlowEndReason, set when the flow ends */
     uint8_t tcp_flags[2];       /* TCP flags seen per direction */

@@ -295,12 +295,69 @@ proto_has_ports(uint8_t proto)
     return proto == 6 || proto == 17 || proto == 132 || proto == 136;
 }
 
+/* Netflow: one record per direction that carried packets, oriented as that direction. */
+static void
+log_netflow(EveWriter *ew, const Flow *f)
+{
+    JsonBuf *jb = &ew->jb;
+
+    for (int dir = FLOW_DIR_TOSERVER; dir <= FLOW_DIR_TOCLIENT; dir++) {
+        if (f->pkts[dir] == 0) {
+            continue;
+        }
+        const SkAddr *src = dir == FLOW_DIR_TOSERVER ? &f->src : &f->dst;
+        const SkAddr *dst = dir == FLOW_DIR_TOSERVER ? &f->dst : &f->src;
+        uint16_t sp = dir == FLOW_DIR_TOSERVER ? f->sp : f->dp;
+        uint16_t dp = dir == FLOW_DIR_TOSERVER ? f->dp : f->sp;
+        json_reset(jb);
+        json_open_obj(jb, NULL);
+        put_time(jb, "timestamp", f->dir_start[dir]);
+        json_u64(jb, "flow_id", f->flow_id);
+        json_str(jb, "event_type", "netflow");
+        put_vlans(jb, f->vlan_id, f->vlan_cnt);
+        put_addr(jb, "src_ip", src, f->ip_ver);
+        if (proto_has_ports(f->proto)) {
+            json_u64(jb, "src_port", sp);
+        }
+        put_addr(jb, "dest_ip", dst, f->ip_ver);
+        if (proto_has_ports(f->proto)) {
+            json_u64(jb, "dest_port", dp);
+        }
+        json_u64(jb, "ip_v", f->ip_ver);
+        put_proto(jb, f->proto);
+        if (f->proto == 50) {
+            json_u64(jb, "spi", f->spi);
+        }
+        if (f->icmp_seen & (1u << dir)) {
+            json_u64(jb, "icmp_type", f->icmp_type[dir]);
+            json_u64(jb, "icmp_code", f->icmp_code[dir]);
+        }
+        json_open_obj(jb, "netflow");
+        json_u64(jb, "pkts", f->pkts[dir]);
+        json_u64(jb, "bytes", f->bytes[dir]);
+        put_time(jb, "start", f->dir_start[dir]);
+        put_time(jb, "end", f->dir_last[dir]);
+        json_u64(jb, "age", SK_TIME_SEC(f->dir_last[dir]) - SK_TIME_SEC(f->dir_start[dir]));
+        json_u64(jb, "min_ttl", f->ttl_min[dir]);
+        json_u64(jb, "max_ttl", f->ttl_max[dir]);
+        json_close_obj(jb);
+        json_close_obj(jb);
+        record_commit(ew);
+    }
+}
+
 void
 eve_log_flow(EveWriter *ew, const Flow *f, SkTime now)
 {
     JsonBuf *jb = &ew->jb;
 
-    if (!ew->cfg.enabled || !ew->cfg.flow) {
+    if (!ew->cfg.enabled) {
+        return;
+    }
+    if (ew->cfg.netflow) {
+        log_netflow(ew, f);
+    }
+    if (!ew->cfg.flow) {
         return;
     }
     json_reset(jb);
@@ -319,6 +376,9 @@ eve_log_flow(EveWriter *ew, const Flow *f, SkTime now)
     }
     json_u64(jb, "ip_v", f->ip_ver);
     put_proto(jb, f->proto);
+    if (f->proto == 50) {
+        json_u64(jb, "spi", f->spi);
+    }
     if (f->icmp_seen & 1) {
         json_u64(jb, "icmp_type", f->icmp_type[FLOW_DIR_TOSERVER]);
         json_u64(jb, "icmp_code", f->icmp_code[FLOW_DIR_TOSERVER]);
@@ -444,6 +504,17 @@ eve_log_anomalies(EveWriter *ew, const Packet *p)
         json_reset(jb);
         json_open_obj(jb, NULL);
         packet_header(jb, p, "anomaly");
+        if (ew->cfg.packethdr) {
+            /* The captured frame, as Suricata logs it: the root packet of a tunnel. */
+            const Packet *root = p;
+            while (root->parent != NULL) {
+                root = root->parent;
+            }
+            json_base64(jb, "packet", root->data, root->len);
+            json_open_obj(jb, "packet_info");
+            json_u64(jb, "linktype", root->linktype);
+            json_close_obj(jb);
+        }
         json_open_obj(jb, "anomaly");
         json_str(jb, "type", "decode");
         snprintf(name, sizeof(name), "decoder.%s", decode_event_name(p->events[i]));

@@ -18,6 +18,8 @@ typedef struct {
     bool enabled;          /* outputs.eve-log.enabled */
     char filename[256];    /* outputs.eve-log.filename, relative to the log dir */
     bool flow;             /* types: - flow */
+    bool netflow;          /* types: - netflow (one record per direction) */
+    bool packethdr;        /* anomaly.packethdr: the packet, base64, in anomaly records */
     bool anomaly;          /* types: - anomaly (enabled) */
     bool anomaly_decode;   /* anomaly.types.decode */
     bool anomaly_stream;   /* anomaly.types.stream */

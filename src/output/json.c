@@ -258,3 +258,34 @@ json_end_line(JsonBuf *jb)
 {
     put_c(jb, '\n');
 }
+
+void
+json_base64(JsonBuf *jb, const char *key, const uint8_t *data, size_t n)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    begin_value(jb, key);
+    if (!reserve(jb, (n + 2) / 3 * 4 + 2)) {
+        return;
+    }
+    char *o = jb->buf + jb->len;
+    *o++ = '"';
+    size_t i = 0;
+    for (; i + 3 <= n; i += 3) {
+        uint32_t v = (uint32_t)data[i] << 16 | (uint32_t)data[i + 1] << 8 | data[i + 2];
+        *o++ = alphabet[v >> 18];
+        *o++ = alphabet[(v >> 12) & 63];
+        *o++ = alphabet[(v >> 6) & 63];
+        *o++ = alphabet[v & 63];
+    }
+    if (i < n) {
+        uint32_t v = (uint32_t)data[i] << 16 | (i + 1 < n ? (uint32_t)data[i + 1] << 8 : 0);
+        *o++ = alphabet[v >> 18];
+        *o++ = alphabet[(v >> 12) & 63];
+        *o++ = i + 1 < n ? alphabet[(v >> 6) & 63] : '=';
+        *o++ = '=';
+    }
+    *o++ = '"';
+    jb->len = (size_t)(o - jb->buf);
+}

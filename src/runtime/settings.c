@@ -150,7 +150,7 @@ load_eve(const CfgNode *root, EveConfig *ec)
     }
     /* An eve-log given in the file replaces the built-in types entirely. */
     ec->enabled = true;
-    ec->flow = ec->anomaly = ec->stats = false;
+    ec->flow = ec->netflow = ec->anomaly = ec->stats = ec->packethdr = false;
     ec->anomaly_decode = ec->anomaly_stream = false;
     ec->anomaly_applayer = true;
     ec->stats_totals = true;
@@ -197,10 +197,13 @@ load_eve(const CfgNode *root, EveConfig *ec)
         }
         if (strcmp(name, "flow") == 0) {
             ec->flow = on;
+        } else if (strcmp(name, "netflow") == 0) {
+            ec->netflow = on;
         } else if (strcmp(name, "anomaly") == 0) {
             ec->anomaly = on;
             if (opts != NULL && cfg_type(opts) == CFG_MAP) {
                 if (cfg_get_bool(opts, "types.decode", &ec->anomaly_decode) != SK_OK
+                    || cfg_get_bool(opts, "packethdr", &ec->packethdr) != SK_OK
                     || cfg_get_bool(opts, "types.stream", &ec->anomaly_stream) != SK_OK
                     || cfg_get_bool(opts, "types.applayer", &ec->anomaly_applayer) != SK_OK) {
                     r = SK_ERR_CONFIG;

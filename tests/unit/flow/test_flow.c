@@ -311,6 +311,34 @@ memcap_enters_emergency_and_evicts_the_oldest(void **state)
     flow_table_free(ft);
 }
 
+static void
+esp_flows_are_keyed_on_the_spi(void **state)
+{
+    Ended e;
+    FlowTable *ft = table(&e, 0);
+    /* ESP header: SPI, then sequence number. */
+    const uint8_t sa1[] = {0x00, 0x00, 0x00, 0x7b, 0x00, 0x00, 0x00, 0x01}; /* spi 123 */
+    const uint8_t sa2[] = {0x00, 0x00, 0x01, 0x41, 0x00, 0x00, 0x00, 0x01}; /* spi 321 */
+    (void)state;
+
+    Packet a = pkt(50, v4(190, 0, 0, 1), 0, v4(190, 0, 0, 2), 0, 0, SEC(1));
+    a.data = sa1;
+    a.l4_off = 0;
+    a.l4_len = sizeof(sa1);
+    Packet b = a;
+    b.data = sa2;
+    Flow *fa = flow_handle_packet(ft, &a);
+    Flow *fb = flow_handle_packet(ft, &b);
+    assert_non_null(fa);
+    assert_non_null(fb);
+    assert_ptr_not_equal(fa, fb);
+    assert_int_equal(fa->spi, 123);
+    assert_int_equal(fb->spi, 321);
+    assert_ptr_equal(flow_handle_packet(ft, &a), fa);
+    assert_int_equal(fa->pkts[FLOW_DIR_TOSERVER], 2);
+    flow_table_free(ft);
+}
+
 int
 main(void)
 {
@@ -324,6 +352,7 @@ main(void)
         cmocka_unit_test(packet_after_timeout_starts_a_new_flow),
         cmocka_unit_test(timeout_sweep_is_bounded_by_its_budget),
         cmocka_unit_test(memcap_enters_emergency_and_evicts_the_oldest),
+        cmocka_unit_test(esp_flows_are_keyed_on_the_spi),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

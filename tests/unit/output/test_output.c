@@ -53,6 +53,23 @@ json_strings_from_the_network_are_escaped(void **state)
 }
 
 static void
+base64_pads_as_rfc4648(void **state)
+{
+    JsonBuf jb;
+    const uint8_t in[] = {'f', 'o', 'o', 'b', 'a'};
+    (void)state;
+    assert_true(json_init(&jb, 8));
+    json_open_arr(&jb, NULL);
+    json_base64(&jb, NULL, in, 5); /* "Zm9vYmE=" */
+    json_base64(&jb, NULL, in, 4); /* "Zm9vYg==" */
+    json_base64(&jb, NULL, in, 3); /* "Zm9v" */
+    json_close_arr(&jb);
+    assert_int_equal(jb.len, strlen("[\"Zm9vYmE=\",\"Zm9vYg==\",\"Zm9v\"]"));
+    assert_memory_equal(jb.buf, "[\"Zm9vYmE=\",\"Zm9vYg==\",\"Zm9v\"]", jb.len);
+    json_fini(&jb);
+}
+
+static void
 time_is_formatted_as_eve_does(void **state)
 {
     char buf[SK_TIME_EVE_LEN + 1];
@@ -161,15 +178,57 @@ flow_and_stats_records(void **state)
     unlink(path);
 }
 
+static void
+netflow_writes_one_record_per_direction(void **state)
+{
+    char path[] = "/tmp/sk-netflow-XXXXXX";
+    int fd = mkstemp(path);
+    EveConfig cfg;
+    Flow f;
+    (void)state;
+
+    assert_true(fd >= 0);
+    close(fd);
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.enabled = cfg.netflow = true;
+    EveFile *ef = eve_file_open(path);
+    EveWriter *ew = eve_writer_new(ef, &cfg);
+    memset(&f, 0, sizeof(f));
+    f.src.b[0] = 10;
+    f.dst.b[0] = 11;
+    f.proto = 50;
+    f.ip_ver = 4;
+    f.spi = 123;
+    f.flow_id = 9;
+    f.pkts[0] = 2;
+    f.bytes[0] = 84;
+    f.dir_start[0] = SK_TIME_FROM_SEC(1);
+    f.dir_last[0] = SK_TIME_FROM_SEC(3);
+    f.ttl_min[0] = 60;
+    f.ttl_max[0] = 64;
+    eve_log_flow(ew, &f, f.dir_last[0]); /* toclient had no packets: one record */
+    eve_writer_free(ew);
+    eve_file_close(ef);
+    assert_string_equal(read_all(path),
+        "{\"timestamp\":\"1970-01-01T00:00:01.000000+0000\",\"flow_id\":9,"
+        "\"event_type\":\"netflow\",\"src_ip\":\"10.0.0.0\",\"dest_ip\":\"11.0.0.0\","
+        "\"ip_v\":4,\"proto\":\"ESP\",\"spi\":123,\"netflow\":{\"pkts\":2,\"bytes\":84,"
+        "\"start\":\"1970-01-01T00:00:01.000000+0000\",\"end\":\"1970-01-01T00:00:03.000000+0000\","
+        "\"age\":2,\"min_ttl\":60,\"max_ttl\":64}}\n");
+    unlink(path);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json_nesting_and_commas),
         cmocka_unit_test(json_strings_from_the_network_are_escaped),
+        cmocka_unit_test(base64_pads_as_rfc4648),
         cmocka_unit_test(time_is_formatted_as_eve_does),
         cmocka_unit_test(ipv6_addresses_are_fully_expanded),
         cmocka_unit_test(flow_and_stats_records),
+        cmocka_unit_test(netflow_writes_one_record_per_direction),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
