@@ -31,6 +31,7 @@ enum {
     OPT_HELP,
     OPT_PCAP,
     OPT_FIREWALL_RULES,
+    OPT_NO_RANDOM,
 };
 
 typedef struct {
@@ -50,6 +51,7 @@ typedef struct {
     bool init_errors_fatal;
     bool test_config;
     bool engine_analysis;
+    bool no_random;
     int verbose;
 } Options;
 
@@ -72,6 +74,7 @@ usage(FILE *out)
             "  --dump-config         print the effective configuration and exit\n"
             "  --build-info          print build features and exit\n"
             "  --quiet               no summary at exit\n"
+            "  --no-random           fixed hash seeds (reproducible flow_id values)\n"
             "  --disable-detection, --init-errors-fatal, --simulate-ips: as Suricata\n",
             SK_VERSION, SURICATA_COMPAT_VERSION);
 }
@@ -122,6 +125,7 @@ parse_args(int argc, char **argv, Options *o)
         {"engine-analysis", no_argument, NULL, OPT_ENGINE_ANALYSIS},
         {"pcap", optional_argument, NULL, OPT_PCAP},
         {"firewall-rules-exclusive", required_argument, NULL, OPT_FIREWALL_RULES},
+        {"no-random", no_argument, NULL, OPT_NO_RANDOM},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -213,6 +217,9 @@ parse_args(int argc, char **argv, Options *o)
             /* The rule keywords this build supports, one per line: none yet (no detection
              * engine). The verify runner skips cases whose rules use a keyword not listed. */
             return -1;
+        case OPT_NO_RANDOM:
+            o->no_random = true;
+            break;
         case OPT_ENGINE_ANALYSIS:
             o->engine_analysis = true;
             break;
@@ -355,6 +362,7 @@ main(int argc, char **argv)
     }
     rc.input = o.input;
     rc.quiet = o.quiet;
+    rc.no_random = o.no_random;
     rc.progress = !o.quiet && isatty(STDERR_FILENO);
     code = runtime_run(&rc);
 out:

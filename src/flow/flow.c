@@ -236,6 +236,7 @@ flow_chunk_add(FlowTable *ft)
     }
     ft->free_cnt += FLOW_CHUNK;
     ft->held += FLOW_CHUNK;
+    counter_set(&ft->ctr[FLOW_CTR_SPARE], ft->free_cnt);
     ft->memuse += sizeof(FlowChunk);
     counter_set(&ft->ctr[FLOW_CTR_MEMUSE], ft->memuse);
     return true;
@@ -342,6 +343,7 @@ flow_end(FlowTable *ft, Flow *f, FlowEndReason reason, SkTime now)
     f->hnext = ft->free_list;
     ft->free_list = f;
     ft->free_cnt++;
+    counter_set(&ft->ctr[FLOW_CTR_SPARE], ft->free_cnt);
     ft->active--;
     counter_set(&ft->ctr[FLOW_CTR_ACTIVE], ft->active);
 }
@@ -412,6 +414,7 @@ flow_alloc(FlowTable *ft, SkTime now)
     Flow *f = ft->free_list;
     ft->free_list = f->hnext;
     ft->free_cnt--;
+    counter_set(&ft->ctr[FLOW_CTR_SPARE], ft->free_cnt);
     return f;
 }
 

@@ -81,7 +81,8 @@ struct Engine {
     const char *stat_names[STATS_MAX];
     StatSrc stat_src[STATS_MAX];
     size_t stat_cnt;
-    uint16_t stat_pkts, stat_bytes;
+    uint16_t stat_pkts, stat_bytes, stat_flow_memuse;
+    _Atomic uint64_t pressure_max; /* stats writers may run in several workers */
     double last_progress;
     uint64_t progress_pkts;
     bool progress_shown;
@@ -120,7 +121,7 @@ runmode_parse(const char *s, RunMode *out)
 
 /* Where a stats value comes from: a worker counter set and an index in it, summed over the
  * workers (or their maximum), or decoder.avg_pkt_size, derived. */
-enum { STAT_SUM, STAT_MAX, STAT_AVG_PKT };
+enum { STAT_SUM, STAT_MAX, STAT_AVG_PKT, STAT_PRESSURE, STAT_PRESSURE_MAX };
 
 static const CounterSet *
 worker_set(const Engine *eng, unsigned w, unsigned set)
@@ -144,6 +145,9 @@ stats_layout(Engine *eng)
             src->idx = (uint16_t)i;
             src->kind = strstr(nm, ".max_") != NULL ? STAT_MAX : STAT_SUM;
             eng->stat_names[n++] = nm;
+            if (strcmp(nm, "flow.memuse") == 0) {
+                eng->stat_flow_memuse = (uint16_t)i;
+            }
             if (strcmp(nm, "decoder.pkts") == 0) {
                 eng->stat_pkts = (uint16_t)i;
             } else if (strcmp(nm, "decoder.bytes") == 0) {
@@ -153,6 +157,11 @@ stats_layout(Engine *eng)
     }
     eng->stat_names[n] = "decoder.avg_pkt_size";
     eng->stat_src[n++].kind = STAT_AVG_PKT;
+    /* memcap.pressure: the fullest memcap in percent (only flow.memcap exists yet). */
+    eng->stat_names[n] = "memcap.pressure";
+    eng->stat_src[n++].kind = STAT_PRESSURE;
+    eng->stat_names[n] = "memcap.pressure_max";
+    eng->stat_src[n++].kind = STAT_PRESSURE_MAX;
     for (size_t i = 1; i < n; i++) { /* insertion sort: once, a few hundred names */
         const char *nm = eng->stat_names[i];
         StatSrc src = eng->stat_src[i];
@@ -180,15 +189,26 @@ stat_sum(const Engine *eng, unsigned set, unsigned idx, bool max)
 
 /* Totals over all workers, in layout order. Called at stats time only, never per packet. */
 static size_t
-stats_collect(const Engine *eng, const char **names, uint64_t *vals, size_t max)
+stats_collect(Engine *eng, const char **names, uint64_t *vals, size_t max)
 {
     size_t n = eng->stat_cnt < max ? eng->stat_cnt : max;
+    uint64_t memcap = eng->rc->flow.memcap ? eng->rc->flow.memcap : 1;
+    uint64_t pressure = stat_sum(eng, 1, eng->stat_flow_memuse, false) * 100 / memcap;
+    uint64_t seen = atomic_load_explicit(&eng->pressure_max, memory_order_relaxed);
+    while (pressure > seen && !atomic_compare_exchange_weak_explicit(
+                                  &eng->pressure_max, &seen, pressure, memory_order_relaxed,
+                                  memory_order_relaxed)) {
+    }
     for (size_t i = 0; i < n; i++) {
         const StatSrc *src = &eng->stat_src[i];
         names[i] = eng->stat_names[i];
         if (src->kind == STAT_AVG_PKT) {
             uint64_t pkts = stat_sum(eng, 0, eng->stat_pkts, false);
             vals[i] = pkts ? stat_sum(eng, 0, eng->stat_bytes, false) / pkts : 0;
+        } else if (src->kind == STAT_PRESSURE) {
+            vals[i] = pressure;
+        } else if (src->kind == STAT_PRESSURE_MAX) {
+            vals[i] = atomic_load_explicit(&eng->pressure_max, memory_order_relaxed);
         } else {
             vals[i] = stat_sum(eng, src->set, src->idx, src->kind == STAT_MAX);
         }
@@ -700,8 +720,10 @@ runtime_run(const RunConfig *rc)
     eng.nworkers = rc->runmode == RUNMODE_SINGLE ? 1 : (rc->threads ? rc->threads : 1);
     eng.wall_start = time_mono_s();
     eng.last_progress = eng.wall_start;
-    eng.shard_seed = random_seed();
-    eng.flow_seed = random_seed();
+    /* Seeds keep attackers from aiming flows at one bucket or one worker; --no-random trades
+     * that for reproducible flow_id values (tests). */
+    eng.shard_seed = rc->no_random ? 0x5eed5eed5eed5eedULL : random_seed();
+    eng.flow_seed = rc->no_random ? 0x0f10f10f10f10f1ULL : random_seed();
 
     cr = capture_open(rc->input, err);
     if (cr == NULL) {

@@ -25,6 +25,7 @@ typedef struct {
     unsigned threads;         /* workers for autofp/workers */
     bool quiet;               /* --quiet: no summary */
     bool progress;            /* a terminal on stderr: show progress */
+    bool no_random;           /* --no-random: fixed hash seeds, so flow_id repeats run to run */
     DecodeConfig decode;
     FlowConfig flow;
     EveConfig eve;
