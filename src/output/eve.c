@@ -295,6 +295,20 @@ proto_has_ports(uint8_t proto)
     return proto == 6 || proto == 17 || proto == 132 || proto == 136;
 }
 
+static void
+put_flow_community_id(EveWriter *ew, const Flow *f)
+{
+    char cid[32];
+    bool icmp = f->proto == 1 || f->proto == 58;
+    uint16_t sp = icmp ? f->icmp_type[FLOW_DIR_TOSERVER] : f->sp;
+    uint16_t dp = icmp ? f->icmp_code[FLOW_DIR_TOSERVER] : f->dp;
+    size_t n = eve_community_id(ew->cfg.community_id_seed, f->ip_ver, &f->src, &f->dst, f->proto,
+                                sp, dp, icmp, cid);
+    if (n > 0) {
+        json_str_plain(&ew->jb, "community_id", cid, n);
+    }
+}
+
 /* Netflow: one record per direction that carried packets, oriented as that direction. */
 static void
 log_netflow(EveWriter *ew, const Flow *f)
@@ -387,6 +401,9 @@ eve_log_flow(EveWriter *ew, const Flow *f, SkTime now)
         json_u64(jb, "response_icmp_type", f->icmp_type[FLOW_DIR_TOCLIENT]);
         json_u64(jb, "response_icmp_code", f->icmp_code[FLOW_DIR_TOCLIENT]);
     }
+    if (ew->cfg.community_id) {
+        put_flow_community_id(ew, f);
+    }
     json_open_obj(jb, "flow");
     json_u64(jb, "pkts_toserver", f->pkts[FLOW_DIR_TOSERVER]);
     json_u64(jb, "pkts_toclient", f->pkts[FLOW_DIR_TOCLIENT]);
@@ -452,8 +469,9 @@ tunnel_pkt_src(uint8_t tunnel_type)
 
 /* The common header of a record about one packet. */
 static void
-packet_header(JsonBuf *jb, const Packet *p, const char *event_type)
+packet_header(EveWriter *ew, const Packet *p, const char *event_type)
 {
+    JsonBuf *jb = &ew->jb;
 
     put_time(jb, "timestamp", p->ts);
     if (p->flow != NULL) {
@@ -476,6 +494,16 @@ packet_header(JsonBuf *jb, const Packet *p, const char *event_type)
         if (p->flags & PKT_F_HAS_ICMP) {
             json_u64(jb, "icmp_type", p->icmp_type);
             json_u64(jb, "icmp_code", p->icmp_code);
+        }
+        if (ew->cfg.community_id && (p->flags & (PKT_F_HAS_PORTS | PKT_F_HAS_ICMP))) {
+            char cid[32];
+            bool icmp = (p->flags & PKT_F_HAS_ICMP) != 0;
+            size_t n = eve_community_id(ew->cfg.community_id_seed, p->ip_ver, &p->src, &p->dst,
+                                        p->proto, icmp ? p->icmp_type : p->sp,
+                                        icmp ? p->icmp_code : p->dp, icmp, cid);
+            if (n > 0) {
+                json_str_plain(jb, "community_id", cid, n);
+            }
         }
     }
     json_str(jb, "pkt_src", p->parent != NULL ? tunnel_pkt_src(p->tunnel_type) : "wire/pcap");
@@ -503,7 +531,7 @@ eve_log_anomalies(EveWriter *ew, const Packet *p)
     for (unsigned i = 0; i < p->event_cnt; i++) {
         json_reset(jb);
         json_open_obj(jb, NULL);
-        packet_header(jb, p, "anomaly");
+        packet_header(ew, p, "anomaly");
         if (ew->cfg.packethdr) {
             /* The captured frame, as Suricata logs it: the root packet of a tunnel. */
             const Packet *root = p;

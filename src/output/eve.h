@@ -20,6 +20,8 @@ typedef struct {
     bool flow;             /* types: - flow */
     bool netflow;          /* types: - netflow (one record per direction) */
     bool packethdr;        /* anomaly.packethdr: the packet, base64, in anomaly records */
+    bool community_id;     /* outputs.eve-log.community-id */
+    uint16_t community_id_seed; /* outputs.eve-log.community-id-seed */
     bool anomaly;          /* types: - anomaly (enabled) */
     bool anomaly_decode;   /* anomaly.types.decode */
     bool anomaly_stream;   /* anomaly.types.stream */
@@ -52,6 +54,11 @@ void eve_log_anomalies(EveWriter *ew, const Packet *p);
  * contiguous; vals the totals. */
 void eve_log_stats(EveWriter *ew, SkTime ts, uint64_t uptime_s, const char *const *names,
                    const uint64_t *vals, size_t cnt);
+
+/* The Community ID v1 string ("1:" + 28 base64 characters) of a tuple; out needs 32 bytes.
+ * For ICMP (icmp true) sp and dp are the type and code. Returns its length (0: no SHA-1). */
+size_t eve_community_id(uint16_t seed, uint8_t ip_ver, const SkAddr *src, const SkAddr *dst,
+                        uint8_t proto, uint16_t sp, uint16_t dp, bool icmp, char *out);
 
 /* "TCP", "UDP", "ICMP", "IPv6-ICMP" ...: the IANA keyword EVE uses; NULL when unnamed. */
 const char *eve_proto_name(uint8_t proto);

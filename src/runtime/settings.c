@@ -164,6 +164,12 @@ load_eve(const CfgNode *root, EveConfig *ec)
     } else if (s != NULL) {
         snprintf(ec->filename, sizeof(ec->filename), "%s", s);
     }
+    int64_t seed = 0;
+    if (cfg_get_bool(eve, "community-id", &ec->community_id) != SK_OK
+        || cfg_get_int(eve, "community-id-seed", 0, UINT16_MAX, &seed) != SK_OK) {
+        r = SK_ERR_CONFIG;
+    }
+    ec->community_id_seed = (uint16_t)seed;
     s = NULL;
     if (cfg_get_str(eve, "filetype", &s) == SK_OK && s != NULL && strcmp(s, "regular") != 0
         && strcmp(s, "file") != 0) {

@@ -218,6 +218,41 @@ netflow_writes_one_record_per_direction(void **state)
     unlink(path);
 }
 
+static SkAddr
+addr_from(const uint8_t *b, size_t n)
+{
+    SkAddr a;
+    memset(&a, 0, sizeof(a));
+    memcpy(a.b, b, n);
+    return a;
+}
+
+/* Expected values from suricata-verify's community-id-sameip and community-id-ipv6 cases. */
+static void
+community_id_matches_known_vectors(void **state)
+{
+    char cid[32];
+    const uint8_t v4[] = {192, 168, 0, 254};
+    const uint8_t s6[] = {0x26, 0x00, 0x1f, 0x13, 0x00, 0xf8, 0xd4, 0x00,
+                          0x03, 0xa6, 0x30, 0x3c, 0xe0, 0x11, 0x18, 0xeb};
+    const uint8_t d6[] = {0x26, 0x07, 0xf8, 0xb0, 0x40, 0x0a, 0x08, 0x00,
+                          0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x20, 0x0e};
+    (void)state;
+
+    SkAddr a = addr_from(v4, 4);
+    assert_int_equal(eve_community_id(1, 4, &a, &a, 6, 56162, 3306, false, cid), 30);
+    assert_string_equal(cid, "1:IJQHtzXv/tXud3FtXIufkDsfEd4=");
+    /* The reverse direction hashes alike. */
+    eve_community_id(1, 4, &a, &a, 6, 3306, 56162, false, cid);
+    assert_string_equal(cid, "1:IJQHtzXv/tXud3FtXIufkDsfEd4=");
+
+    SkAddr s = addr_from(s6, 16), d = addr_from(d6, 16);
+    eve_community_id(7, 6, &s, &d, 6, 60202, 443, false, cid);
+    assert_string_equal(cid, "1:ptJhMvufAbB5nLDNW77cB800wFM=");
+    eve_community_id(7, 6, &d, &s, 6, 443, 60202, false, cid);
+    assert_string_equal(cid, "1:ptJhMvufAbB5nLDNW77cB800wFM=");
+}
+
 int
 main(void)
 {
@@ -229,6 +264,7 @@ main(void)
         cmocka_unit_test(ipv6_addresses_are_fully_expanded),
         cmocka_unit_test(flow_and_stats_records),
         cmocka_unit_test(netflow_writes_one_record_per_direction),
+        cmocka_unit_test(community_id_matches_known_vectors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,89 @@
+/* community_id.c: Community ID flow hashing (version 1, as specified by Corelight and used by
+ * Suricata, Zeek and others), so one flow carries the same "community_id" in every tool's logs.
+ *
+ *   base64(SHA-1(seed(2) | src addr | dst addr | proto(1) | 0(1) | src port(2) | dst port(2)))
+ *
+ * with the endpoints ordered so both directions hash alike: the smaller (address, port) first.
+ * ICMP and ICMPv6 use (type, code) as ports; a type with a counterpart (echo request and reply)
+ * uses the counterpart as its "destination port" and is two-way, other types are one-way and
+ * keep their order. Protocols without ports hash no port bytes. SHA-1 is OpenSSL's. */
+#include "output/eve.h"
+
+#include <openssl/evp.h>
+#include <string.h>
+
+#include "flow/flow.h"
+
+static bool
+proto_has_ports(uint8_t proto)
+{
+    return proto == 6 || proto == 17 || proto == 132 || proto == 1 || proto == 58;
+}
+
+size_t
+eve_community_id(uint16_t seed, uint8_t ip_ver, const SkAddr *src, const SkAddr *dst,
+                 uint8_t proto, uint16_t sp, uint16_t dp, bool icmp, char *out)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    uint8_t buf[2 + 16 + 16 + 2 + 4];
+    size_t alen = ip_ver == 4 ? 4 : 16;
+    bool one_way = false;
+
+    if (icmp) {
+        /* sp/dp hold type and code: a type with a counterpart is two-way. */
+        uint8_t peer = flow_icmp_counterpart(proto, (uint8_t)sp);
+        if (peer == 255) {
+            one_way = true;
+        } else {
+            dp = peer;
+        }
+    }
+    if (!one_way) {
+        int c = memcmp(src->b, dst->b, alen);
+        if (c > 0 || (c == 0 && sp > dp)) {
+            const SkAddr *t = src;
+            src = dst;
+            dst = t;
+            uint16_t tp = sp;
+            sp = dp;
+            dp = tp;
+        }
+    }
+    size_t n = 0;
+    buf[n++] = (uint8_t)(seed >> 8);
+    buf[n++] = (uint8_t)seed;
+    memcpy(buf + n, src->b, alen);
+    n += alen;
+    memcpy(buf + n, dst->b, alen);
+    n += alen;
+    buf[n++] = proto;
+    buf[n++] = 0;
+    if (proto_has_ports(proto)) {
+        buf[n++] = (uint8_t)(sp >> 8);
+        buf[n++] = (uint8_t)sp;
+        buf[n++] = (uint8_t)(dp >> 8);
+        buf[n++] = (uint8_t)dp;
+    }
+
+    uint8_t md[20];
+    unsigned int mdlen = 0;
+    if (EVP_Digest(buf, n, md, &mdlen, EVP_sha1(), NULL) != 1 || mdlen != 20) {
+        out[0] = '\0';
+        return 0;
+    }
+    /* "1:" and 20 bytes of base64: 28 characters, the last one '='. */
+    char *o = out;
+    *o++ = '1';
+    *o++ = ':';
+    for (size_t i = 0; i < 21; i += 3) {
+        uint32_t v = (uint32_t)md[i] << 16 | (i + 1 < 20 ? (uint32_t)md[i + 1] << 8 : 0)
+                     | (i + 2 < 20 ? md[i + 2] : 0);
+        *o++ = alphabet[v >> 18];
+        *o++ = alphabet[(v >> 12) & 63];
+        *o++ = i + 1 < 20 ? alphabet[(v >> 6) & 63] : '=';
+        *o++ = i + 2 < 20 ? alphabet[v & 63] : '=';
+    }
+    *o = '\0';
+    return (size_t)(o - out);
+}
