@@ -284,12 +284,13 @@ runtime_config_load(RunConfig *rc, const CfgNode *root, unsigned threads_cli)
         || get_port(root, "decoder.geneve.ports", &rc->decode.geneve_port) != SK_OK) {
         r = SK_ERR_CONFIG;
     }
-    layers = rc->decode.max_tunnel_depth;
-    if (cfg_get_int(root, "decoder.max-layers", 0, 255, &layers) != SK_OK) {
+    /* decoder.max-layers bounds the layers decoded in one packet (decoder.too_many_layers past
+     * it); tunnel nesting has its own, lower cap (PKT_TUNNEL_DEPTH_MAX). */
+    layers = rc->decode.max_layers;
+    if (cfg_get_int(root, "decoder.max-layers", 1, 255, &layers) != SK_OK) {
         r = SK_ERR_CONFIG;
     }
-    rc->decode.max_tunnel_depth =
-        (uint8_t)(layers > PKT_TUNNEL_DEPTH_MAX ? PKT_TUNNEL_DEPTH_MAX : layers);
+    rc->decode.max_layers = (uint8_t)layers;
 
     if (cfg_get_double(root, "threading.detect-thread-ratio", &ratio) != SK_OK) {
         r = SK_ERR_CONFIG;
