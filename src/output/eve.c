@@ -346,6 +346,9 @@ log_netflow(EveWriter *ew, const Flow *f)
             json_u64(jb, "icmp_type", f->icmp_type[dir]);
             json_u64(jb, "icmp_code", f->icmp_code[dir]);
         }
+        if (ew->cfg.community_id) {
+            put_flow_community_id(ew, f); /* symmetric: the same both ways */
+        }
         json_open_obj(jb, "netflow");
         json_u64(jb, "pkts", f->pkts[dir]);
         json_u64(jb, "bytes", f->bytes[dir]);
