@@ -157,14 +157,28 @@ key_ethertype(Cursor c, uint16_t type, ShardKey *k)
             break;
         }
         case ETH_PPPOE_SESS: {
+            /* PPP protocol: two bytes, or one when compressed (RFC 1661 PFC: an odd first
+             * byte). Anything but IP goes to the decoder. */
+            uint8_t b0, b1;
             uint16_t proto;
-            if (!cur_skip(&c, 6) || !cur_be16(&c, &proto)) {
+            if (!cur_skip(&c, 6) || !cur_u8(&c, &b0)) {
+                k->complex = true;
+                return;
+            }
+            if (b0 & 1) {
+                proto = b0;
+            } else if (cur_u8(&c, &b1)) {
+                proto = (uint16_t)(b0 << 8 | b1);
+            } else {
+                k->complex = true;
                 return;
             }
             if (proto == 0x0021) {
                 key_ipv4(c, k);
             } else if (proto == 0x0057) {
                 key_ipv6(c, k);
+            } else {
+                k->complex = true;
             }
             return;
         }
