@@ -31,6 +31,9 @@ typedef struct {
     uint8_t *arena;
     uint64_t nslots, arena_size;             /* both powers of two */
     _Atomic bool done;                       /* producer: no more packets */
+    /* Sleeping consumer (ring_wait / ring_wake): a futex word bumped by every wake-up. */
+    alignas(64) _Atomic uint32_t wake_seq;
+    _Atomic uint32_t sleeping;
 } Ring;
 
 bool ring_init(Ring *r, uint64_t nslots, uint64_t arena_size);
@@ -43,5 +46,10 @@ bool ring_push(Ring *r, const Packet *p, bool complex);
 const RingSlot *ring_peek(Ring *r);
 const uint8_t *ring_slot_data(const Ring *r, const RingSlot *s);
 void ring_release(Ring *r, const RingSlot *s);
+
+/* Consumer: sleeps until the producer calls ring_wake, or timeout_us passes, unless a slot or
+ * done is already there. Producer: wakes a sleeping consumer; cheap (one load) when none is. */
+void ring_wait(Ring *r, unsigned timeout_us);
+void ring_wake(Ring *r);
 
 #endif

@@ -535,8 +535,12 @@ ring_push_wait(Ring *r, const Packet *p, bool complex)
 {
     unsigned spins = 0;
     while (!ring_push(r, p, complex)) {
+        ring_wake(r); /* full: make sure its worker is not asleep */
         idle_wait(&spins);
     }
+    /* One fence and one load per packet while the worker is awake; a syscall only when it
+     * went to sleep on an empty ring. */
+    ring_wake(r);
 }
 
 static void *
@@ -556,7 +560,13 @@ autofp_thread(void *arg)
                 break;
             }
             worker_tick(w, atomic_load_explicit(&eng->clock, memory_order_relaxed));
-            idle_wait(&spins);
+            /* Spin briefly, then sleep until the reader wakes us: with more threads than
+             * cores, a spinning worker would take the core the reader needs. */
+            if (++spins < 16) {
+                sched_yield();
+            } else {
+                ring_wait(&w->ring, 1000);
+            }
             continue;
         }
         spins = 0;
@@ -638,6 +648,7 @@ join:
     for (unsigned i = 0; i < eng->nworkers; i++) {
         /* Release: every push above is visible before done (pairs with the worker's acquire). */
         atomic_store_explicit(&eng->workers[i].ring.done, true, memory_order_release);
+        ring_wake(&eng->workers[i].ring);
     }
     for (unsigned i = 0; i < eng->nworkers; i++) {
         if (eng->workers[i].started) {
