@@ -40,7 +40,7 @@ ring_fini(Ring *r)
 }
 
 bool
-ring_push(Ring *r, const Packet *p, bool complex)
+ring_push(Ring *r, const Packet *p, bool complex, bool *was_empty)
 {
     /* Relaxed: only this thread writes head. */
     uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
@@ -49,6 +49,7 @@ ring_push(Ring *r, const Packet *p, bool complex)
     if (head - tail >= r->nslots) {
         return false;
     }
+    *was_empty = head == tail;
     uint64_t off = r->bytes_head;
     uint64_t pos = off & (r->arena_size - 1);
     if (pos + p->len > r->arena_size) {

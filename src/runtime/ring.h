@@ -40,8 +40,9 @@ bool ring_init(Ring *r, uint64_t nslots, uint64_t arena_size);
 void ring_fini(Ring *r);
 
 /* Producer: copies p's frame in. False when full (try again after the consumer moves).
- * p->len must be at most arena_size / 2 (the caller checks), so an empty ring always fits it. */
-bool ring_push(Ring *r, const Packet *p, bool complex);
+ * p->len must be at most arena_size / 2 (the caller checks), so an empty ring always fits it.
+ * *was_empty: the ring held nothing before this push (only then can its consumer be asleep). */
+bool ring_push(Ring *r, const Packet *p, bool complex, bool *was_empty);
 /* Consumer: the oldest slot, or NULL when empty. Its bytes stay valid until ring_release. */
 const RingSlot *ring_peek(Ring *r);
 const uint8_t *ring_slot_data(const Ring *r, const RingSlot *s);

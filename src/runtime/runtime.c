@@ -535,13 +535,18 @@ static void
 ring_push_wait(Ring *r, const Packet *p, bool complex)
 {
     unsigned spins = 0;
-    while (!ring_push(r, p, complex)) {
+    bool was_empty = false;
+    while (!ring_push(r, p, complex, &was_empty)) {
         ring_wake(r); /* full: make sure its worker is not asleep */
         idle_wait(&spins);
     }
-    /* One fence and one load per packet while the worker is awake; a syscall only when it
-     * went to sleep on an empty ring. */
-    ring_wake(r);
+    /* A worker sleeps only on an empty ring, and re-checks the ring after saying so (ring.c,
+     * F1/F2): waking on the empty -> non-empty transition is enough, and spares a fence on
+     * every other packet. If this push saw a stale tail (the worker had just emptied the ring),
+     * the worker's 1 ms sleep timeout is the backstop: late by at most that, never stuck. */
+    if (was_empty) {
+        ring_wake(r);
+    }
 }
 
 static void *
