@@ -421,8 +421,10 @@ run_single(Engine *eng, CaptureReader *cr)
     SkResult r = SK_EOF;
     uint64_t n = 0;
 
+    /* No reset per packet: capture_next sets the capture fields, decode_packet clears what it
+     * fills, and flow_handle_packet sets the flow fields. */
+    packet_reset(p);
     for (;;) {
-        packet_reset(p);
         if (runtime_stop) {
             r = SK_EOF; /* interrupted: end as if the input ended here */
             break;
@@ -596,7 +598,6 @@ autofp_thread(void *arg)
             continue;
         }
         spins = 0;
-        packet_reset(p);
         p->data = ring_slot_data(&w->ring, s);
         p->len = s->len;
         p->wire_len = s->wire_len;
@@ -643,8 +644,8 @@ run_autofp(Engine *eng, CaptureReader *cr)
         }
         w->started = true;
     }
+    packet_reset(&pkt); /* the reader only reads the capture fields, all set per packet */
     for (;;) {
-        packet_reset(&pkt);
         if (runtime_stop) {
             r = SK_EOF;
             break;
