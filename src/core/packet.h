@@ -126,6 +126,23 @@ packet_has_event(const Packet *p, unsigned ev)
     return false;
 }
 
+/* Orders two (address, port) ends so the smaller comes first, so both directions of a flow
+ * look alike (flow hashing, Community ID). IPv4 addresses compare the same way as their
+ * 16-byte SkAddr form: the padding is zero. */
+static inline void
+packet_ends_order(const SkAddr **a, const SkAddr **b, uint16_t *pa, uint16_t *pb)
+{
+    int c = memcmp((*a)->b, (*b)->b, sizeof((*a)->b));
+    if (c > 0 || (c == 0 && *pa > *pb)) {
+        const SkAddr *t = *a;
+        *a = *b;
+        *b = t;
+        uint16_t tp = *pa;
+        *pa = *pb;
+        *pb = tp;
+    }
+}
+
 /* The transport layer and its payload as cursors. */
 static inline Cursor
 packet_l4(const Packet *p)

@@ -248,16 +248,7 @@ static uint64_t
 key_hash(const FlowTable *ft, const SkAddr *a, const SkAddr *b, uint16_t pa, uint16_t pb,
          uint8_t proto, const Packet *p)
 {
-    /* Symmetric: order the (address, port) ends so both directions hash alike. */
-    int c = memcmp(a->b, b->b, sizeof(a->b));
-    if (c > 0 || (c == 0 && pa > pb)) {
-        const SkAddr *t = a;
-        a = b;
-        b = t;
-        uint16_t tp = pa;
-        pa = pb;
-        pb = tp;
-    }
+    packet_ends_order(&a, &b, &pa, &pb); /* symmetric: both directions hash alike */
     uint64_t depth = ft->cfg.recursion_tracking ? p->tunnel_depth : 0;
     uint64_t extra = (uint64_t)pa << 48 | (uint64_t)pb << 32 | (uint64_t)proto << 24 | depth << 16;
     uint64_t vl = 0;

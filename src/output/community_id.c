@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "flow/flow.h"
+#include "output/json.h"
 
 static bool
 proto_has_ports(uint8_t proto)
@@ -24,8 +25,6 @@ size_t
 eve_community_id(uint16_t seed, uint8_t ip_ver, const SkAddr *src, const SkAddr *dst,
                  uint8_t proto, uint16_t sp, uint16_t dp, bool icmp, char *out)
 {
-    static const char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     uint8_t buf[2 + 16 + 16 + 2 + 4];
     size_t alen = ip_ver == 4 ? 4 : 16;
     bool one_way = false;
@@ -40,15 +39,7 @@ eve_community_id(uint16_t seed, uint8_t ip_ver, const SkAddr *src, const SkAddr 
         }
     }
     if (!one_way) {
-        int c = memcmp(src->b, dst->b, alen);
-        if (c > 0 || (c == 0 && sp > dp)) {
-            const SkAddr *t = src;
-            src = dst;
-            dst = t;
-            uint16_t tp = sp;
-            sp = dp;
-            dp = tp;
-        }
+        packet_ends_order(&src, &dst, &sp, &dp);
     }
     size_t n = 0;
     buf[n++] = (uint8_t)(seed >> 8);
@@ -73,17 +64,9 @@ eve_community_id(uint16_t seed, uint8_t ip_ver, const SkAddr *src, const SkAddr 
         return 0;
     }
     /* "1:" and 20 bytes of base64: 28 characters, the last one '='. */
-    char *o = out;
-    *o++ = '1';
-    *o++ = ':';
-    for (size_t i = 0; i < 21; i += 3) {
-        uint32_t v = (uint32_t)md[i] << 16 | (i + 1 < 20 ? (uint32_t)md[i + 1] << 8 : 0)
-                     | (i + 2 < 20 ? md[i + 2] : 0);
-        *o++ = alphabet[v >> 18];
-        *o++ = alphabet[(v >> 12) & 63];
-        *o++ = i + 1 < 20 ? alphabet[(v >> 6) & 63] : '=';
-        *o++ = i + 2 < 20 ? alphabet[v & 63] : '=';
-    }
-    *o = '\0';
-    return (size_t)(o - out);
+    out[0] = '1';
+    out[1] = ':';
+    size_t len = 2 + json_base64_encode(md, sizeof(md), out + 2);
+    out[len] = '\0';
+    return len;
 }

@@ -259,19 +259,14 @@ json_end_line(JsonBuf *jb)
     put_c(jb, '\n');
 }
 
-void
-json_base64(JsonBuf *jb, const char *key, const uint8_t *data, size_t n)
+size_t
+json_base64_encode(const uint8_t *data, size_t n, char *out)
 {
     static const char alphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-    begin_value(jb, key);
-    if (!reserve(jb, (n + 2) / 3 * 4 + 2)) {
-        return;
-    }
-    char *o = jb->buf + jb->len;
-    *o++ = '"';
+    char *o = out;
     size_t i = 0;
+
     for (; i + 3 <= n; i += 3) {
         uint32_t v = (uint32_t)data[i] << 16 | (uint32_t)data[i + 1] << 8 | data[i + 2];
         *o++ = alphabet[v >> 18];
@@ -286,6 +281,17 @@ json_base64(JsonBuf *jb, const char *key, const uint8_t *data, size_t n)
         *o++ = i + 1 < n ? alphabet[(v >> 6) & 63] : '=';
         *o++ = '=';
     }
-    *o++ = '"';
-    jb->len = (size_t)(o - jb->buf);
+    return (size_t)(o - out);
+}
+
+void
+json_base64(JsonBuf *jb, const char *key, const uint8_t *data, size_t n)
+{
+    begin_value(jb, key);
+    if (!reserve(jb, (n + 2) / 3 * 4 + 2)) {
+        return;
+    }
+    jb->buf[jb->len++] = '"';
+    jb->len += json_base64_encode(data, n, jb->buf + jb->len);
+    jb->buf[jb->len++] = '"';
 }

@@ -38,6 +38,9 @@ void json_i64(JsonBuf *jb, const char *key, int64_t v);
 void json_bool(JsonBuf *jb, const char *key, bool v);
 /* Binary data as a base64 string (RFC 4648, padded), e.g. a packet's bytes. */
 void json_base64(JsonBuf *jb, const char *key, const uint8_t *data, size_t n);
+/* The same encoding into out (room for (n + 2) / 3 * 4 bytes, no terminator); returns its
+ * length. */
+size_t json_base64_encode(const uint8_t *data, size_t n, char *out);
 /* Ends a record: appends the newline that separates EVE lines. */
 void json_end_line(JsonBuf *jb);
 /* A value already in JSON form (a number formatted by the caller). */
