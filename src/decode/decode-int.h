@@ -176,6 +176,22 @@ DecodeStatus decode_sll2(DecodeThread *dt, Packet *p, Cursor c);
 DecodeStatus decode_null(DecodeThread *dt, Packet *p, Cursor c);
 DecodeStatus decode_raw(DecodeThread *dt, Packet *p, Cursor c);
 
+/* Records a decoded transport header: protocol, ports, and the spans of the layer (l4, from its
+ * header on) and of its payload. TCP, UDP and SCTP all end this way. */
+static inline void
+decode_set_transport(Packet *p, uint8_t proto, uint16_t sp, uint16_t dp, const Cursor *l4,
+                     const Cursor *payload)
+{
+    p->proto = proto;
+    p->sp = sp;
+    p->dp = dp;
+    p->flags |= PKT_F_HAS_PORTS;
+    p->l4_off = decode_off(p, l4);
+    p->l4_len = (uint32_t)l4->left;
+    p->payload_off = decode_off(p, payload);
+    p->payload_len = (uint32_t)payload->left;
+}
+
 /* IP and transport. */
 DecodeStatus decode_ipv4(DecodeThread *dt, Packet *p, Cursor c);
 DecodeStatus decode_ipv6(DecodeThread *dt, Packet *p, Cursor c);

@@ -16,13 +16,6 @@ decode_sctp(DecodeThread *dt, Packet *p, Cursor c)
         || !cur_skip(&payload, 8)) {
         return decode_fail(p, DECODE_SCTP_PKT_TOO_SMALL);
     }
-    p->proto = IPPROTO_NUM_SCTP;
-    p->sp = sp;
-    p->dp = dp;
-    p->flags |= PKT_F_HAS_PORTS;
-    p->l4_off = decode_off(p, &c);
-    p->l4_len = (uint32_t)c.left;
-    p->payload_off = decode_off(p, &payload);
-    p->payload_len = (uint32_t)payload.left;
+    decode_set_transport(p, IPPROTO_NUM_SCTP, sp, dp, &c, &payload);
     return DECODE_OK;
 }

@@ -140,14 +140,7 @@ decode_tcp(DecodeThread *dt, Packet *p, Cursor c)
     if (opts.left > 0) {
         tcp_options(p, opts);
     }
-    p->proto = IPPROTO_NUM_TCP;
-    p->sp = sp;
-    p->dp = dp;
     p->tcp_flags = flags;
-    p->flags |= PKT_F_HAS_PORTS;
-    p->l4_off = decode_off(p, &c);
-    p->l4_len = (uint32_t)c.left;
-    p->payload_off = decode_off(p, &payload);
-    p->payload_len = (uint32_t)payload.left;
+    decode_set_transport(p, IPPROTO_NUM_TCP, sp, dp, &c, &payload);
     return DECODE_OK;
 }

@@ -35,14 +35,7 @@ decode_udp(DecodeThread *dt, Packet *p, Cursor c)
     if (!cur_skip(&payload, UDP_HDR_LEN)) {
         return decode_fail(p, DECODE_UDP_LEN_INVALID);
     }
-    p->proto = IPPROTO_NUM_UDP;
-    p->sp = sp;
-    p->dp = dp;
-    p->flags |= PKT_F_HAS_PORTS;
-    p->l4_off = decode_off(p, &c);
-    p->l4_len = (uint32_t)c.left;
-    p->payload_off = decode_off(p, &payload);
-    p->payload_len = (uint32_t)payload.left;
+    decode_set_transport(p, IPPROTO_NUM_UDP, sp, dp, &c, &payload);
 
     /* Suricata's order: Teredo, then Geneve, then VXLAN. */
     const DecodeConfig *cfg = &dt->cfg;
