@@ -457,8 +457,6 @@ flow_init(FlowTable *ft, Flow *f, const Packet *p, uint16_t sp, uint16_t dp, uin
 static void
 flow_update_state(Flow *f, const Packet *p, int dir)
 {
-    uint8_t old = f->state;
-
     if (f->proto == 6) {
         uint8_t fl = p->tcp_flags;
         if (dir == FLOW_DIR_TOSERVER && (fl & (TH_SYN | TH_ACK)) == TH_SYN) {
@@ -483,7 +481,6 @@ flow_update_state(Flow *f, const Packet *p, int dir)
     } else if (dir == FLOW_DIR_TOCLIENT && f->state == FLOW_STATE_NEW) {
         f->state = FLOW_STATE_ESTABLISHED;
     }
-    (void)old;
 }
 
 Flow *

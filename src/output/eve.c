@@ -556,22 +556,19 @@ eve_log_anomalies(EveWriter *ew, const Packet *p)
     }
 }
 
-/* Length of the shared dotted prefix of a and b, in whole components. Returns the count of
- * shared components and sets *off to the byte offset just after them. */
+/* How many whole dotted components a and b share as a prefix. */
 static unsigned
-shared_components(const char *a, const char *b, size_t *off)
+shared_components(const char *a, const char *b)
 {
     unsigned n = 0;
-    size_t i = 0, last = 0;
+    size_t i = 0;
     /* Only components followed by a '.' in both count: leaves are never shared. */
     while (a[i] != '\0' && a[i] == b[i]) {
         if (a[i] == '.') {
             n++;
-            last = i + 1;
         }
         i++;
     }
-    *off = last;
     return n;
 }
 
@@ -606,11 +603,10 @@ eve_log_stats(EveWriter *ew, SkTime ts, uint64_t uptime_s, const char *const *na
     unsigned open = 0; /* objects open below "stats" */
     for (size_t i = 0; i < cnt; i++) {
         const char *name = names[i];
-        size_t off;
         if (vals[i] == 0 && !ew->cfg.stats_null_values) {
             continue;
         }
-        unsigned shared = shared_components(prev, name, &off);
+        unsigned shared = shared_components(prev, name);
         while (open > shared) {
             json_close_obj(jb);
             open--;
@@ -632,7 +628,6 @@ eve_log_stats(EveWriter *ew, SkTime ts, uint64_t uptime_s, const char *const *na
         }
         json_u64(jb, s, vals[i]);
         prev = name;
-        (void)off;
     }
     while (open > 0) {
         json_close_obj(jb);

@@ -321,15 +321,22 @@ worker_tick(Worker *w, SkTime ts)
     }
 }
 
+/* One decoded packet (a captured packet or one tunnel layer of it): flow, then anomalies. */
+static void
+worker_layer(Worker *w, Packet *q)
+{
+    flow_handle_packet(w->ft, q);
+    if (q->event_cnt > 0) {
+        eve_log_anomalies(w->ew, q);
+    }
+}
+
 static void
 worker_packet(Worker *w, Packet *p)
 {
     decode_packet(w->dt, p);
     for (Packet *q = p; q != NULL; q = q->inner) {
-        flow_handle_packet(w->ft, q);
-        if (q->event_cnt > 0) {
-            eve_log_anomalies(w->ew, q);
-        }
+        worker_layer(w, q);
     }
     worker_tick(w, p->ts);
 }
@@ -347,12 +354,8 @@ worker_packet_complex(Worker *w, Packet *p)
 
     decode_packet(counter ? w->dt : w->scratch, p);
     for (Packet *q = p; q != NULL; q = q->inner) {
-        if (shard_hash_layer(q, eng->shard_seed, eng->rc->flow.vlan_tracking) % nw != w->id) {
-            continue;
-        }
-        flow_handle_packet(w->ft, q);
-        if (q->event_cnt > 0) {
-            eve_log_anomalies(w->ew, q);
+        if (shard_hash_layer(q, eng->shard_seed, eng->rc->flow.vlan_tracking) % nw == w->id) {
+            worker_layer(w, q);
         }
     }
     worker_tick(w, p->ts);
@@ -400,7 +403,18 @@ worker_fini(Worker *w)
 
 /* --- run modes --- */
 
-static void idle_wait(unsigned *spins);
+/* Waiting on another thread: yield a while, then nap, so a waiter does not hold a core the
+ * thread it waits for needs. */
+static void
+idle_wait(unsigned *spins)
+{
+    if (++*spins < 64) {
+        sched_yield();
+    } else {
+        struct timespec ts = {0, 50000};
+        nanosleep(&ts, NULL);
+    }
+}
 
 static int
 read_error(SkResult r, const char *err)
@@ -540,17 +554,6 @@ run_workers(Engine *eng, CaptureReader *cr)
     stats_write(eng, eng->workers[0].ew, eng->workers[0].now);
     eve_writer_flush(eng->workers[0].ew);
     return code;
-}
-
-static void
-idle_wait(unsigned *spins)
-{
-    if (++*spins < 64) {
-        sched_yield();
-    } else {
-        struct timespec ts = {0, 50000};
-        nanosleep(&ts, NULL);
-    }
 }
 
 static void
