@@ -54,8 +54,13 @@ typedef struct {
     Flow *head, *tail;
 } FlowList;
 
+/* A chunk's flows are handed out in order (`used`) before any comes back through the free list.
+ * calloc of a chunk this size maps fresh zero pages, so a flow's memory is first touched when the
+ * flow is first used: preallocation reserves and charges the memory without faulting in pages
+ * for flows a run never needs (a page fault is costly under a hypervisor's shadow paging). */
 typedef struct FlowChunk {
     struct FlowChunk *next;
+    uint32_t used;
     Flow flows[FLOW_CHUNK];
 } FlowChunk;
 
@@ -69,8 +74,9 @@ struct FlowTable {
     unsigned workers, worker_id;
 
     FlowChunk *chunks;
-    Flow *free_list;
-    uint64_t free_cnt;
+    FlowChunk *fill;   /* the chunk whose unused flows are handed out next */
+    Flow *free_list;   /* flows that ended, reused first */
+    uint64_t free_cnt; /* free_list plus the chunks' unused flows */
     uint64_t held;     /* flows allocated, free or in use */
     uint64_t active;
     uint64_t memuse, memcap; /* this table's share */
@@ -230,10 +236,6 @@ flow_chunk_add(FlowTable *ft)
     }
     c->next = ft->chunks;
     ft->chunks = c;
-    for (size_t i = 0; i < FLOW_CHUNK; i++) {
-        c->flows[i].hnext = ft->free_list;
-        ft->free_list = &c->flows[i];
-    }
     ft->free_cnt += FLOW_CHUNK;
     ft->held += FLOW_CHUNK;
     counter_set(&ft->ctr[FLOW_CTR_SPARE], ft->free_cnt);
@@ -381,10 +383,25 @@ oldest_flow(FlowTable *ft)
     return best;
 }
 
+/* A never-used flow from the chunks; free_cnt says one exists. `fill` remembers the chunk being
+ * handed out; once it is used up, a scan finds the next with room (once per FLOW_CHUNK flows). */
+static Flow *
+chunk_take(FlowTable *ft)
+{
+    FlowChunk *c = ft->fill;
+
+    if (c == NULL || c->used == FLOW_CHUNK) {
+        for (c = ft->chunks; c != NULL && c->used == FLOW_CHUNK; c = c->next) {
+        }
+        ft->fill = c;
+    }
+    return c != NULL ? &c->flows[c->used++] : NULL;
+}
+
 static Flow *
 flow_alloc(FlowTable *ft, SkTime now)
 {
-    if (ft->free_list == NULL && !flow_chunk_add(ft)) {
+    if (ft->free_cnt == 0 && !flow_chunk_add(ft)) {
         /* flow.memcap reached: emergency timeouts, then evict the oldest flow. */
         counter_inc(&ft->ctr[FLOW_CTR_MEMCAP]);
         if (!ft->emergency) {
@@ -394,7 +411,7 @@ flow_alloc(FlowTable *ft, SkTime now)
                        "active", ft->worker_id, (unsigned long)ft->active);
         }
         flow_table_timeout(ft, now, EMERG_SWEEP_BUDGET);
-        if (ft->free_list == NULL) {
+        if (ft->free_cnt == 0) {
             Flow *victim = oldest_flow(ft);
             if (victim == NULL) {
                 return NULL;
@@ -403,7 +420,11 @@ flow_alloc(FlowTable *ft, SkTime now)
         }
     }
     Flow *f = ft->free_list;
-    ft->free_list = f->hnext;
+    if (f != NULL) {
+        ft->free_list = f->hnext;
+    } else {
+        f = chunk_take(ft);
+    }
     ft->free_cnt--;
     counter_set(&ft->ctr[FLOW_CTR_SPARE], ft->free_cnt);
     return f;

@@ -6,10 +6,15 @@
  * with the endpoints ordered so both directions hash alike: the smaller (address, port) first.
  * ICMP and ICMPv6 use (type, code) as ports; a type with a counterpart (echo request and reply)
  * uses the counterpart as its "destination port" and is two-way, other types are one-way and
- * keep their order. Protocols without ports hash no port bytes. SHA-1 is OpenSSL's. */
+ * keep their order. Protocols without ports hash no port bytes.
+ *
+ * SHA-1 is OpenSSL's, through its low-level SHA1_* calls: OpenSSL 3 marks them deprecated in
+ * favour of EVP, but EVP brings the provider machinery with it, megabytes that a static link
+ * would copy in and that the shared library makes every process start pay to load. */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "output/eve.h"
 
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <string.h>
 
 #include "flow/flow.h"
@@ -57,9 +62,9 @@ eve_community_id(uint16_t seed, uint8_t ip_ver, const SkAddr *src, const SkAddr 
         buf[n++] = (uint8_t)dp;
     }
 
-    uint8_t md[20];
-    unsigned int mdlen = 0;
-    if (EVP_Digest(buf, n, md, &mdlen, EVP_sha1(), NULL) != 1 || mdlen != 20) {
+    uint8_t md[SHA_DIGEST_LENGTH];
+    SHA_CTX ctx;
+    if (SHA1_Init(&ctx) != 1 || SHA1_Update(&ctx, buf, n) != 1 || SHA1_Final(md, &ctx) != 1) {
         out[0] = '\0';
         return 0;
     }
