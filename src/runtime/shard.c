@@ -215,8 +215,10 @@ key_hash(ShardKey *k, uint64_t seed)
     if (!k->ip) {
         return hash_splitmix64(seed ^ k->vlans);
     }
-    /* Symmetric: the smaller address first. */
-    if (memcmp(k->a.b, k->b.b, sizeof(k->a.b)) > 0) {
+    /* Symmetric: the smaller address first (as two 64-bit words: any total order will do). */
+    uint64_t a0 = hash_load64(k->a.b), a1 = hash_load64(k->a.b + 8);
+    uint64_t b0 = hash_load64(k->b.b), b1 = hash_load64(k->b.b + 8);
+    if (a0 > b0 || (a0 == b0 && a1 > b1)) {
         SkAddr t = k->a;
         k->a = k->b;
         k->b = t;
