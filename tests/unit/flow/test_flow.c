@@ -311,6 +311,55 @@ memcap_enters_emergency_and_evicts_the_oldest(void **state)
     flow_table_free(ft);
 }
 
+/* Preallocated flows are handed out from their chunks, each once, before the free list: every
+ * flow in use is distinct, the spare count is what is left, and flows that end are reused
+ * without growing the table. */
+static void
+preallocated_flows_are_handed_out_once_then_reused(void **state)
+{
+    Ended e;
+    FlowConfig cfg;
+    enum { N = 2500 };
+    static Flow *seen[N];
+    (void)state;
+
+    flow_config_default(&cfg);
+    cfg.prealloc = N; /* three chunks of 1024 */
+    memset(&e, 0, sizeof(e));
+    FlowTable *ft = flow_table_new(&cfg, 1, 0, 42, record_end, &e);
+    assert_non_null(ft);
+    uint64_t memuse = counter_named(ft, "flow.memuse");
+    uint64_t spare = counter_named(ft, "flow.spare");
+    assert_true(spare >= N);
+
+    for (unsigned i = 0; i < N; i++) {
+        Packet a = pkt(17, v4(10, 2, (uint8_t)(i >> 8), (uint8_t)i), 1, v4(10, 0, 2, 1), 2, 0,
+                       SEC(1));
+        seen[i] = flow_handle_packet(ft, &a);
+        assert_non_null(seen[i]);
+        for (unsigned j = 0; j < i; j += 97) {
+            assert_ptr_not_equal(seen[i], seen[j]);
+        }
+    }
+    for (unsigned i = 1; i < N; i++) {
+        assert_ptr_not_equal(seen[i], seen[i - 1]);
+    }
+    assert_int_equal(counter_named(ft, "flow.spare"), spare - N);
+    assert_int_equal(flow_table_active(ft), N);
+
+    flow_table_flush(ft, SEC(2));
+    assert_int_equal(flow_table_active(ft), 0);
+    assert_int_equal(counter_named(ft, "flow.spare"), spare);
+    for (unsigned i = 0; i < N; i++) { /* again: all from the free list */
+        Packet a = pkt(17, v4(10, 3, (uint8_t)(i >> 8), (uint8_t)i), 1, v4(10, 0, 3, 1), 2, 0,
+                       SEC(3));
+        assert_non_null(flow_handle_packet(ft, &a));
+    }
+    assert_int_equal(counter_named(ft, "flow.memuse"), memuse);
+    assert_int_equal(counter_named(ft, "flow.spare"), spare - N);
+    flow_table_free(ft);
+}
+
 static void
 esp_flows_are_keyed_on_the_spi(void **state)
 {
@@ -352,6 +401,7 @@ main(void)
         cmocka_unit_test(packet_after_timeout_starts_a_new_flow),
         cmocka_unit_test(timeout_sweep_is_bounded_by_its_budget),
         cmocka_unit_test(memcap_enters_emergency_and_evicts_the_oldest),
+        cmocka_unit_test(preallocated_flows_are_handed_out_once_then_reused),
         cmocka_unit_test(esp_flows_are_keyed_on_the_spi),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
