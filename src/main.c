@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "core/config_default.h"
 #include "core/log.h"
+#include "capture/capture.h"
 #include "runtime/runtime.h"
 
 #define SURICATA_COMPAT_VERSION "8.0.7"
@@ -44,6 +45,8 @@ typedef struct {
     const char *sets[SETS_MAX];
     unsigned set_cnt;
     const char *runmode;
+    const char *live;  /* -i / --pcap=: an interface */
+    bool pcap_config;  /* --pcap alone: the first interface of the config's pcap list */
     unsigned threads;
     bool quiet;
     bool dump_config;
@@ -61,14 +64,17 @@ usage(FILE *out)
     fprintf(out,
             "sekimori %s: network intrusion detection engine (Suricata %s compatible)\n"
             "usage: sekimori -r <capture file or directory> [options]\n"
+            "       sekimori -i <interface> [options]\n"
             "  -r <path>             read a pcap/pcapng file, or every capture in a directory\n"
+            "  -i <iface>            capture live on an interface (libpcap); --pcap[=<iface>] too\n"
             "  -l <dir>              log directory (default: default-log-dir from the config)\n"
             "  -c <file>             YAML config (suricata.yaml keys); built-in default if absent\n"
             "  -S <file>, -s <file>  rule files (exclusive, additional)\n"
             "  -k <all|none>         checksum checks\n"
             "  -T                    test the configuration and exit\n"
             "  -v                    more messages (repeat for more); -V: version\n"
-            "  --runmode <m>         single | autofp | workers (default: workers)\n"
+            "  --runmode <m>         single | autofp | workers (default: workers for files,\n"
+            "                        autofp for live capture)\n"
             "  --threads <n>         worker threads (default: cores x threading.detect-thread-ratio)\n"
             "  --set <key=value>     override a config key\n"
             "  --dump-config         print the effective configuration and exit\n"
@@ -100,6 +106,7 @@ print_build_info(void)
 #endif
     printf("\nsekimori configuration:\n");
     printf("  pcap/pcapng file reading:                yes\n");
+    printf("  live capture (libpcap):                  %s\n", capture_live_supported() ? "yes" : "no");
     printf("  detection engine:                        no\n");
     printf("  AF_PACKET support:                       no\n");
     printf("  NFQueue support:                         no\n");
@@ -160,8 +167,8 @@ parse_args(int argc, char **argv, Options *o)
             }
             break;
         case 'i':
-            log_error("-i %s: live capture is not supported by this build yet; use -r", optarg);
-            return 1;
+            o->live = optarg;
+            break;
         case 'T':
             o->test_config = true;
             break;
@@ -224,8 +231,12 @@ parse_args(int argc, char **argv, Options *o)
             o->engine_analysis = true;
             break;
         case OPT_PCAP:
-            log_error("--pcap: live capture is not supported by this build yet; use -r");
-            return 1;
+            if (optarg != NULL) {
+                o->live = optarg;
+            } else {
+                o->pcap_config = true;
+            }
+            break;
         case ':':
             log_error("option '%s' needs a value (see sekimori --help)", argv[optind - 1]);
             return 1;
@@ -287,6 +298,24 @@ check_rule_files(const Options *o)
     return 0;
 }
 
+/* --pcap with no interface: the first `pcap:` entry naming one (Suricata's behaviour). */
+static const char *
+first_pcap_interface(const CfgNode *cfg)
+{
+    const CfgNode *list = cfg_find(cfg, "pcap");
+
+    for (size_t i = 0; list != NULL && cfg_type(list) == CFG_SEQ && i < cfg_child_count(list);
+         i++) {
+        const char *name = NULL;
+        const CfgNode *e = cfg_child(list, i);
+        if (cfg_type(e) == CFG_MAP && cfg_get_str(e, "interface", &name) == SK_OK
+            && name != NULL && strcmp(name, "default") != 0) {
+            return name;
+        }
+    }
+    return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -328,8 +357,21 @@ main(int argc, char **argv)
         code = 0;
         goto out;
     }
-    /* Default run mode for files: workers, measured fastest on 2 cores (docs/architecture.md). */
-    rc.runmode = RUNMODE_WORKERS;
+    if (o.pcap_config && o.live == NULL) {
+        o.live = first_pcap_interface(cfg);
+        if (o.live == NULL) {
+            log_error("--pcap: no interface given, and the config's pcap list names none");
+            goto out;
+        }
+    }
+    if (o.live != NULL && o.input != NULL) {
+        log_error("give -r (a capture) or -i (an interface), not both");
+        goto out;
+    }
+    /* Default run mode for files: workers, measured fastest on 2 cores (docs/architecture.md);
+     * live: autofp, since one interface cannot be read by every worker. */
+    rc.runmode = o.live != NULL ? RUNMODE_AUTOFP : RUNMODE_WORKERS;
+    rc.live_iface = o.live;
     if (o.log_dir != NULL) {
         snprintf(rc.log_dir, sizeof(rc.log_dir), "%s", o.log_dir);
     }
@@ -356,8 +398,8 @@ main(int argc, char **argv)
         code = 0;
         goto out;
     }
-    if (o.input == NULL) {
-        log_error("no input: give a capture with -r (see sekimori --help)");
+    if (o.input == NULL && o.live == NULL) {
+        log_error("no input: give a capture with -r or an interface with -i (see sekimori --help)");
         goto out;
     }
     rc.input = o.input;

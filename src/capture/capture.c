@@ -431,6 +431,9 @@ capture_close(CaptureReader *cr)
     if (cr == NULL) {
         return;
     }
+    if (cr->live != NULL) {
+        capture_live_close(cr);
+    }
     file_close(cr);
     for (size_t i = 0; i < cr->path_cnt; i++) {
         free(cr->paths[i]);
@@ -445,6 +448,14 @@ capture_close(CaptureReader *cr)
 SkResult
 capture_next(CaptureReader *cr, Packet *p, char *errbuf)
 {
+    if (cr->live != NULL) {
+        SkResult rc = capture_live_next(cr, p, errbuf);
+        if (rc == SK_OK) {
+            p->pcap_cnt = ++cr->pcap_cnt;
+            cr->last_ts = p->ts;
+        }
+        return rc;
+    }
     for (;;) {
         SkResult rc;
 
@@ -489,3 +500,55 @@ capture_truncated(const CaptureReader *cr)
 {
     return cr->truncated;
 }
+
+bool
+capture_is_live(const CaptureReader *cr)
+{
+    return cr->live != NULL;
+}
+
+bool
+capture_live_supported(void)
+{
+#if defined(SK_HAVE_LIBPCAP)
+    return true;
+#else
+    return false;
+#endif
+}
+
+#if !defined(SK_HAVE_LIBPCAP)
+/* Built without libpcap: files only. */
+CaptureReader *
+capture_open_live(const char *iface, const CaptureLiveConfig *lc, char *errbuf)
+{
+    (void)lc;
+    errbuf_set(errbuf, "capture: %s: live capture needs libpcap, and this build has none", iface);
+    return NULL;
+}
+
+SkResult
+capture_live_next(CaptureReader *cr, Packet *p, char *errbuf)
+{
+    (void)cr;
+    (void)p;
+    (void)errbuf;
+    return SK_EOF;
+}
+
+void
+capture_live_close(CaptureReader *cr)
+{
+    cr->live = NULL;
+}
+
+bool
+capture_live_stats(const CaptureReader *cr, uint64_t *pkts, uint64_t *drops, uint64_t *ifdrops)
+{
+    (void)cr;
+    (void)pkts;
+    (void)drops;
+    (void)ifdrops;
+    return false;
+}
+#endif

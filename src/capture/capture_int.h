@@ -31,6 +31,8 @@
 #define PCAP_FILE_HDR_LEN 24u
 #define PCAPNG_SHB_MIN 28u /* type, length, BOM, version, section length, trailing length */
 
+struct pcap; /* libpcap's handle, for live capture (live.c) */
+
 typedef enum {
     CAPTURE_FMT_PCAP,
     CAPTURE_FMT_PCAPNG,
@@ -87,6 +89,8 @@ struct CaptureReader {
     uint64_t pcap_cnt;
     SkTime last_ts; /* of the packet last handed out */
     uint64_t truncated;
+
+    struct pcap *live; /* live capture: paths[0] is the interface, and there is no file */
 };
 
 /* Makes at least n bytes readable at f.buf + f.pos, reading more and growing the buffer (up to
@@ -119,6 +123,10 @@ capture_u32(Cursor *c, bool be, uint32_t *v)
 {
     return be ? cur_be32(c, v) : cur_le32(c, v);
 }
+
+/* Live capture (live.c), when built with libpcap. */
+SkResult capture_live_next(CaptureReader *cr, Packet *p, char *errbuf);
+void capture_live_close(CaptureReader *cr);
 
 /* Classic pcap (pcap.c). _header_valid sees the first bytes of a file (NULL: fine, else why
  * not); _start parses the header at f.pos; _next returns SK_OK with a packet, SK_EOF at the

@@ -10,6 +10,7 @@ typedef enum {
     SK_ERR_IO = -3,     /* file missing, unreadable, short write */
     SK_ERR_FORMAT = -4, /* a file that is not what it claims (capture header) */
     SK_EOF = 1,         /* positive: not an error, the input has ended */
+    SK_AGAIN = 2,       /* positive: nothing yet (live capture: no packet within its timeout) */
 } SkResult;
 
 #endif

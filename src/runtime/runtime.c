@@ -13,6 +13,7 @@
 #include "runtime/runtime.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -51,6 +52,14 @@ on_stop_signal(int sig)
 
 #define STATS_MAX 1024
 
+/* Live capture: the kernel's counts, as Suricata names them for pcap. */
+enum { CAPTURE_CTR_PACKETS, CAPTURE_CTR_DROPS, CAPTURE_CTR_IFDROPS, CAPTURE_CTR_MAX };
+static const char *const capture_counter_names[CAPTURE_CTR_MAX] = {
+    "capture.kernel_packets",
+    "capture.kernel_drops",
+    "capture.kernel_ifdrops",
+};
+
 typedef struct {
     uint8_t set, kind;
     uint16_t idx;
@@ -72,6 +81,7 @@ typedef struct {
     SkTime now;        /* this worker's clock: the latest packet time it has seen */
     StatsClock stats;
     SkTime next_sweep;
+    SkTime next_flush; /* live capture: when EVE records buffered here go out at the latest */
     CaptureReader *cr; /* workers run mode */
     Ring ring;         /* autofp run mode */
     pthread_t thr;
@@ -83,6 +93,8 @@ struct Engine {
     const RunConfig *rc;
     unsigned nworkers;
     Worker *workers;
+    CaptureReader *live_cr; /* live capture: the reader, for the kernel's counts */
+    Counter capture_ctr[CAPTURE_CTR_MAX];
     EveFile *ef;
     EveWriter *reader_ew; /* autofp: the reader's writer, for stats records */
     StatsClock reader_stats;
@@ -134,7 +146,8 @@ runmode_parse(const char *s, RunMode *out)
 
 /* Where a stats value comes from: a worker counter set and an index in it, summed over the
  * workers (or their maximum), or decoder.avg_pkt_size, derived. */
-enum { STAT_SUM, STAT_MAX, STAT_AVG_PKT, STAT_PRESSURE, STAT_PRESSURE_MAX };
+enum { STAT_SUM, STAT_MAX, STAT_AVG_PKT, STAT_PRESSURE, STAT_PRESSURE_MAX, STAT_CAPTURE };
+
 
 static const CounterSet *
 worker_set(const Engine *eng, unsigned w, unsigned set)
@@ -170,6 +183,11 @@ stats_layout(Engine *eng)
     }
     eng->stat_names[n] = "decoder.avg_pkt_size";
     eng->stat_src[n++].kind = STAT_AVG_PKT;
+    for (unsigned i = 0; eng->live_cr != NULL && i < CAPTURE_CTR_MAX; i++) {
+        eng->stat_names[n] = capture_counter_names[i];
+        eng->stat_src[n].kind = STAT_CAPTURE;
+        eng->stat_src[n++].idx = (uint16_t)i;
+    }
     /* memcap.pressure: the fullest memcap in percent (only flow.memcap exists yet). */
     eng->stat_names[n] = "memcap.pressure";
     eng->stat_src[n++].kind = STAT_PRESSURE;
@@ -222,11 +240,27 @@ stats_collect(Engine *eng, const char **names, uint64_t *vals, size_t max)
             vals[i] = pressure;
         } else if (src->kind == STAT_PRESSURE_MAX) {
             vals[i] = atomic_load_explicit(&eng->pressure_max, memory_order_relaxed);
+        } else if (src->kind == STAT_CAPTURE) {
+            vals[i] = counter_get(&eng->capture_ctr[src->idx]);
         } else {
             vals[i] = stat_sum(eng, src->set, src->idx, src->kind == STAT_MAX);
         }
     }
     return n;
+}
+
+/* Live capture: the kernel's counts into the capture counters. Called by the thread that reads
+ * the capture (single, or autofp's reader): it owns the libpcap handle. */
+static void
+capture_counters_update(Engine *eng)
+{
+    uint64_t pkts, drops, ifdrops;
+
+    if (eng->live_cr != NULL && capture_live_stats(eng->live_cr, &pkts, &drops, &ifdrops)) {
+        counter_set(&eng->capture_ctr[CAPTURE_CTR_PACKETS], pkts);
+        counter_set(&eng->capture_ctr[CAPTURE_CTR_DROPS], drops);
+        counter_set(&eng->capture_ctr[CAPTURE_CTR_IFDROPS], ifdrops);
+    }
 }
 
 static uint64_t
@@ -248,6 +282,7 @@ stats_write(Engine *eng, EveWriter *ew, SkTime ts)
     if (!eng->rc->stats_enabled) {
         return;
     }
+    capture_counters_update(eng);
     size_t n = stats_collect(eng, names, vals, STATS_MAX);
     double up = time_mono_s() - eng->wall_start;
     eve_log_stats(ew, ts, (uint64_t)up, names, vals, n);
@@ -269,6 +304,9 @@ stats_tick(Engine *eng, StatsClock *sc, EveWriter *ew, SkTime now, unsigned id, 
     if (now >= sc->next) {
         if (sc->seq++ % n == id) {
             stats_write(eng, ew, now);
+            if (eng->live_cr != NULL) {
+                eve_writer_flush(ew); /* live: a stats record is read as it is written */
+            }
         }
         while (sc->next <= now) {
             sc->next += SK_TIME_FROM_SEC(eng->rc->stats_interval_s);
@@ -291,8 +329,12 @@ progress_tick(Engine *eng, const CaptureReader *cr, uint64_t pkts)
     uint64_t done, total;
     capture_progress(cr, &done, &total);
     double rate = (double)(pkts - eng->progress_pkts) / (now - eng->last_progress);
-    fprintf(stderr, "\r  %5.1f%%  %.0f packets/s   ", total ? 100.0 * (double)done / (double)total : 0.0,
-            rate);
+    if (capture_is_live(cr)) {
+        fprintf(stderr, "\r  live  %" PRIu64 " packets  %.0f packets/s   ", pkts, rate);
+    } else {
+        fprintf(stderr, "\r  %5.1f%%  %.0f packets/s   ",
+                total ? 100.0 * (double)done / (double)total : 0.0, rate);
+    }
     eng->last_progress = now;
     eng->progress_pkts = pkts;
     eng->progress_shown = true;
@@ -426,6 +468,25 @@ read_error(SkResult r, const char *err)
     return 1;
 }
 
+/* Live capture: a worker's EVE records reach the file within a second, whatever the traffic
+ * (offline, they go out as the 64 KiB buffer fills). */
+static void
+live_flush_tick(Worker *w, SkTime now)
+{
+    if (now >= w->next_flush) {
+        eve_writer_flush(w->ew);
+        w->next_flush = now + SK_USEC_PER_SEC;
+    }
+}
+
+/* Live capture with a quiet link: the wall clock moves time on, never backwards. */
+static SkTime
+live_clock(SkTime latest)
+{
+    SkTime now = time_wall_now();
+    return now > latest ? now : latest;
+}
+
 static int
 run_single(Engine *eng, CaptureReader *cr)
 {
@@ -443,11 +504,23 @@ run_single(Engine *eng, CaptureReader *cr)
             r = SK_EOF; /* interrupted: end as if the input ended here */
             break;
         }
-        if ((r = capture_next(cr, p, err)) != SK_OK) {
+        r = capture_next(cr, p, err);
+        if (r == SK_AGAIN) {
+            SkTime now = live_clock(w->now);
+            worker_tick(w, now);
+            stats_tick(eng, &w->stats, w->ew, now, 0, 1);
+            live_flush_tick(w, now);
+            progress_tick(eng, cr, n);
+            continue;
+        }
+        if (r != SK_OK) {
             break;
         }
         stats_tick(eng, &w->stats, w->ew, p->ts, 0, 1);
         worker_packet(w, p);
+        if (eng->live_cr != NULL) {
+            live_flush_tick(w, p->ts);
+        }
         if ((++n & (PROGRESS_EVERY - 1)) == 0) {
             progress_tick(eng, cr, n);
         }
@@ -590,7 +663,11 @@ autofp_thread(void *arg)
                 && ring_peek(&w->ring) == NULL) {
                 break;
             }
-            worker_tick(w, atomic_load_explicit(&eng->clock, memory_order_relaxed));
+            SkTime clock = atomic_load_explicit(&eng->clock, memory_order_relaxed);
+            worker_tick(w, clock);
+            if (eng->live_cr != NULL) {
+                live_flush_tick(w, clock);
+            }
             /* Spin briefly, then sleep until the reader wakes us: with more threads than
              * cores, a spinning worker would take the core the reader needs. */
             if (++spins < 16) {
@@ -613,6 +690,9 @@ autofp_thread(void *arg)
             worker_packet(w, p);
         }
         ring_release(&w->ring, s);
+        if (eng->live_cr != NULL) {
+            live_flush_tick(w, p->ts);
+        }
     }
     worker_finish(w, atomic_load_explicit(&eng->clock, memory_order_relaxed));
     return NULL;
@@ -653,7 +733,16 @@ run_autofp(Engine *eng, CaptureReader *cr)
             r = SK_EOF;
             break;
         }
-        if ((r = capture_next(cr, &pkt, err)) != SK_OK) {
+        r = capture_next(cr, &pkt, err);
+        if (r == SK_AGAIN) {
+            /* Live and quiet: idle workers take this clock (autofp_thread). */
+            SkTime now = live_clock(atomic_load_explicit(&eng->clock, memory_order_relaxed));
+            atomic_store_explicit(&eng->clock, now, memory_order_relaxed);
+            stats_tick(eng, &eng->reader_stats, eng->reader_ew, now, 0, 1);
+            progress_tick(eng, cr, n);
+            continue;
+        }
+        if (r != SK_OK) {
             break;
         }
         if (pkt.ts > atomic_load_explicit(&eng->clock, memory_order_relaxed)) {
@@ -729,6 +818,12 @@ print_summary(Engine *eng, double secs, const char *eve_path)
             V("decoder.udp"), V("decoder.icmpv4"), V("decoder.icmpv6"), V("decoder.sctp"),
             V("decoder.arp"), V("decoder.vlan"), V("decoder.gre"), V("decoder.vxlan"),
             V("decoder.teredo"));
+    if (eng->live_cr != NULL) {
+        fprintf(stderr, "  capture on %s: kernel packets %llu, kernel drops %llu, "
+                        "interface drops %llu\n",
+                eng->rc->live_iface, V("capture.kernel_packets"), V("capture.kernel_drops"),
+                V("capture.kernel_ifdrops"));
+    }
     if (eng->ef != NULL) {
         fprintf(stderr, "  eve: %llu records -> %s\n",
                 (unsigned long long)eve_file_records(eng->ef), eve_path);
@@ -776,7 +871,17 @@ runtime_run(const RunConfig *rc)
     eng.shard_seed = rc->no_random ? 0x5eed5eed5eed5eedULL : random_seed();
     eng.flow_seed = rc->no_random ? 0x0f10f10f10f10f1ULL : random_seed();
 
-    cr = capture_open(rc->input, err);
+    if (rc->live_iface != NULL) {
+        if (rc->runmode == RUNMODE_WORKERS) {
+            log_error("runtime: --runmode workers has every worker read the input itself, which "
+                      "a live interface cannot give; use autofp (the default) or single");
+            return 1;
+        }
+        cr = capture_open_live(rc->live_iface, &rc->live, err);
+        eng.live_cr = cr;
+    } else {
+        cr = capture_open(rc->input, err);
+    }
     if (cr == NULL) {
         log_error("%s", err);
         return 1;
@@ -804,8 +909,10 @@ runtime_run(const RunConfig *rc)
         }
     }
     stats_layout(&eng);
-    log_info("runtime: runmode %s, %u worker%s, reading %s", runmode_name(rc->runmode),
-             eng.nworkers, eng.nworkers == 1 ? "" : "s", rc->input);
+    log_info("runtime: runmode %s, %u worker%s, %s %s", runmode_name(rc->runmode),
+             eng.nworkers, eng.nworkers == 1 ? "" : "s",
+             rc->live_iface != NULL ? "capturing on" : "reading",
+             rc->live_iface != NULL ? rc->live_iface : rc->input);
 
     switch (rc->runmode) {
     case RUNMODE_SINGLE:

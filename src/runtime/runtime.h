@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "capture/capture.h"
 #include "core/config.h"
 #include "core/result.h"
 #include "decode/decode.h"
@@ -19,7 +20,9 @@ typedef enum {
 } RunMode;
 
 typedef struct {
-    const char *input;        /* -r: a capture file or directory */
+    const char *input;        /* -r: a capture file or directory; NULL when live */
+    const char *live_iface;   /* -i / --pcap: capture on this interface (libpcap) */
+    CaptureLiveConfig live;   /* its `pcap:` settings */
     char log_dir[512];        /* -l, else default-log-dir */
     RunMode runmode;
     unsigned threads;         /* workers for autofp/workers */
@@ -34,7 +37,8 @@ typedef struct {
 } RunConfig;
 
 /* Defaults, then the YAML tree's settings (one logged line and SK_ERR_CONFIG on a wrong type).
- * threads_cli: --threads, or 0 to take threading.detect-thread-ratio times the cores. */
+ * threads_cli: --threads, or 0 to take threading.detect-thread-ratio times the cores. Set
+ * live_iface first: the `pcap:` entry for that interface (or `default`) is read then. */
 SkResult runtime_config_load(RunConfig *rc, const CfgNode *root, unsigned threads_cli);
 
 /* Is key_path one the engine reads? (for -v's list of ignored settings) */

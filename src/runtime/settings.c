@@ -3,6 +3,7 @@
  * against to list the settings sekimori ignores. */
 #include "runtime/runtime.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@ static const char *const used_keys[] = {
     "decoder.geneve.",
     "decoder.max-layers",
     "runmode",
+    "pcap.",
     "vlan.use-for-tracking",
     "decoder.recursion-level.use-for-tracking",
 };
@@ -230,6 +232,56 @@ load_eve(const CfgNode *root, EveConfig *ec)
     return r;
 }
 
+/* The `pcap:` list: the entry naming the interface, else the one named `default`. */
+static SkResult
+load_pcap(const CfgNode *root, const char *iface, CaptureLiveConfig *lc)
+{
+    const CfgNode *list = cfg_find(root, "pcap");
+    const CfgNode *e = NULL;
+    SkResult r = SK_OK;
+    int64_t v;
+
+    lc->snaplen = 0;
+    lc->promisc = true;
+    lc->buffer_size = 0;
+    lc->bpf_filter = NULL;
+    if (list == NULL) {
+        return SK_OK;
+    }
+    if (cfg_type(list) != CFG_SEQ) {
+        log_error("config: pcap: not a list");
+        return SK_ERR_CONFIG;
+    }
+    for (size_t pass = 0; pass < 2 && e == NULL; pass++) {
+        for (size_t i = 0; i < cfg_child_count(list) && e == NULL; i++) {
+            const CfgNode *c = cfg_child(list, i);
+            const char *name = NULL;
+            if (cfg_type(c) == CFG_MAP && cfg_get_str(c, "interface", &name) == SK_OK
+                && name != NULL && strcmp(name, pass == 0 ? iface : "default") == 0) {
+                e = c;
+            }
+        }
+    }
+    if (e == NULL) {
+        return SK_OK;
+    }
+    v = 0;
+    if (cfg_get_int(e, "snaplen", 0, 262144, &v) != SK_OK) {
+        r = SK_ERR_CONFIG;
+    }
+    lc->snaplen = (uint32_t)v;
+    v = 0;
+    if (cfg_get_int(e, "buffer-size", 0, INT32_MAX, &v) != SK_OK) {
+        r = SK_ERR_CONFIG;
+    }
+    lc->buffer_size = (uint32_t)v;
+    if (cfg_get_bool(e, "promisc", &lc->promisc) != SK_OK
+        || cfg_get_str(e, "bpf-filter", &lc->bpf_filter) != SK_OK) {
+        r = SK_ERR_CONFIG;
+    }
+    return r;
+}
+
 SkResult
 runtime_config_load(RunConfig *rc, const CfgNode *root, unsigned threads_cli)
 {
@@ -300,6 +352,9 @@ runtime_config_load(RunConfig *rc, const CfgNode *root, unsigned threads_cli)
     } else {
         double t = ratio * (double)cores;
         rc->threads = t < 1.0 ? 1 : (unsigned)t;
+    }
+    if (rc->live_iface != NULL && load_pcap(root, rc->live_iface, &rc->live) != SK_OK) {
+        r = SK_ERR_CONFIG;
     }
     s = NULL;
     if (cfg_get_str(root, "runmode", &s) == SK_OK && s != NULL) {
