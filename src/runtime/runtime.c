@@ -145,9 +145,9 @@ runmode_parse(const char *s, RunMode *out)
 /* --- stats --- */
 
 /* Where a stats value comes from: a worker counter set and an index in it, summed over the
- * workers (or their maximum), or decoder.avg_pkt_size, derived. */
+ * workers (or their maximum); decoder.avg_pkt_size and memcap.pressure, derived; or (live) a
+ * capture counter of the engine's. */
 enum { STAT_SUM, STAT_MAX, STAT_AVG_PKT, STAT_PRESSURE, STAT_PRESSURE_MAX, STAT_CAPTURE };
-
 
 static const CounterSet *
 worker_set(const Engine *eng, unsigned w, unsigned set)
