@@ -31,7 +31,7 @@
 #define PCAP_FILE_HDR_LEN 24u
 #define PCAPNG_SHB_MIN 28u /* type, length, BOM, version, section length, trailing length */
 
-struct pcap; /* libpcap's handle, for live capture (live.c) */
+typedef struct CaptureLive CaptureLive; /* live capture's libpcap state (live.c) */
 
 typedef enum {
     CAPTURE_FMT_PCAP,
@@ -90,7 +90,7 @@ struct CaptureReader {
     SkTime last_ts; /* of the packet last handed out */
     uint64_t truncated;
 
-    struct pcap *live; /* live capture: paths[0] is the interface, and there is no file */
+    CaptureLive *live; /* live capture: paths[0] is the interface, and there is no file */
 };
 
 /* Makes at least n bytes readable at f.buf + f.pos, reading more and growing the buffer (up to

@@ -53,6 +53,7 @@ typedef enum {
 #define PKT_F_HAS_ICMP 0x0008  /* icmp_type/icmp_code are meaningful */
 #define PKT_F_ICMP_ERR_EMB 0x0010 /* ICMP error with a valid embedded header: emb_* valid */
 #define PKT_F_TUNNEL 0x0020    /* this packet carried an inner packet (p->inner) */
+#define PKT_F_ETH 0x0040       /* eth_off: where this packet's (first) Ethernet header starts */
 
 struct Flow;
 
@@ -87,6 +88,7 @@ typedef struct Packet {
     uint32_t l3_off, l3_len; /* IP header through the end of the datagram as captured */
     uint32_t l4_off, l4_len; /* transport header and payload */
     uint32_t payload_off, payload_len;
+    uint32_t eth_off;        /* PKT_F_ETH: destination MAC, then source MAC, 14 bytes there */
 
     /* IP fragment facts (PKT_F_FRAGMENT): offset in bytes, more-fragments, identification. */
     uint32_t frag_id;
@@ -113,6 +115,20 @@ static inline void
 packet_reset(Packet *p)
 {
     memset(p, 0, sizeof(*p));
+}
+
+/* The Ethernet header that carried p: its own, else the nearest outer packet's (an IP-in-IP or
+ * GRE inner packet has none of its own). NULL when no layer was Ethernet. The 12 bytes there are
+ * the destination MAC, then the source MAC; the decoder checked that they were captured. */
+static inline const uint8_t *
+packet_ether(const Packet *p)
+{
+    for (; p != NULL; p = p->parent) {
+        if (p->flags & PKT_F_ETH) {
+            return p->data + p->eth_off;
+        }
+    }
+    return NULL;
 }
 
 static inline bool

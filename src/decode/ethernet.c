@@ -19,6 +19,10 @@ decode_ethernet(DecodeThread *dt, Packet *p, Cursor c)
     if (!decode_layer_enter(dt, p)) {
         return DECODE_INVALID;
     }
+    if (!(p->flags & PKT_F_ETH)) { /* the outer one, for FabricPath: the MACs on the wire */
+        p->flags |= PKT_F_ETH;
+        p->eth_off = (uint32_t)(c.p - p->data);
+    }
     if (!cur_skip(&c, 12) || !cur_be16(&c, &ethertype)) { /* destination, source MAC */
         return decode_fail(p, DECODE_ETHERNET_PKT_TOO_SMALL);
     }

@@ -61,6 +61,7 @@ typedef struct {
 typedef struct FlowChunk {
     struct FlowChunk *next;
     uint32_t used;
+    FlowMacs *macs; /* FLOW_CHUNK of them, one per flow, when the table tracks MACs */
     Flow flows[FLOW_CHUNK];
 } FlowChunk;
 
@@ -224,14 +225,24 @@ list_append(FlowTable *ft, Flow *f)
 
 /* --- memory --- */
 
+static size_t
+chunk_size(const FlowTable *ft)
+{
+    return sizeof(FlowChunk) + (ft->cfg.track_macs ? FLOW_CHUNK * sizeof(FlowMacs) : 0);
+}
+
 static bool
 flow_chunk_add(FlowTable *ft)
 {
-    if (ft->memuse + sizeof(FlowChunk) > ft->memcap) {
+    if (ft->memuse + chunk_size(ft) > ft->memcap) {
         return false;
     }
     FlowChunk *c = calloc(1, sizeof(*c));
     if (c == NULL) {
+        return false;
+    }
+    if (ft->cfg.track_macs && (c->macs = calloc(FLOW_CHUNK, sizeof(*c->macs))) == NULL) {
+        free(c);
         return false;
     }
     c->next = ft->chunks;
@@ -239,7 +250,7 @@ flow_chunk_add(FlowTable *ft)
     ft->free_cnt += FLOW_CHUNK;
     ft->held += FLOW_CHUNK;
     counter_set(&ft->ctr[FLOW_CTR_SPARE], ft->free_cnt);
-    ft->memuse += sizeof(FlowChunk);
+    ft->memuse += chunk_size(ft);
     counter_set(&ft->ctr[FLOW_CTR_MEMUSE], ft->memuse);
     return true;
 }
@@ -395,7 +406,13 @@ chunk_take(FlowTable *ft)
         }
         ft->fill = c;
     }
-    return c != NULL ? &c->flows[c->used++] : NULL;
+    if (c == NULL) {
+        return NULL;
+    }
+    Flow *f = &c->flows[c->used];
+    f->macs = c->macs != NULL ? &c->macs[c->used] : NULL; /* kept for the flow's every reuse */
+    c->used++;
+    return f;
 }
 
 static Flow *
@@ -432,10 +449,53 @@ flow_alloc(FlowTable *ft, SkTime now)
 
 /* --- per packet --- */
 
+/* One MAC into a side's set, unless it is there or the set is full; the side's count feeds the
+ * decoder.max_mac_addrs_* maximum. */
+static void
+mac_add(FlowTable *ft, FlowMacs *m, unsigned side, const uint8_t *mac)
+{
+    for (unsigned i = 0; i < m->cnt[side]; i++) {
+        if (memcmp(m->mac[side][i], mac, 6) == 0) {
+            return;
+        }
+    }
+    if (m->cnt[side] == FLOW_MACS_MAX) {
+        return;
+    }
+    memcpy(m->mac[side][m->cnt[side]++], mac, 6);
+    counter_max(&ft->ctr[side == FLOW_MACS_SRC ? FLOW_CTR_MAX_MACS_SRC : FLOW_CTR_MAX_MACS_DST],
+                m->cnt[side]);
+}
+
+/* The packet's MACs into the flow's sets, by side (see FlowMacs). */
+static void
+flow_macs_add(FlowTable *ft, FlowMacs *m, const Packet *p, int dir)
+{
+    const uint8_t *eth = packet_ether(p);
+
+    if (eth == NULL) {
+        return;
+    }
+    const uint8_t *dst = eth, *src = eth + 6;
+    if (dir == FLOW_DIR_TOSERVER) {
+        mac_add(ft, m, FLOW_MACS_SRC, src);
+        mac_add(ft, m, FLOW_MACS_DST, dst);
+    } else {
+        mac_add(ft, m, FLOW_MACS_SRC, dst);
+        mac_add(ft, m, FLOW_MACS_DST, src);
+    }
+}
+
 static void
 flow_init(FlowTable *ft, Flow *f, const Packet *p, uint16_t sp, uint16_t dp, uint64_t hash)
 {
+    FlowMacs *macs = f->macs;
+
     memset(f, 0, sizeof(*f));
+    if (macs != NULL) {
+        macs->cnt[0] = macs->cnt[1] = 0;
+        f->macs = macs;
+    }
     f->src = p->src;
     f->dst = p->dst;
     f->sp = sp;
@@ -612,6 +672,9 @@ flow_handle_packet(FlowTable *ft, Packet *p)
     if (!icmp_err) {
         flow_update_state(f, p, dir);
     }
+    if (f->macs != NULL) {
+        flow_macs_add(ft, f->macs, p, dir);
+    }
     list_append(ft, f);
 
     p->flow = f;
@@ -709,6 +772,7 @@ flow_table_free(FlowTable *ft)
     FlowChunk *c = ft->chunks;
     while (c != NULL) {
         FlowChunk *next = c->next;
+        free(c->macs);
         free(c);
         c = next;
     }

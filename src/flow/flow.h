@@ -52,6 +52,7 @@ typedef struct {
     uint32_t emergency_recovery; /* flow.emergency-recovery, percent */
     bool vlan_tracking;          /* vlan.use-for-tracking: VLAN ids are part of the key */
     bool recursion_tracking;     /* decoder.recursion-level.use-for-tracking: tunnel depth too */
+    bool track_macs;             /* keep each flow's MAC addresses (eve-log ethernet: yes) */
     FlowTimeouts timeouts[FLOW_PROTO_MAX];
 } FlowConfig;
 
@@ -59,6 +60,18 @@ void flow_config_default(FlowConfig *cfg);
 
 #define FLOW_DIR_TOSERVER 0
 #define FLOW_DIR_TOCLIENT 1
+
+/* The MAC addresses a flow was seen with, by side: FLOW_MACS_SRC those of the end that sent the
+ * first packet (a toserver packet's source, a toclient packet's destination), FLOW_MACS_DST the
+ * other end's. Several addresses on one side mean routers or load balancers on the path; past
+ * FLOW_MACS_MAX more are not kept (decoder.max_mac_addrs_* show how many were). */
+#define FLOW_MACS_MAX 4
+#define FLOW_MACS_SRC 0
+#define FLOW_MACS_DST 1
+typedef struct {
+    uint8_t cnt[2];
+    uint8_t mac[2][FLOW_MACS_MAX][6];
+} FlowMacs;
 
 typedef struct Flow {
     /* Key, in the orientation of the first packet: src sent it. */
@@ -85,6 +98,7 @@ typedef struct Flow {
     uint8_t icmp_seen;          /* bit per direction: icmp_type/code[dir] valid */
     uint8_t tclass;             /* timeout list the flow is on (flow.c) */
 
+    FlowMacs *macs;             /* NULL unless FlowConfig.track_macs; owned by the table */
     struct Flow *hnext;         /* hash bucket chain */
     struct Flow *lprev, *lnext; /* timeout list, oldest first */
 } Flow;

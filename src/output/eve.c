@@ -309,6 +309,46 @@ put_flow_community_id(EveWriter *ew, const Flow *f)
     }
 }
 
+/* "aa:bb:cc:dd:ee:ff" into out (18 bytes with the NUL). */
+static size_t
+format_mac(const uint8_t *mac, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (unsigned i = 0; i < 6; i++) {
+        out[i * 3] = hex[mac[i] >> 4];
+        out[i * 3 + 1] = hex[mac[i] & 15];
+        out[i * 3 + 2] = i < 5 ? ':' : '\0';
+    }
+    return 17;
+}
+
+/* A flow's MACs, "src" side first as seen from the record's orientation: src_macs are the
+ * addresses of the record's src_ip end. Sides with none (a flow seen without Ethernet) are
+ * left out, and so is the object when both are empty. */
+static void
+put_flow_ether(JsonBuf *jb, const FlowMacs *m, unsigned src_side)
+{
+    static const char *const keys[2] = {"src_macs", "dest_macs"};
+    char text[18];
+
+    if (m == NULL || (m->cnt[0] == 0 && m->cnt[1] == 0)) {
+        return;
+    }
+    json_open_obj(jb, "ether");
+    for (unsigned k = 0; k < 2; k++) {
+        unsigned side = k == 0 ? src_side : 1 - src_side;
+        if (m->cnt[side] == 0) {
+            continue;
+        }
+        json_open_arr(jb, keys[k]);
+        for (unsigned i = 0; i < m->cnt[side]; i++) {
+            json_str_plain(jb, NULL, text, format_mac(m->mac[side][i], text));
+        }
+        json_close_arr(jb);
+    }
+    json_close_obj(jb);
+}
+
 /* Netflow: one record per direction that carried packets, oriented as that direction. */
 static void
 log_netflow(EveWriter *ew, const Flow *f)
@@ -348,6 +388,9 @@ log_netflow(EveWriter *ew, const Flow *f)
         }
         if (ew->cfg.community_id) {
             put_flow_community_id(ew, f); /* symmetric: the same both ways */
+        }
+        if (ew->cfg.ethernet) {
+            put_flow_ether(jb, f->macs, dir == FLOW_DIR_TOSERVER ? FLOW_MACS_SRC : FLOW_MACS_DST);
         }
         json_open_obj(jb, "netflow");
         json_u64(jb, "pkts", f->pkts[dir]);
@@ -406,6 +449,9 @@ eve_log_flow(EveWriter *ew, const Flow *f, SkTime now)
     }
     if (ew->cfg.community_id) {
         put_flow_community_id(ew, f);
+    }
+    if (ew->cfg.ethernet) {
+        put_flow_ether(jb, f->macs, FLOW_MACS_SRC);
     }
     json_open_obj(jb, "flow");
     json_u64(jb, "pkts_toserver", f->pkts[FLOW_DIR_TOSERVER]);
@@ -518,6 +564,14 @@ packet_header(EveWriter *ew, const Packet *p, const char *event_type)
         put_proto(jb, o->proto);
         json_u64(jb, "depth", o->tunnel_depth);
         json_str(jb, "pkt_src", o->parent != NULL ? tunnel_pkt_src(o->tunnel_type) : "wire/pcap");
+        json_close_obj(jb);
+    }
+    const uint8_t *eth;
+    if (ew->cfg.ethernet && (eth = packet_ether(p)) != NULL) {
+        char text[18];
+        json_open_obj(jb, "ether");
+        json_str_plain(jb, "src_mac", text, format_mac(eth + 6, text));
+        json_str_plain(jb, "dest_mac", text, format_mac(eth, text));
         json_close_obj(jb);
     }
 }

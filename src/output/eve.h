@@ -21,6 +21,7 @@ typedef struct {
     bool netflow;          /* types: - netflow (one record per direction) */
     bool packethdr;        /* anomaly.packethdr: the packet, base64, in anomaly records */
     bool community_id;     /* outputs.eve-log.community-id */
+    bool ethernet;         /* outputs.eve-log.ethernet: MAC addresses in records */
     uint16_t community_id_seed; /* outputs.eve-log.community-id-seed */
     bool anomaly;          /* types: - anomaly (enabled) */
     bool anomaly_decode;   /* anomaly.types.decode */

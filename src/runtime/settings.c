@@ -168,6 +168,7 @@ load_eve(const CfgNode *root, EveConfig *ec)
     }
     int64_t seed = 0;
     if (cfg_get_bool(eve, "community-id", &ec->community_id) != SK_OK
+        || cfg_get_bool(eve, "ethernet", &ec->ethernet) != SK_OK
         || cfg_get_int(eve, "community-id-seed", 0, UINT16_MAX, &seed) != SK_OK) {
         r = SK_ERR_CONFIG;
     }
@@ -353,6 +354,8 @@ runtime_config_load(RunConfig *rc, const CfgNode *root, unsigned threads_cli)
         double t = ratio * (double)cores;
         rc->threads = t < 1.0 ? 1 : (unsigned)t;
     }
+    /* Flows keep their MAC addresses only when a record will show them. */
+    rc->flow.track_macs = rc->eve.enabled && rc->eve.ethernet && (rc->eve.flow || rc->eve.netflow);
     if (rc->live_iface != NULL && load_pcap(root, rc->live_iface, &rc->live) != SK_OK) {
         r = SK_ERR_CONFIG;
     }

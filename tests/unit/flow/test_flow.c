@@ -360,6 +360,62 @@ preallocated_flows_are_handed_out_once_then_reused(void **state)
     flow_table_free(ft);
 }
 
+/* With MAC tracking, each side keeps the addresses it was seen with, oriented by the flow (a
+ * toclient packet's destination is the client side), each once, at most FLOW_MACS_MAX. */
+static void
+mac_sets_follow_the_flow_direction(void **state)
+{
+    Ended e;
+    FlowConfig cfg;
+    uint8_t frames[8][14];
+    SkAddr c = v4(10, 0, 0, 1), s = v4(10, 0, 0, 2);
+    (void)state;
+
+    flow_config_default(&cfg);
+    cfg.track_macs = true;
+    memset(&e, 0, sizeof(e));
+    FlowTable *ft = flow_table_new(&cfg, 1, 0, 42, record_end, &e);
+    assert_non_null(ft);
+    memset(frames, 0, sizeof(frames));
+    for (unsigned i = 0; i < 8; i++) {
+        frames[i][5] = 0xd0;            /* destination: the server's MAC */
+        frames[i][11] = (uint8_t)(i % 6); /* source: six different client-side MACs */
+    }
+    Flow *f = NULL;
+    for (unsigned i = 0; i < 8; i++) {
+        Packet a = pkt(17, c, 5000, s, 53, 0, SEC(1) + i);
+        a.data = frames[i];
+        a.flags |= PKT_F_ETH;
+        a.eth_off = 0;
+        f = flow_handle_packet(ft, &a);
+        assert_non_null(f);
+    }
+    uint8_t reply[14] = {0};
+    reply[5] = 0x01;  /* destination: a client-side MAC already seen */
+    reply[11] = 0xd0; /* source: the server's */
+    Packet b = pkt(17, s, 53, c, 5000, 0, SEC(10));
+    b.data = reply;
+    b.flags |= PKT_F_ETH;
+    assert_ptr_equal(flow_handle_packet(ft, &b), f);
+
+    assert_non_null(f->macs);
+    assert_int_equal(f->macs->cnt[FLOW_MACS_SRC], FLOW_MACS_MAX); /* six seen, four kept */
+    assert_int_equal(f->macs->cnt[FLOW_MACS_DST], 1);
+    assert_int_equal(f->macs->mac[FLOW_MACS_DST][0][5], 0xd0);
+    assert_int_equal(f->macs->mac[FLOW_MACS_SRC][1][5], 0x01);
+    assert_int_equal(counter_named(ft, "decoder.max_mac_addrs_src"), FLOW_MACS_MAX);
+    assert_int_equal(counter_named(ft, "decoder.max_mac_addrs_dst"), 1);
+
+    /* A flow reusing the memory starts with empty sets. */
+    flow_table_flush(ft, SEC(20));
+    Packet n = pkt(17, v4(10, 9, 9, 9), 1, s, 2, 0, SEC(30));
+    Flow *g = flow_handle_packet(ft, &n);
+    assert_non_null(g);
+    assert_non_null(g->macs);
+    assert_int_equal(g->macs->cnt[FLOW_MACS_SRC] + g->macs->cnt[FLOW_MACS_DST], 0);
+    flow_table_free(ft);
+}
+
 static void
 esp_flows_are_keyed_on_the_spi(void **state)
 {
@@ -402,6 +458,7 @@ main(void)
         cmocka_unit_test(timeout_sweep_is_bounded_by_its_budget),
         cmocka_unit_test(memcap_enters_emergency_and_evicts_the_oldest),
         cmocka_unit_test(preallocated_flows_are_handed_out_once_then_reused),
+        cmocka_unit_test(mac_sets_follow_the_flow_direction),
         cmocka_unit_test(esp_flows_are_keyed_on_the_spi),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

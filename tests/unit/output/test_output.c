@@ -218,6 +218,71 @@ netflow_writes_one_record_per_direction(void **state)
     unlink(path);
 }
 
+/* ethernet: yes: a flow's MAC sets as lists, each netflow record oriented as its direction, and
+ * a packet record's own addresses as scalars. */
+static void
+ethernet_addresses_in_flow_netflow_and_packet_records(void **state)
+{
+    char path[] = "/tmp/sk-ether-XXXXXX";
+    int fd = mkstemp(path);
+    EveConfig cfg;
+    Flow f;
+    FlowMacs m;
+    Packet p;
+    const uint8_t frame[14] = {0x00, 0x15, 0x17, 0x0d, 0x06, 0xf7, /* destination */
+                               0xd8, 0xcb, 0x8a, 0xed, 0xa1, 0x46, /* source */
+                               0x08, 0x00};
+    (void)state;
+
+    assert_true(fd >= 0);
+    close(fd);
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.enabled = cfg.flow = cfg.netflow = cfg.anomaly = cfg.anomaly_decode = cfg.ethernet = true;
+    EveFile *ef = eve_file_open(path);
+    EveWriter *ew = eve_writer_new(ef, &cfg);
+
+    memset(&m, 0, sizeof(m));
+    memcpy(m.mac[FLOW_MACS_SRC][0], frame + 6, 6);
+    memcpy(m.mac[FLOW_MACS_DST][0], frame, 6);
+    memcpy(m.mac[FLOW_MACS_DST][1], "\x02\x00\x00\x00\x00\x01", 6);
+    m.cnt[FLOW_MACS_SRC] = 1;
+    m.cnt[FLOW_MACS_DST] = 2;
+    memset(&f, 0, sizeof(f));
+    f.src.b[0] = 10;
+    f.dst.b[0] = 11;
+    f.proto = 47; /* no ports, no tcp object: a short record */
+    f.ip_ver = 4;
+    f.flow_id = 5;
+    f.pkts[0] = f.pkts[1] = 1;
+    f.macs = &m;
+    eve_log_flow(ew, &f, 0);
+
+    memset(&p, 0, sizeof(p));
+    p.data = frame;
+    p.len = sizeof(frame);
+    p.flags = PKT_F_ETH;
+    p.event_cnt = 1;
+    p.events[0] = 0;
+    eve_log_anomalies(ew, &p);
+    eve_writer_free(ew);
+    eve_file_close(ef);
+
+    const char *out = read_all(path);
+    const char *flow_ether =
+        "\"ether\":{\"src_macs\":[\"d8:cb:8a:ed:a1:46\"],"
+        "\"dest_macs\":[\"00:15:17:0d:06:f7\",\"02:00:00:00:00:01\"]}";
+    const char *netflow_back =
+        "\"src_ip\":\"11.0.0.0\",\"dest_ip\":\"10.0.0.0\",\"ip_v\":4,\"proto\":\"GRE\","
+        "\"ether\":{\"src_macs\":[\"00:15:17:0d:06:f7\",\"02:00:00:00:00:01\"],"
+        "\"dest_macs\":[\"d8:cb:8a:ed:a1:46\"]}";
+    const char *packet_ether =
+        "\"ether\":{\"src_mac\":\"d8:cb:8a:ed:a1:46\",\"dest_mac\":\"00:15:17:0d:06:f7\"}";
+    assert_non_null(strstr(out, flow_ether));
+    assert_non_null(strstr(out, netflow_back));
+    assert_non_null(strstr(out, packet_ether));
+    unlink(path);
+}
+
 static SkAddr
 addr_from(const uint8_t *b, size_t n)
 {
@@ -265,6 +330,7 @@ main(void)
         cmocka_unit_test(flow_and_stats_records),
         cmocka_unit_test(netflow_writes_one_record_per_direction),
         cmocka_unit_test(community_id_matches_known_vectors),
+        cmocka_unit_test(ethernet_addresses_in_flow_netflow_and_packet_records),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
