@@ -298,24 +298,6 @@ check_rule_files(const Options *o)
     return 0;
 }
 
-/* --pcap with no interface: the first `pcap:` entry naming one (Suricata's behaviour). */
-static const char *
-first_pcap_interface(const CfgNode *cfg)
-{
-    const CfgNode *list = cfg_find(cfg, "pcap");
-
-    for (size_t i = 0; list != NULL && cfg_type(list) == CFG_SEQ && i < cfg_child_count(list);
-         i++) {
-        const char *name = NULL;
-        const CfgNode *e = cfg_child(list, i);
-        if (cfg_type(e) == CFG_MAP && cfg_get_str(e, "interface", &name) == SK_OK
-            && name != NULL && strcmp(name, "default") != 0) {
-            return name;
-        }
-    }
-    return NULL;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -358,7 +340,7 @@ main(int argc, char **argv)
         goto out;
     }
     if (o.pcap_config && o.live == NULL) {
-        o.live = first_pcap_interface(cfg);
+        o.live = runtime_config_pcap_interface(cfg);
         if (o.live == NULL) {
             log_error("--pcap: no interface given, and the config's pcap list names none");
             goto out;

@@ -41,6 +41,10 @@ typedef struct {
  * live_iface first: the `pcap:` entry for that interface (or `default`) is read then. */
 SkResult runtime_config_load(RunConfig *rc, const CfgNode *root, unsigned threads_cli);
 
+/* --pcap with no interface: the first entry of the config's `pcap:` list that names one (not
+ * `default`), as Suricata takes it; NULL when there is none. */
+const char *runtime_config_pcap_interface(const CfgNode *root);
+
 /* Is key_path one the engine reads? (for -v's list of ignored settings) */
 bool runtime_config_key_used(const char *key_path);
 

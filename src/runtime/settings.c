@@ -233,12 +233,40 @@ load_eve(const CfgNode *root, EveConfig *ec)
     return r;
 }
 
-/* The `pcap:` list: the entry naming the interface, else the one named `default`. */
+/* The `pcap:` list's entry for iface, or (iface NULL) the first that names a real interface. */
+static const CfgNode *
+pcap_entry(const CfgNode *root, const char *iface)
+{
+    const CfgNode *list = cfg_find(root, "pcap");
+
+    for (size_t i = 0; list != NULL && cfg_type(list) == CFG_SEQ && i < cfg_child_count(list);
+         i++) {
+        const CfgNode *e = cfg_child(list, i);
+        const char *name = NULL;
+        if (cfg_type(e) == CFG_MAP && cfg_get_str(e, "interface", &name) == SK_OK
+            && name != NULL
+            && (iface != NULL ? strcmp(name, iface) == 0 : strcmp(name, "default") != 0)) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+const char *
+runtime_config_pcap_interface(const CfgNode *root)
+{
+    const CfgNode *e = pcap_entry(root, NULL);
+    const char *name = NULL;
+
+    return e != NULL && cfg_get_str(e, "interface", &name) == SK_OK ? name : NULL;
+}
+
+/* The `pcap:` settings for iface: its entry, else the one named `default`. */
 static SkResult
 load_pcap(const CfgNode *root, const char *iface, CaptureLiveConfig *lc)
 {
     const CfgNode *list = cfg_find(root, "pcap");
-    const CfgNode *e = NULL;
+    const CfgNode *e;
     SkResult r = SK_OK;
     int64_t v;
 
@@ -253,15 +281,9 @@ load_pcap(const CfgNode *root, const char *iface, CaptureLiveConfig *lc)
         log_error("config: pcap: not a list");
         return SK_ERR_CONFIG;
     }
-    for (size_t pass = 0; pass < 2 && e == NULL; pass++) {
-        for (size_t i = 0; i < cfg_child_count(list) && e == NULL; i++) {
-            const CfgNode *c = cfg_child(list, i);
-            const char *name = NULL;
-            if (cfg_type(c) == CFG_MAP && cfg_get_str(c, "interface", &name) == SK_OK
-                && name != NULL && strcmp(name, pass == 0 ? iface : "default") == 0) {
-                e = c;
-            }
-        }
+    e = pcap_entry(root, iface);
+    if (e == NULL) {
+        e = pcap_entry(root, "default");
     }
     if (e == NULL) {
         return SK_OK;
