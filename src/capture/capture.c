@@ -502,12 +502,6 @@ capture_truncated(const CaptureReader *cr)
 }
 
 bool
-capture_is_live(const CaptureReader *cr)
-{
-    return cr->live != NULL;
-}
-
-bool
 capture_live_supported(void)
 {
 #if defined(SK_HAVE_LIBPCAP)

@@ -32,7 +32,6 @@ typedef struct {
 /* NULL with errbuf set when the interface cannot be captured on (no such device, no
  * permission, a bad filter), or when this build has no libpcap. */
 CaptureReader *capture_open_live(const char *iface, const CaptureLiveConfig *lc, char *errbuf);
-bool capture_is_live(const CaptureReader *cr);
 bool capture_live_supported(void); /* built with libpcap */
 
 /* The kernel's counts for a live capture since it opened: packets it saw, dropped for want of

@@ -329,7 +329,7 @@ progress_tick(Engine *eng, const CaptureReader *cr, uint64_t pkts)
     uint64_t done, total;
     capture_progress(cr, &done, &total);
     double rate = (double)(pkts - eng->progress_pkts) / (now - eng->last_progress);
-    if (capture_is_live(cr)) {
+    if (eng->live_cr != NULL) {
         fprintf(stderr, "\r  live  %" PRIu64 " packets  %.0f packets/s   ", pkts, rate);
     } else {
         fprintf(stderr, "\r  %5.1f%%  %.0f packets/s   ",
