@@ -3,17 +3,23 @@
  * "!include" value tag, later-wins duplicate keys, --set paths with sequence indexes, the
  * --dump-config listing and Suricata's spellings of booleans and sizes. What a key means is
  * left to the stage that reads it. The tree is built once at start-up and read-only after, so
- * nothing here locks; lookups are linear scans, which is fine for a few thousand nodes read
- * a handful of times before the first packet. */
+ * nothing here locks. A map of more than a few keys gets a hash index, so a file of 200k keys
+ * (generated address groups, say) loads in a fraction of a second instead of a scan per insert.
+ * One load reads at most CFG_LOAD_FILES_MAX files and CFG_LOAD_BYTES_MAX bytes in all, and an
+ * include must name a regular file: a fan-out of includes, a FIFO or /dev/zero cannot keep
+ * -T busy or blocked. */
 #include "core/config.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <yaml.h>
 
@@ -26,6 +32,16 @@
 /* YAML nesting this deep is no config anyone writes; the parser recurses once per level, so
  * the cap also bounds its stack. */
 #define CFG_NEST_MAX 64
+/* Depth alone does not bound an include tree: 16 levels of four includes each is 4^15 reads.
+ * These bound a whole load (the -c file and everything it includes). Suricata's stock file and
+ * its includes are a few hundred KiB in a handful of files; the bounds leave room for generated
+ * address groups and rule-variable files three orders of magnitude bigger. */
+#define CFG_LOAD_FILES_MAX 256
+#define CFG_LOAD_FILES_TEXT "256"
+#define CFG_LOAD_BYTES_MAX ((uint64_t)64 << 20)
+#define CFG_LOAD_BYTES_TEXT "64 MiB"
+/* A map with this many keys gets a hash index; below it a scan is as fast. */
+#define CFG_INDEX_MIN 16
 
 struct CfgNode {
     CfgType type;
@@ -35,7 +51,20 @@ struct CfgNode {
     CfgNode **kid;    /* CFG_MAP, CFG_SEQ: children in file order */
     size_t kid_cnt;
     size_t kid_cap;
+    /* CFG_MAP with CFG_INDEX_MIN keys or more: open addressing over the keys, each slot the
+     * kid's position + 1 (0: empty). Keys are never removed from a map and a replaced value
+     * keeps its position, so slots stay valid; the index moves with kid[] in node_replace. */
+    uint32_t *index;
+    size_t index_cap; /* slots, a power of two, at least twice kid_cnt; 0: no index */
 };
+
+/* What one load has read so far, across all its includes. */
+typedef struct {
+    size_t files;
+    uint64_t bytes;
+    bool over;      /* the byte bound was hit while reading; the reader reports it */
+    int read_errno; /* a read() error, for the message */
+} LoadBudget;
 
 /* The files being read, innermost first: what an include must not name again. */
 typedef struct IncludeChain {
@@ -50,10 +79,12 @@ typedef struct {
     const char *name;          /* file name for messages */
     char *dir;                 /* includes resolve from here; NULL: the cwd */
     const IncludeChain *chain; /* this file's place in the include chain */
+    LoadBudget *budget;        /* shared by every file of this load */
+    FILE *fp;                  /* a file's stream; NULL when reading a string */
 } Reader;
 
 static bool read_file_into(CfgNode *map, const char *path, const char *from, size_t from_line,
-                           const IncludeChain *up);
+                           const IncludeChain *up, LoadBudget *budget);
 static bool parse_map(Reader *r, CfgNode *map, int nest);
 
 /* ---- the tree ---- */
@@ -96,6 +127,7 @@ cfg_free(CfgNode *root)
         cfg_free(root->kid[i]);
     }
     free(root->kid);
+    free(root->index);
     free(root->key);
     free(root->text);
     free(root);
@@ -107,10 +139,70 @@ cfg_new(void)
     return node_new(CFG_MAP);
 }
 
-/* Takes kid. On failure kid is freed, so callers never leak it. */
+/* FNV-1a: keys are short and trusted to be unequal only by chance (a config file is not an
+ * adversary racing a hash table), and the table doubles long before chains matter. */
+static size_t
+key_hash(const char *key, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+
+    for (size_t i = 0; i < len; i++) {
+        h = (h ^ (unsigned char)key[i]) * 0x100000001b3ULL;
+    }
+    return (size_t)(h ^ (h >> 32));
+}
+
+static void
+index_insert(CfgNode *map, size_t pos)
+{
+    const char *key = map->kid[pos]->key;
+    size_t mask = map->index_cap - 1;
+    size_t i = key_hash(key, strlen(key)) & mask;
+
+    while (map->index[i] != 0) {
+        i = (i + 1) & mask;
+    }
+    map->index[i] = (uint32_t)(pos + 1);
+}
+
+/* Makes room in map's index for `need` keys, building it when the map reaches CFG_INDEX_MIN.
+ * False on out of memory, the map unchanged. */
+static bool
+index_reserve(CfgNode *map, size_t need)
+{
+    size_t cap = map->index_cap ? map->index_cap : 64;
+    uint32_t *slots;
+
+    if (need < CFG_INDEX_MIN || need * 2 <= map->index_cap) {
+        return true;
+    }
+    if (need >= UINT32_MAX / 2) {
+        return false;
+    }
+    while (cap < need * 2) {
+        cap *= 2;
+    }
+    slots = calloc(cap, sizeof(*slots));
+    if (slots == NULL) {
+        return false;
+    }
+    free(map->index);
+    map->index = slots;
+    map->index_cap = cap;
+    for (size_t pos = 0; pos < map->kid_cnt; pos++) {
+        index_insert(map, pos);
+    }
+    return true;
+}
+
+/* Takes kid. On failure kid is freed, so callers never leak it. A map's kid has its key set. */
 static bool
 kid_append(CfgNode *parent, CfgNode *kid)
 {
+    if (parent->type == CFG_MAP && !index_reserve(parent, parent->kid_cnt + 1)) {
+        cfg_free(kid);
+        return false;
+    }
     if (parent->kid_cnt == parent->kid_cap) {
         size_t cap = parent->kid_cap ? parent->kid_cap * 2 : 8;
         CfgNode **grown = realloc(parent->kid, cap * sizeof(*grown));
@@ -122,15 +214,34 @@ kid_append(CfgNode *parent, CfgNode *kid)
         parent->kid_cap = cap;
     }
     parent->kid[parent->kid_cnt++] = kid;
+    if (parent->index_cap > 0) {
+        index_insert(parent, parent->kid_cnt - 1);
+    }
     return true;
 }
 
+static bool
+key_is(const char *k, const char *key, size_t key_len)
+{
+    return strncmp(k, key, key_len) == 0 && k[key_len] == '\0';
+}
+
+/* The kid of map whose key is key[0..key_len), or NULL. */
 static CfgNode *
 map_get(const CfgNode *map, const char *key, size_t key_len)
 {
+    if (map->index_cap > 0) {
+        size_t mask = map->index_cap - 1;
+        for (size_t i = key_hash(key, key_len) & mask; map->index[i] != 0; i = (i + 1) & mask) {
+            CfgNode *kid = map->kid[map->index[i] - 1];
+            if (key_is(kid->key, key, key_len)) {
+                return kid;
+            }
+        }
+        return NULL;
+    }
     for (size_t i = 0; i < map->kid_cnt; i++) {
-        const char *k = map->kid[i]->key;
-        if (strncmp(k, key, key_len) == 0 && k[key_len] == '\0') {
+        if (key_is(map->kid[i]->key, key, key_len)) {
             return map->kid[i];
         }
     }
@@ -150,8 +261,9 @@ node_replace(CfgNode *dst, CfgNode *src)
         cfg_free(dst->kid[i]);
     }
     free(dst->kid);
+    free(dst->index);
     free(dst->text);
-    *dst = *src;
+    *dst = *src; /* src's index describes src's kid[], which dst now holds */
     dst->key = key;
     free(src);
 }
@@ -215,7 +327,13 @@ next_event(Reader *r, yaml_event_t *ev)
     if (yaml_parser_parse(&r->parser, ev)) {
         return true;
     }
-    if (r->parser.error == YAML_MEMORY_ERROR) {
+    /* The read handler's refusals show as libyaml's "input error": say what happened. */
+    if (r->budget != NULL && r->budget->over) {
+        log_error("config: %s: the configuration and its includes exceed %s; a file this big is "
+                  "not a configuration", r->name, CFG_LOAD_BYTES_TEXT);
+    } else if (r->budget != NULL && r->budget->read_errno != 0) {
+        log_error("config: %s: cannot read: %s", r->name, strerror(r->budget->read_errno));
+    } else if (r->parser.error == YAML_MEMORY_ERROR) {
         log_oom(r, r->parser.mark.line + 1);
     } else if (r->parser.context != NULL) {
         log_error("config: %s:%zu: %s (%s started on line %zu)", r->name,
@@ -268,8 +386,9 @@ include_path(const Reader *r, const char *path)
     size_t len = strlen(r->dir) + 1 + strlen(path) + 1;
 
     full = malloc(len);
-    if (full != NULL) {
-        snprintf(full, len, "%s/%s", r->dir, path);
+    if (full != NULL && snprintf(full, len, "%s/%s", r->dir, path) != (int)len - 1) {
+        free(full); /* cannot happen: len is what it prints */
+        full = NULL;
     }
     return full;
 }
@@ -290,7 +409,7 @@ include_into(Reader *r, CfgNode *map, const char *path, size_t line)
         log_oom(r, line);
         return false;
     }
-    ok = read_file_into(map, full, r->name, line, r->chain);
+    ok = read_file_into(map, full, r->name, line, r->chain, r->budget);
     free(full);
     return ok;
 }
@@ -553,26 +672,109 @@ dir_of(const char *path)
     return strndup(path, (size_t)(slash - path));
 }
 
+/* libyaml's read handler for files: counts bytes against the load's bound and stops there,
+ * so a file that grows while read (or a device that never ends) cannot run past it. */
+static int
+read_counted(void *data, unsigned char *buf, size_t size, size_t *size_read)
+{
+    Reader *r = data;
+    uint64_t left = CFG_LOAD_BYTES_MAX - r->budget->bytes;
+    size_t n;
+
+    n = fread(buf, 1, size, r->fp);
+    if (n == 0 && ferror(r->fp)) {
+        r->budget->read_errno = errno != 0 ? errno : EIO;
+        return 0;
+    }
+    if (n > left) {
+        r->budget->over = true;
+        return 0;
+    }
+    r->budget->bytes += n;
+    *size_read = n;
+    return 1;
+}
+
+/* Logs the refusal of path: with the include's place when an include named it. */
+static void
+log_refused(const char *path, const char *from, size_t from_line, const char *why)
+{
+    if (from != NULL) {
+        log_error("config: %s:%zu: include '%s': %s", from, from_line, path, why);
+    } else {
+        log_error("config: %s: %s", path, why);
+    }
+}
+
+/* Opens path for reading if it is a regular file within the load's bounds. O_NONBLOCK so that
+ * a FIFO nobody writes cannot block the open; it is refused right after, as a directory or a
+ * device is (read(2) on a directory fails, /dev/zero never ends). Logged, NULL on refusal. */
+static FILE *
+open_config_file(const char *path, const char *from, size_t from_line, LoadBudget *budget)
+{
+    struct stat st;
+    FILE *fp;
+    int fd;
+
+    if (budget->files >= CFG_LOAD_FILES_MAX) {
+        log_refused(path, from, from_line,
+                    "more than " CFG_LOAD_FILES_TEXT " files read for one configuration "
+                    "(includes that fan out?)");
+        return NULL;
+    }
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        if (from == NULL) {
+            log_error("config: %s: cannot open: %s", path, strerror(errno));
+        } else {
+            log_refused(path, from, from_line, strerror(errno));
+        }
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0) {
+        log_refused(path, from, from_line, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        log_refused(path, from, from_line,
+                    S_ISDIR(st.st_mode) ? "a directory, not a regular file"
+                                        : "not a regular file (a FIFO, socket or device)");
+        close(fd);
+        return NULL;
+    }
+    if ((uint64_t)st.st_size > CFG_LOAD_BYTES_MAX - budget->bytes) {
+        log_refused(path, from, from_line,
+                    "the configuration and its includes exceed " CFG_LOAD_BYTES_TEXT
+                    "; a file this big is not a configuration");
+        close(fd);
+        return NULL;
+    }
+    /* Back to blocking reads: a regular file never blocks, and stdio expects it. */
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0
+        || (fp = fdopen(fd, "r")) == NULL) {
+        log_refused(path, from, from_line, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    budget->files++;
+    return fp;
+}
+
 /* Reads the file at path and merges its top-level map into map. from/from_line name the
  * include that asked for it (NULL for the -c file), for messages. */
 static bool
 read_file_into(CfgNode *map, const char *path, const char *from, size_t from_line,
-               const IncludeChain *up)
+               const IncludeChain *up, LoadBudget *budget)
 {
     IncludeChain link = {.up = up, .depth = up != NULL ? up->depth + 1 : 0};
-    Reader r = {.name = path};
+    Reader r = {.name = path, .budget = budget};
     char *real = NULL;
     FILE *fp = NULL;
     bool ok = false;
 
-    fp = fopen(path, "r");
+    fp = open_config_file(path, from, from_line, budget);
     if (fp == NULL) {
-        if (from != NULL) {
-            log_error("config: %s:%zu: include '%s': %s", from, from_line, path,
-                      strerror(errno));
-        } else {
-            log_error("config: %s: cannot open: %s", path, strerror(errno));
-        }
         return false;
     }
     real = realpath(path, NULL);
@@ -594,6 +796,7 @@ read_file_into(CfgNode *map, const char *path, const char *from, size_t from_lin
     }
     link.real_path = real;
     r.chain = &link;
+    r.fp = fp;
     r.dir = dir_of(path);
     if (strchr(path, '/') != NULL && r.dir == NULL) {
         log_error("config: %s: out of memory", path);
@@ -603,7 +806,7 @@ read_file_into(CfgNode *map, const char *path, const char *from, size_t from_lin
         log_error("config: %s: out of memory", path);
         goto out;
     }
-    yaml_parser_set_input_file(&r.parser, fp);
+    yaml_parser_set_input(&r.parser, read_counted, &r);
     ok = parse_stream(&r, map);
     yaml_parser_delete(&r.parser);
 out:
@@ -616,13 +819,14 @@ out:
 CfgNode *
 cfg_load_file(const char *path)
 {
+    LoadBudget budget = {0};
     CfgNode *root = cfg_new();
 
     if (root == NULL) {
         log_error("config: %s: out of memory", path);
         return NULL;
     }
-    if (!read_file_into(root, path, NULL, 0, NULL)) {
+    if (!read_file_into(root, path, NULL, 0, NULL, &budget)) {
         cfg_free(root);
         return NULL;
     }
@@ -632,7 +836,8 @@ cfg_load_file(const char *path)
 CfgNode *
 cfg_load_string(const char *text, const char *name)
 {
-    Reader r = {.name = name};
+    LoadBudget budget = {0};
+    Reader r = {.name = name, .budget = &budget};
     CfgNode *root = cfg_new();
     bool ok;
 
@@ -976,36 +1181,72 @@ cfg_parse_size(const char *s, uint64_t *out)
     return true;
 }
 
+/* Digits only: no sign, no blanks, no base prefix, no trailing text ("1234abc" is not 1234). */
+bool
+cfg_parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+
+    if (*s == '\0') {
+        return false;
+    }
+    for (; *s != '\0'; s++) {
+        unsigned d = (unsigned)(*s - '0');
+        if (d > 9 || v > (max - d) / 10) {
+            return false;
+        }
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+/* An optional sign and digits, the whole text; strtoll only after the shape is checked, since
+ * it would take blanks, a trailing word or (base 0) a hex prefix. */
 static bool
 parse_int(const char *s, int64_t *out)
 {
-    char *end;
+    const char *d = s + (*s == '-' || *s == '+');
     long long v;
 
-    if (s[0] == '\0' || isspace((unsigned char)s[0])) {
+    if (*d == '\0' || strspn(d, "0123456789") != strlen(d)) {
         return false;
     }
     errno = 0;
-    v = strtoll(s, &end, 10);
-    if (errno != 0 || *end != '\0') {
+    v = strtoll(s, NULL, 10);
+    if (errno != 0) {
         return false;
     }
     *out = v;
     return true;
 }
 
+/* A decimal number: optional sign, digits, optionally a point and more digits ("1.5", "-2").
+ * strtod alone would also take "0x1p3", "inf", "1e3" and leading blanks. */
 static bool
 parse_double(const char *s, double *out)
 {
-    char *end;
+    const char *p = s + (*s == '-' || *s == '+');
+    size_t whole = strspn(p, "0123456789");
     double v;
 
-    if (s[0] == '\0' || isspace((unsigned char)s[0])) {
+    if (whole == 0) {
+        return false;
+    }
+    p += whole;
+    if (*p == '.') {
+        size_t frac = strspn(p + 1, "0123456789");
+        if (frac == 0) {
+            return false;
+        }
+        p += 1 + frac;
+    }
+    if (*p != '\0') {
         return false;
     }
     errno = 0;
-    v = strtod(s, &end);
-    if (errno != 0 || *end != '\0' || !isfinite(v)) {
+    v = strtod(s, NULL);
+    if (errno != 0 || !isfinite(v)) {
         return false;
     }
     *out = v;
@@ -1086,8 +1327,11 @@ cfg_get_int(const CfgNode *root, const char *key, int64_t min, int64_t max, int6
     int64_t v;
     SkResult rc;
 
-    snprintf(hint, sizeof(hint), "a whole number from %lld to %lld", (long long)min,
-             (long long)max);
+    /* At most 63 characters: two 20-character numbers and the words. */
+    if (snprintf(hint, sizeof(hint), "a whole number from %lld to %lld", (long long)min,
+                 (long long)max) >= (int)sizeof(hint)) {
+        strcpy(hint, "a whole number");
+    }
     rc = lookup_text(root, key, "an integer", hint, &text);
     if (rc != SK_OK || text == NULL) {
         return rc;
@@ -1193,7 +1437,7 @@ walk(const CfgNode *n, PathBuf *pb, bool in_seq, const Visit *v)
         size_t len = pb->len;
         const char *name = n->kid[i]->key;
         if (n->type == CFG_SEQ) {
-            snprintf(idx, sizeof(idx), "%zu", i);
+            snprintf(idx, sizeof(idx), "%zu", i); /* 20 digits at most: always fits */
             name = idx;
         }
         if (!path_push(pb, name)) {

@@ -22,6 +22,7 @@ typedef enum { CFG_SCALAR, CFG_MAP, CFG_SEQ } CfgType;
 CfgNode *cfg_new(void);
 /* Parses a YAML file (with or without a "%YAML 1.1" header and "---"), following "include:"
  * keys (a path or a list of paths, relative to the including file) by merging their maps in.
+ * Every file must be a regular file; one load reads at most 256 files and 64 MiB in all.
  * NULL and one logged line ("config: <file>:<line>: <why>") on error. */
 CfgNode *cfg_load_file(const char *path);
 /* The same from text in memory; name is used in messages, includes resolve from the cwd. */
@@ -48,7 +49,9 @@ const CfgNode *cfg_seq_find_map(const CfgNode *seq, const char *name);
 
 /* Typed getters, Suricata's spellings: bools yes/no/true/false/on/off/1/0 (any case); sizes
  * "32mb", "32 MiB", "1.5gb", "4096" (bytes; kb/kib, mb/mib, gb/gib all powers of 1024); ints
- * decimal; durations in seconds. A YAML null (empty, "~", "null") counts as absent. */
+ * decimal digits with an optional sign; doubles decimal ("1.5", no exponent, hex or inf);
+ * durations in seconds. Nothing else in the text: "1234abc" is not a number. A YAML null
+ * (empty, "~", "null") counts as absent. */
 SkResult cfg_get_bool(const CfgNode *root, const char *key, bool *out);
 SkResult cfg_get_str(const CfgNode *root, const char *key, const char **out);
 SkResult cfg_get_int(const CfgNode *root, const char *key, int64_t min, int64_t max,
@@ -58,6 +61,10 @@ SkResult cfg_get_double(const CfgNode *root, const char *key, double *out);
 /* Parsers the getters use, exposed for command-line values. */
 bool cfg_parse_bool(const char *s, bool *out);
 bool cfg_parse_size(const char *s, uint64_t *out);
+/* Decimal digits only, the whole text, at most max: no sign, blanks, prefix or trailing
+ * characters ("1234abc", " 5", "0x10" and "+1" are all refused). For command-line numbers
+ * and number-like config text that cfg_get_int does not cover (port lists). */
+bool cfg_parse_uint(const char *s, uint64_t max, uint64_t *out);
 
 /* Every scalar as "key.path = value", one per line, in file order (--dump-config). A map that
  * is a sequence element also prints its first key ("outputs.0 = eve-log"), as Suricata does. */
