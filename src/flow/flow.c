@@ -32,6 +32,18 @@
 #define TCP_TRACK_FIN_TS 0x04
 #define TCP_TRACK_FIN_TC 0x08
 
+/* IP protocol numbers the flow stage tells apart. */
+enum {
+    PROTO_ICMP = 1,
+    PROTO_IPIP = 4,
+    PROTO_TCP = 6,
+    PROTO_UDP = 17,
+    PROTO_IPV6 = 41,
+    PROTO_ESP = 50,
+    PROTO_ICMPV6 = 58,
+    PROTO_SCTP = 132,
+};
+
 #define TH_FIN 0x01
 #define TH_SYN 0x02
 #define TH_RST 0x04
@@ -116,9 +128,16 @@ flow_config_default(FlowConfig *cfg)
 uint8_t
 flow_icmp_counterpart(uint8_t proto, uint8_t type)
 {
-    /* Query/answer pairs (RFC 792, 950, 1256; RFC 4443, 4861 for ICMPv6). */
+    /* Query/answer pairs (RFC 792, 950, 1256; for ICMPv6 the pairs Suricata 8.0.7 joins,
+     * checked on tests/data/flow-icmpv6-pairs.pcap: echo and MLD (RFC 4443, 2710), router and
+     * neighbour discovery (4861), node information (4620), home agent address discovery and
+     * mobile prefix (6275), certification path (3971), multicast router advertisement and
+     * solicitation (4286: the advertisement comes first in the table, as Suricata pairs it),
+     * duplicate address request and confirmation (6775). */
     static const uint8_t v4[][2] = {{8, 0}, {13, 14}, {15, 16}, {17, 18}, {10, 9}};
-    static const uint8_t v6[][2] = {{128, 129}, {133, 134}, {135, 136}, {139, 140}};
+    static const uint8_t v6[][2] = {{128, 129}, {130, 131}, {133, 134}, {135, 136},
+                                    {139, 140}, {144, 145}, {146, 147}, {148, 149},
+                                    {151, 152}, {157, 158}};
     const uint8_t(*pairs)[2] = proto == 1 ? v4 : v6;
     size_t n = proto == 1 ? sizeof(v4) / sizeof(v4[0]) : sizeof(v6) / sizeof(v6[0]);
     for (size_t i = 0; i < n; i++) {
@@ -291,7 +310,9 @@ same_vlans_depth(const FlowTable *ft, const Flow *f, const Packet *p)
     return true;
 }
 
-/* 0: no match, 1: same orientation (toserver), 2: reversed (toclient). */
+/* 0: no match, 1: same orientation (toserver), 2: reversed (toclient). An ESP flow is one
+ * security association, which runs one way: Suricata 8.0.7 starts another flow for the reverse
+ * direction even when the SPI is the same. */
 static int
 key_match(const Flow *f, const SkAddr *s, const SkAddr *d, uint16_t sp, uint16_t dp,
           uint8_t proto)
@@ -303,7 +324,7 @@ key_match(const Flow *f, const SkAddr *s, const SkAddr *d, uint16_t sp, uint16_t
         && memcmp(&f->dst, d, sizeof(*d)) == 0) {
         return 1;
     }
-    if (f->sp == dp && f->dp == sp && memcmp(&f->src, d, sizeof(*d)) == 0
+    if (proto != PROTO_ESP && f->sp == dp && f->dp == sp && memcmp(&f->src, d, sizeof(*d)) == 0
         && memcmp(&f->dst, s, sizeof(*s)) == 0) {
         return 2;
     }
@@ -564,6 +585,59 @@ flow_update_state(Flow *f, const Packet *p, int dir)
     }
 }
 
+/* Does the carrier of IP-in-IP make a flow? Suricata 8.0.7 (tests/data/flow-ip-tunnels.pcap and
+ * its malformed variants): an IPv4 carrier always, whatever it carries; an IPv6 carrier only
+ * when its payload is long enough for the inner IP header and starts with that version, the
+ * checks before which its tunnel decoder gives up (ipv4_in_ipv6_* and ipv6_in_ipv6_* events). */
+static bool
+ip_carrier_wants_flow(const Packet *p)
+{
+    if (p->ip_ver == 4) {
+        return true;
+    }
+    Cursor inner = packet_l4(p);
+    uint8_t vhl = 0;
+    bool v4 = p->proto == PROTO_IPIP;
+    size_t hdr_len = v4 ? 20 : 40; /* the inner IPv4 or IPv6 fixed header */
+    return inner.left >= hdr_len && cur_peek_u8(&inner, 0, &vhl) && (vhl >> 4) == (v4 ? 4 : 6);
+}
+
+/* Which decoded packets have a flow. Suricata 8.0.7 keys flows for TCP, UDP, SCTP, ICMP,
+ * ICMPv6 and ESP, and for IP-in-IP carriers; no other protocol makes one, whether it carries
+ * a tunnel (GRE, ERSPAN) or not (IGMP, OSPF, PIM, VRRP, AH over IPv4, no next header, ...:
+ * tests/data/flow-other-protos.pcap). A UDP carrier (VXLAN, Geneve, Teredo) is a UDP flow. */
+static bool
+packet_wants_flow(const Packet *p)
+{
+    if (!decode_packet_wants_flow(p)) {
+        return false;
+    }
+    switch (p->proto) {
+    case PROTO_TCP:
+    case PROTO_UDP:
+    case PROTO_SCTP:
+    case PROTO_ICMP:
+    case PROTO_ICMPV6:
+    case PROTO_ESP:
+        return true;
+    case PROTO_IPIP:
+    case PROTO_IPV6:
+        return ip_carrier_wants_flow(p);
+    default:
+        return false;
+    }
+}
+
+/* Suricata tells a packet's direction by ports or addresses only for TCP, UDP, SCTP and ICMP;
+ * packets of other flows (ESP, IP-in-IP carriers) all count toserver, so those flows stay
+ * "new" (checked with Suricata 8.0.7 on tests/data/flow-ip-tunnels.pcap). */
+static bool
+proto_has_direction(uint8_t proto)
+{
+    return proto == PROTO_TCP || proto == PROTO_UDP || proto == PROTO_SCTP
+           || proto == PROTO_ICMP || proto == PROTO_ICMPV6;
+}
+
 Flow *
 flow_handle_packet(FlowTable *ft, Packet *p)
 {
@@ -573,10 +647,7 @@ flow_handle_packet(FlowTable *ft, Packet *p)
     bool icmp_err = false;
 
     p->flow = NULL;
-    /* Suricata's rule: IP, not a fragment, and the transport header decoded. The carrier of
-     * an IP-level tunnel (GRE, ERSPAN, IP-in-IP) is not a flow either; a UDP carrier (VXLAN,
-     * Geneve, Teredo) is (suricata-verify decode-erspan-typeI-* and vxlan cases). */
-    if (!decode_packet_wants_flow(p) || ((p->flags & PKT_F_TUNNEL) && proto != 17)) {
+    if (!packet_wants_flow(p)) {
         return NULL;
     }
     uint32_t spi = 0;
@@ -627,6 +698,8 @@ flow_handle_packet(FlowTable *ft, Packet *p)
         if (icmp_err) {
             dir = memcmp(&p->src, &f->src, sizeof(f->src)) == 0 ? FLOW_DIR_TOSERVER
                                                                  : FLOW_DIR_TOCLIENT;
+        } else if (!proto_has_direction(proto)) {
+            dir = FLOW_DIR_TOSERVER;
         } else {
             dir = match == 1 ? FLOW_DIR_TOSERVER : FLOW_DIR_TOCLIENT;
         }

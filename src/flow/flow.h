@@ -119,8 +119,10 @@ void flow_table_free(FlowTable *ft); /* accepts NULL; does not call on_end */
 uint8_t flow_icmp_counterpart(uint8_t proto, uint8_t type);
 
 /* Finds or creates p's flow, updates its counters and state, and sets p->flow and
- * p->flow_toserver. Returns NULL (p->flow NULL) when p cannot have a flow: no IP layer, an
- * ICMPv4 error quoting an unknown flow, or no memory even after eviction (counted). A flow
+ * p->flow_toserver. Returns NULL (p->flow NULL) when p cannot have a flow: no IP layer, a
+ * protocol Suricata keys no flow for (anything but TCP, UDP, SCTP, ICMP, ICMPv6, ESP and
+ * IP-in-IP carriers), an ICMPv4 error quoting an unknown flow, or no memory even after
+ * eviction (counted). A flow
  * whose timeout passed before p's time ends (reason timeout) and p starts a new one, so results
  * do not depend on when the timeout sweep ran. */
 Flow *flow_handle_packet(FlowTable *ft, Packet *p);

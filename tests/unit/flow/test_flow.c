@@ -444,6 +444,183 @@ esp_flows_are_keyed_on_the_spi(void **state)
     flow_table_free(ft);
 }
 
+static SkAddr
+v6(uint16_t last)
+{
+    SkAddr x;
+    memset(&x, 0, sizeof(x));
+    x.b[0] = 0x20; /* 2001:db8::<last> */
+    x.b[1] = 0x01;
+    x.b[2] = 0x0d;
+    x.b[3] = 0xb8;
+    x.b[14] = (uint8_t)(last >> 8);
+    x.b[15] = (uint8_t)last;
+    return x;
+}
+
+static Packet
+icmp6(SkAddr s, SkAddr d, uint8_t type, SkTime ts)
+{
+    Packet p = pkt(58, s, 0, d, 0, 0, ts);
+    p.ip_ver = 6;
+    p.flags |= PKT_F_HAS_ICMP;
+    p.icmp_type = type;
+    return p;
+}
+
+/* Suricata 8.0.7 joins every ICMPv6 query and its answer in one flow, not only echo
+ * (tests/data/flow-icmpv6-pairs.pcap): MLD query/report, router, neighbour, node information,
+ * home agent, mobile prefix, certification path, multicast router, duplicate address. */
+static void
+icmpv6_queries_and_answers_share_a_flow(void **state)
+{
+    static const uint8_t pairs[][2] = {{128, 129}, {130, 131}, {133, 134}, {135, 136},
+                                       {139, 140}, {144, 145}, {146, 147}, {148, 149},
+                                       {151, 152}, {157, 158}};
+    Ended e;
+    FlowTable *ft = table(&e, 0);
+    (void)state;
+
+    for (uint16_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+        SkAddr h = v6((uint16_t)(2 * i + 1)), r = v6((uint16_t)(2 * i + 2));
+        Packet q = icmp6(h, r, pairs[i][0], SEC(1));
+        Packet a = icmp6(r, h, pairs[i][1], SEC(2));
+        Flow *f = flow_handle_packet(ft, &q);
+        assert_non_null(f);
+        assert_ptr_equal(flow_handle_packet(ft, &a), f);
+        assert_false(a.flow_toserver);
+        assert_int_equal(f->icmp_type[FLOW_DIR_TOSERVER], pairs[i][0]);
+        assert_int_equal(f->icmp_type[FLOW_DIR_TOCLIENT], pairs[i][1]);
+        assert_int_equal(f->state, FLOW_STATE_ESTABLISHED);
+        assert_int_equal(flow_icmp_counterpart(58, pairs[i][1]), pairs[i][0]);
+    }
+    /* A type with no answer (MLD done, 132) sent both ways: a flow each way. */
+    Packet d1 = icmp6(v6(100), v6(101), 132, SEC(3));
+    Packet d2 = icmp6(v6(101), v6(100), 132, SEC(3));
+    assert_ptr_not_equal(flow_handle_packet(ft, &d1), flow_handle_packet(ft, &d2));
+    flow_table_free(ft);
+}
+
+/* Suricata 8.0.7 makes no flow for IP protocols it has no transport decoder for
+ * (tests/data/flow-other-protos.pcap): IGMP, OSPF, PIM, VRRP, AH over IPv4, no next header,
+ * an unassigned number; nor for GRE, whether or not it carries a tunnel. */
+static void
+protocols_without_a_transport_decoder_get_no_flow(void **state)
+{
+    static const uint8_t protos[] = {2, 89, 103, 112, 51, 59, 253, 47};
+    Ended e;
+    FlowTable *ft = table(&e, 0);
+    (void)state;
+
+    for (unsigned i = 0; i < sizeof(protos); i++) {
+        Packet a = pkt(protos[i], v4(10, 13, 0, 1), 0, v4(10, 13, 0, 2), 0, 0, SEC(1));
+        a.l4_len = 8;
+        assert_null(flow_handle_packet(ft, &a));
+        Packet b = pkt(protos[i], v6(1), 0, v6(2), 0, 0, SEC(1));
+        b.ip_ver = 6;
+        b.l4_len = 8;
+        assert_null(flow_handle_packet(ft, &b));
+    }
+    assert_int_equal(flow_table_active(ft), 0);
+    flow_table_free(ft);
+}
+
+/* The carrier of IP-in-IP is a flow of its own in Suricata 8.0.7, beside the inner packet's
+ * (tests/data/flow-ip-tunnels.pcap): keyed on the outer addresses, every packet counted
+ * toserver whichever way it goes, so the flow stays "new". An IPv4 carrier always makes it;
+ * an IPv6 carrier only when its payload passes the tunnel decoder's first checks (long
+ * enough for the inner header, the right version). */
+static void
+ip_in_ip_carriers_are_one_flow_counted_toserver(void **state)
+{
+    Ended e;
+    FlowTable *ft = table(&e, 0);
+    uint8_t inner6[40] = {0x60};  /* version 6, rest zero */
+    uint8_t inner4[20] = {0x45};  /* version 4, ihl 5 */
+    uint8_t junk[20] = {0x99};    /* version 9 */
+    SkAddr a = v4(198, 18, 13, 1), b = v4(198, 18, 13, 2);
+    (void)state;
+
+    Packet out = pkt(41, a, 0, b, 0, 0, SEC(1)); /* 6in4 */
+    out.flags |= PKT_F_TUNNEL;
+    out.data = inner6;
+    out.l4_len = sizeof(inner6);
+    Packet back = pkt(41, b, 0, a, 0, 0, SEC(2));
+    back.flags |= PKT_F_TUNNEL;
+    back.data = inner6;
+    back.l4_len = sizeof(inner6);
+    Flow *f = flow_handle_packet(ft, &out);
+    assert_non_null(f);
+    assert_ptr_equal(flow_handle_packet(ft, &back), f);
+    assert_true(back.flow_toserver);
+    assert_int_equal(f->pkts[FLOW_DIR_TOSERVER], 2);
+    assert_int_equal(f->pkts[FLOW_DIR_TOCLIENT], 0);
+    assert_int_equal(f->state, FLOW_STATE_NEW);
+
+    /* IPv4 in IPv4 with a payload that is no IPv4 header: still a flow. */
+    Packet bad4 = pkt(4, v4(198, 18, 13, 3), 0, v4(198, 18, 13, 4), 0, 0, SEC(3));
+    bad4.data = junk;
+    bad4.l4_len = 3;
+    assert_non_null(flow_handle_packet(ft, &bad4));
+
+    /* IPv6 carriers: IPv4 in IPv6 and IPv6 in IPv6. */
+    Packet ok46 = pkt(4, v6(1), 0, v6(2), 0, 0, SEC(4));
+    ok46.ip_ver = 6;
+    ok46.data = inner4;
+    ok46.l4_len = sizeof(inner4);
+    assert_non_null(flow_handle_packet(ft, &ok46));
+    Packet ok66 = pkt(41, v6(3), 0, v6(4), 0, 0, SEC(4));
+    ok66.ip_ver = 6;
+    ok66.data = inner6;
+    ok66.l4_len = sizeof(inner6);
+    assert_non_null(flow_handle_packet(ft, &ok66));
+    Packet short46 = ok46;
+    short46.src = v6(5);
+    short46.l4_len = 19;
+    assert_null(flow_handle_packet(ft, &short46));
+    Packet wrong46 = ok46;
+    wrong46.src = v6(6);
+    wrong46.data = junk;
+    assert_null(flow_handle_packet(ft, &wrong46));
+    Packet short66 = ok66;
+    short66.src = v6(7);
+    short66.l4_len = 39;
+    assert_null(flow_handle_packet(ft, &short66));
+    Packet wrong66 = ok66;
+    wrong66.src = v6(8);
+    wrong66.data = inner4;
+    wrong66.l4_len = sizeof(inner4);
+    assert_null(flow_handle_packet(ft, &wrong66));
+    assert_int_equal(flow_table_active(ft), 4);
+    flow_table_free(ft);
+}
+
+/* An ESP flow is one security association, one way: a packet the other way with the same SPI
+ * starts its own flow (Suricata 8.0.7, even for an SPI whose halves are equal). */
+static void
+esp_flows_do_not_match_the_reverse_direction(void **state)
+{
+    Ended e;
+    FlowTable *ft = table(&e, 0);
+    const uint8_t sa[] = {0x12, 0x34, 0x12, 0x34, 0x00, 0x00, 0x00, 0x01}; /* spi, seq 1 */
+    (void)state;
+
+    Packet a = pkt(50, v4(190, 0, 0, 1), 0, v4(190, 0, 0, 2), 0, 0, SEC(1));
+    a.data = sa;
+    a.l4_len = sizeof(sa);
+    Packet b = pkt(50, v4(190, 0, 0, 2), 0, v4(190, 0, 0, 1), 0, 0, SEC(2));
+    b.data = sa;
+    b.l4_len = sizeof(sa);
+    Flow *fa = flow_handle_packet(ft, &a);
+    Flow *fb = flow_handle_packet(ft, &b);
+    assert_non_null(fa);
+    assert_non_null(fb);
+    assert_ptr_not_equal(fa, fb);
+    assert_true(b.flow_toserver);
+    assert_int_equal(fa->state, FLOW_STATE_NEW);
+    flow_table_free(ft);
+}
+
 int
 main(void)
 {
@@ -460,6 +637,10 @@ main(void)
         cmocka_unit_test(preallocated_flows_are_handed_out_once_then_reused),
         cmocka_unit_test(mac_sets_follow_the_flow_direction),
         cmocka_unit_test(esp_flows_are_keyed_on_the_spi),
+        cmocka_unit_test(icmpv6_queries_and_answers_share_a_flow),
+        cmocka_unit_test(protocols_without_a_transport_decoder_get_no_flow),
+        cmocka_unit_test(ip_in_ip_carriers_are_one_flow_counted_toserver),
+        cmocka_unit_test(esp_flows_do_not_match_the_reverse_direction),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
