@@ -175,6 +175,9 @@ DecodeStatus decode_sll(DecodeThread *dt, Packet *p, Cursor c);
 DecodeStatus decode_sll2(DecodeThread *dt, Packet *p, Cursor c);
 DecodeStatus decode_null(DecodeThread *dt, Packet *p, Cursor c);
 DecodeStatus decode_raw(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_nflog(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_radiotap(DecodeThread *dt, Packet *p, Cursor c);
+DecodeStatus decode_ieee80211(DecodeThread *dt, Packet *p, Cursor c);
 
 /* Records a decoded transport header: protocol, ports, and the spans of the layer (l4, from its
  * header on) and of its payload. TCP, UDP and SCTP all end this way. */

@@ -14,6 +14,9 @@
 #define LINKTYPE_RAW_ALT1 12  /* DLT_RAW on OpenBSD */
 #define LINKTYPE_RAW_ALT2 14  /* DLT_RAW on BSD/OS */
 #define LINKTYPE_CHDLC 104    /* Cisco HDLC */
+#define LINKTYPE_IEEE80211 105
+#define LINKTYPE_RADIOTAP 127 /* IEEE 802.11 behind a radiotap header */
+#define LINKTYPE_NFLOG 239
 
 #define DECODE_MAX_LAYERS_DEFAULT 16
 
@@ -349,8 +352,19 @@ decode_link(DecodeThread *dt, Packet *p, Cursor c)
     case LINKTYPE_CHDLC:
         (void)decode_chdlc(dt, p, c);
         break;
+    case LINKTYPE_NFLOG:
+        (void)decode_nflog(dt, p, c);
+        break;
+    case LINKTYPE_RADIOTAP:
+        (void)decode_radiotap(dt, p, c);
+        break;
+    case LINKTYPE_IEEE80211:
+        (void)decode_ieee80211(dt, p, c);
+        break;
     default:
-        /* The reader refuses link types we do not decode; nothing to say per packet. */
+        /* The reader said once which file or interface has this link type (capture.h,
+         * capture_linktype_decoded keeps the same list as this switch); here, a count. */
+        dctr_inc(dt, DCTR_UNKNOWN_LINKTYPE);
         break;
     }
 }

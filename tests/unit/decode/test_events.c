@@ -246,6 +246,15 @@ static const EventCase event_cases[] = {
     {DECODE_GENEVE_UNKNOWN_PAYLOAD_TYPE, LT_RAW,
      IP4("0024", "11") "c000 17c1 0010 0000" /* UDP to 6081, length 16 */
      "00 00 1234 000001 00"},                /* Geneve: version 0, no options, type 0x1234 */
+
+    /* ---- link types Suricata refuses in pcap files (sekimori's own names) */
+    {DECODE_NFLOG_PKT_TOO_SMALL, 239, "02 00"},                 /* half a header */
+    {DECODE_NFLOG_MALFORMED_TLV, 239, "02 00 0000" "0200 0900"}, /* TLV length 2 < 4 */
+    {DECODE_NFLOG_UNSUPPORTED_FAMILY, 239,
+     "07 00 0000" "0800 0900 45000014"}, /* family 7 (bridge), payload TLV */
+    {DECODE_RADIOTAP_PKT_TOO_SMALL, 127, "00 00 2000 00000000"}, /* length 32, 8 captured */
+    {DECODE_RADIOTAP_WRONG_VERSION, 127, "01 00 0800 00000000"},
+    {DECODE_IEEE80211_PKT_TOO_SMALL, 105, "0801 0000 ffffffffffff 0000"}, /* data, 10 bytes */
 };
 
 /* A packet deeper than decoder.max-layers: Ethernet, MPLS, pseudowire Ethernet, ... */
