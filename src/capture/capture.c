@@ -20,6 +20,25 @@
 #include "capture/capture_int.h"
 #include "core/log.h"
 
+/* The link types decode_link() (src/decode/decode.c) reads, as libpcap numbers them. */
+static const uint16_t decoded_linktypes[] = {
+    0,   /* BSD loopback, host byte order */
+    1,   /* Ethernet */
+    9,   /* PPP */
+    12,  /* raw IP (OpenBSD) */
+    14,  /* raw IP (BSD/OS) */
+    101, /* raw IP */
+    104, /* Cisco HDLC */
+    105, /* IEEE 802.11 */
+    108, /* BSD loopback, network byte order */
+    113, /* Linux cooked v1 */
+    127, /* IEEE 802.11 with a radiotap header */
+    228, /* raw IPv4 */
+    229, /* raw IPv6 */
+    239, /* Linux NFLOG */
+    276, /* Linux cooked v2 */
+};
+
 #define NOT_A_CAPTURE "not a pcap or pcapng file"
 
 static void
@@ -165,7 +184,9 @@ dir_list(CaptureReader *cr, const char *dir, char *errbuf)
         }
         names[name_cnt++] = name;
     }
-    qsort(names, name_cnt, sizeof(*names), path_cmp);
+    if (name_cnt > 1) { /* names is NULL for an empty directory, and qsort may not get NULL */
+        qsort(names, name_cnt, sizeof(*names), path_cmp);
+    }
 
     for (size_t i = 0; i < name_cnt; i++) {
         struct stat st;
@@ -200,7 +221,8 @@ dir_list(CaptureReader *cr, const char *dir, char *errbuf)
         }
     }
     if (cr->path_cnt == 0) {
-        errbuf_set(errbuf, "capture: %s: no pcap or pcapng files in this directory", dir);
+        errbuf_set(errbuf, "capture: %s: no pcap or pcapng files in this directory%s", dir,
+            name_cnt == 0 ? " (it is empty)" : "");
         rc = SK_ERR_FORMAT;
     }
 done:
@@ -252,7 +274,9 @@ capture_fill(CaptureReader *cr, size_t n, char *errbuf)
 
         if (r < 0) {
             if (errno == EINTR) {
-                continue;
+                /* A signal (SIGTERM on an idle pipe): the caller decides whether to stop. What
+                 * was read stays at buf[pos, end); nothing is consumed. */
+                return SK_AGAIN;
             }
             errbuf_errno(errbuf, cr->paths[cr->path_idx], errno);
             return SK_ERR_IO;
@@ -272,15 +296,20 @@ capture_skip(CaptureReader *cr, uint64_t n, char *errbuf)
     CaptureFile *f = &cr->f;
     size_t avail = f->end - f->pos;
 
-    if (n <= avail) {
-        capture_consume(cr, (size_t)n);
+    /* Block lengths are 32 bits, and one skip finishes before the next starts: no overflow. */
+    f->skip_left += n;
+    if (f->skip_left <= avail) {
+        capture_consume(cr, (size_t)f->skip_left);
+        f->skip_left = 0;
         return SK_OK;
     }
-    n -= avail;
+    f->skip_left -= avail;
     f->off += avail;
     f->pos = f->end = 0;
     if (f->size > 0) {
         /* A regular file: seek, and judge the length by the size we know. */
+        n = f->skip_left;
+        f->skip_left = 0;
         if (f->off + n > f->size) {
             f->off = f->size;
             return SK_EOF;
@@ -292,16 +321,20 @@ capture_skip(CaptureReader *cr, uint64_t n, char *errbuf)
         f->off += n;
         return SK_OK;
     }
-    while (n > 0) {
+    /* A pipe: read through. skip_left stays current, so an interrupted skip resumes. */
+    while (f->skip_left > 0) {
         SkResult rc = capture_fill(cr, 1, errbuf);
         size_t take;
 
         if (rc != SK_OK) {
+            if (rc != SK_AGAIN) {
+                f->skip_left = 0;
+            }
             return rc;
         }
-        take = f->end - f->pos < n ? f->end - f->pos : (size_t)n;
+        take = f->end - f->pos < f->skip_left ? f->end - f->pos : (size_t)f->skip_left;
         capture_consume(cr, take);
-        n -= take;
+        f->skip_left -= take;
     }
     return SK_OK;
 }
@@ -310,8 +343,84 @@ void
 capture_file_truncated(CaptureReader *cr, const char *why)
 {
     cr->truncated++;
-    log_warn("capture: %s: %s at offset %llu; the rest of this file is not read",
-        cr->paths[cr->path_idx], why, (unsigned long long)cr->f.off);
+    if (!cr->quiet) {
+        log_warn("capture: %s: %s at offset %llu; the rest of this file is not read",
+            cr->paths[cr->path_idx], why, (unsigned long long)cr->f.off);
+    }
+}
+
+/* Timestamps. A record's time is hostile input like its bytes: pcapng's if_tsresol and
+ * if_tsoffset can scale a 64-bit count to any instant, and a pcap's fraction of a second can
+ * claim more than a second. The policy, applied here and nowhere else:
+ *   1. Arithmetic is done in 128 bits by the formats, so it cannot overflow or wrap.
+ *   2. A time before 1970 becomes 0 and one past SK_TIME_MAX (year 9999) becomes SK_TIME_MAX:
+ *      clamped, counted in capture.ts_invalid and said once per file. EVE can write every time
+ *      in range, and a timeout or interval added to one cannot wrap 64 bits.
+ *   3. A malformed fraction (>= 1 s) keeps its arithmetic value (the seconds carry) and is
+ *      counted the same way.
+ *   4. A time earlier than the previous packet's is kept as it is, not counted: merged captures
+ *      and pcapng interfaces with their own clocks do this legitimately, and EVE should show
+ *      the time the capture recorded, as Suricata does. The engine's clock (flow timeouts,
+ *      stats) only ever moves forward: workers take max(clock, packet time), so a packet from
+ *      the past neither revives flows nor repeats stats. A forward jump moves it on, as
+ *      Suricata's does; only its bound is checked here. */
+SkTime
+capture_time(CaptureReader *cr, CaptureUs us, bool malformed)
+{
+    const char *what = "with a fraction of a second of 1 s or more";
+    SkTime t;
+
+    if (us < 0 || us > (CaptureUs)SK_TIME_MAX) {
+        t = us < 0 ? 0 : SK_TIME_MAX;
+        what = "outside 1970..9999, clamped";
+    } else if (!malformed) {
+        return (SkTime)us;
+    } else {
+        t = (SkTime)us;
+    }
+    cr->ts_invalid++;
+    if (!cr->f.ts_said && !cr->quiet) {
+        log_warn("capture: %s: record %llu has a timestamp %s; such records are counted in "
+                 "capture.ts_invalid",
+            cr->paths[cr->path_idx], (unsigned long long)cr->pcap_cnt + 1, what);
+    }
+    cr->f.ts_said = true;
+    return t;
+}
+
+bool
+capture_linktype_decoded(uint16_t lt)
+{
+    for (size_t i = 0; i < sizeof(decoded_linktypes) / sizeof(decoded_linktypes[0]); i++) {
+        if (decoded_linktypes[i] == lt) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void
+capture_linktype_note(CaptureReader *cr, uint16_t lt, long iface)
+{
+    char where[48] = "";
+
+    if (capture_linktype_decoded(lt) || cr->quiet) {
+        return;
+    }
+    /* Bounded: a hostile pcapng may describe thousands of interfaces. */
+    if (cr->lt_notes++ >= CAPTURE_LT_NOTES_MAX) {
+        if (cr->lt_notes == CAPTURE_LT_NOTES_MAX + 1) {
+            log_warn("capture: %s: more link types that are not decoded; not reported further",
+                cr->paths[cr->path_idx]);
+        }
+        return;
+    }
+    if (iface >= 0) {
+        snprintf(where, sizeof(where), "interface %ld: ", iface);
+    }
+    log_warn("capture: %s: %slink type %u is not decoded (Suricata refuses it): its packets are "
+             "counted in decoder.unknown_linktype, not inspected",
+        cr->paths[cr->path_idx], where, (unsigned)lt);
 }
 
 static void
@@ -323,17 +432,18 @@ file_close(CaptureReader *cr)
     }
     cr->f.pos = cr->f.end = 0;
     cr->f.off = 0;
+    cr->f.skip_left = 0;
+    cr->f.started = false;
+    cr->f.ts_said = false;
 }
 
-/* Opens paths[path_idx] and parses its file header. */
+/* Opens paths[path_idx]; file_header then parses its header. */
 static SkResult
-file_start(CaptureReader *cr, char *errbuf)
+file_open(CaptureReader *cr, char *errbuf)
 {
     const char *path = cr->paths[cr->path_idx];
     CaptureFile *f = &cr->f;
     struct stat st;
-    const char *why;
-    SkResult rc;
 
     f->fd = open(path, O_RDONLY | O_CLOEXEC);
     if (f->fd < 0 || fstat(f->fd, &st) != 0) {
@@ -347,13 +457,28 @@ file_start(CaptureReader *cr, char *errbuf)
     f->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
     f->pos = f->end = 0;
     f->off = 0;
+    f->skip_left = 0;
     f->eof = false;
+    f->started = false;
+    f->ts_said = false;
     /* Doubles the kernel's readahead. We do not drop pages behind us (POSIX_FADV_DONTNEED):
      * other workers may be reading the same file a little behind this reader. */
     (void)posix_fadvise(f->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    return SK_OK;
+}
+
+/* Parses the open file's header. SK_AGAIN (a signal, on a pipe) consumes nothing: called again,
+ * it starts over on the bytes already read. */
+static SkResult
+file_header(CaptureReader *cr, char *errbuf)
+{
+    const char *path = cr->paths[cr->path_idx];
+    CaptureFile *f = &cr->f;
+    const char *why;
+    SkResult rc;
 
     rc = capture_fill(cr, PCAP_FILE_HDR_LEN, errbuf);
-    if (rc < 0) {
+    if (rc < 0 || rc == SK_AGAIN) {
         return rc;
     }
     why = header_check(f->buf + f->pos, f->end - f->pos);
@@ -364,10 +489,49 @@ file_start(CaptureReader *cr, char *errbuf)
     cr->iface_cnt = 0;
     if (f->buf[f->pos] == 0x0a) { /* the SHB type; no pcap magic starts with it */
         cr->fmt = CAPTURE_FMT_PCAPNG;
-        return capture_ng_start(cr, errbuf);
+        rc = capture_ng_start(cr, errbuf);
+    } else {
+        cr->fmt = CAPTURE_FMT_PCAP;
+        rc = capture_pcap_start(cr, errbuf);
     }
-    cr->fmt = CAPTURE_FMT_PCAP;
-    return capture_pcap_start(cr, errbuf);
+    f->started = rc == SK_OK;
+    return rc;
+}
+
+/* The first file opens within capture_open, so a bad header is reported there. */
+static SkResult
+file_start_first(CaptureReader *cr, char *errbuf)
+{
+    SkResult rc = file_open(cr, errbuf);
+
+    if (rc == SK_OK) {
+        rc = file_header(cr, errbuf);
+    }
+    if (rc == SK_AGAIN) {
+        errbuf_set(errbuf, "capture: %s: interrupted while waiting for the file header",
+            cr->paths[cr->path_idx]);
+        rc = SK_ERR_IO;
+    }
+    return rc;
+}
+
+/* /dev/stdin, /dev/fd/N and /proc/self/fd/N name an open file of this process: another open
+ * of the name gets the same pipe, or (Linux) the same file anew, depending on what it is. */
+static bool
+path_is_fd_alias(const char *path)
+{
+    char target[64];
+    ssize_t n;
+
+    if (strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0) {
+        return true;
+    }
+    n = readlink(path, target, sizeof(target) - 1);
+    if (n <= 0) {
+        return false;
+    }
+    target[n] = '\0';
+    return strncmp(target, "/proc/", 6) == 0 || strncmp(target, "/dev/", 5) == 0;
 }
 
 static void
@@ -415,12 +579,60 @@ capture_open(const char *path, char *errbuf)
         goto fail;
     }
     cr->f.cap = CAPTURE_BUF_LEN;
-    /* The first file opens now, so a bad header is reported by capture_open. */
-    if (file_start(cr, errbuf) != SK_OK) {
+    cr->reopenable = S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && !path_is_fd_alias(path));
+    if (file_start_first(cr, errbuf) != SK_OK) {
         goto fail;
     }
     return cr;
 fail:
+    capture_close(cr);
+    return NULL;
+}
+
+bool
+capture_is_reopenable(const CaptureReader *cr)
+{
+    return cr->live == NULL && cr->reopenable;
+}
+
+CaptureReader *
+capture_reopen(const CaptureReader *from, char *errbuf)
+{
+    CaptureReader *cr;
+    size_t path_cap = 0;
+
+    if (!capture_is_reopenable(from)) {
+        errbuf_set(errbuf, "capture: %s: a pipe or device cannot be read by a second reader",
+            from->path_cnt > 0 ? from->paths[0] : "input");
+        return NULL;
+    }
+    cr = calloc(1, sizeof(*cr));
+    if (cr == NULL) {
+        goto nomem;
+    }
+    cr->f.fd = -1;
+    cr->quiet = true;
+    cr->reopenable = true;
+    for (size_t i = 0; i < from->path_cnt; i++) {
+        char *copy = strdup(from->paths[i]);
+
+        if (copy == NULL || paths_add(cr, &path_cap, copy, from->sizes[i]) != SK_OK) {
+            free(copy);
+            goto nomem;
+        }
+    }
+    cr->f.buf = malloc(CAPTURE_BUF_LEN);
+    if (cr->f.buf == NULL) {
+        goto nomem;
+    }
+    cr->f.cap = CAPTURE_BUF_LEN;
+    if (file_start_first(cr, errbuf) != SK_OK) {
+        capture_close(cr);
+        return NULL;
+    }
+    return cr;
+nomem:
+    errbuf_set(errbuf, "capture: %s: out of memory for a second reader", from->paths[0]);
     capture_close(cr);
     return NULL;
 }
@@ -463,9 +675,19 @@ capture_next(CaptureReader *cr, Packet *p, char *errbuf)
             if (cr->path_idx >= cr->path_cnt) {
                 return SK_EOF;
             }
-            rc = file_start(cr, errbuf);
+            rc = file_open(cr, errbuf);
             if (rc != SK_OK) {
                 file_finish(cr); /* a later call goes on with the next file */
+                return rc;
+            }
+        }
+        if (!cr->f.started) {
+            rc = file_header(cr, errbuf);
+            if (rc == SK_AGAIN) {
+                return rc;
+            }
+            if (rc != SK_OK) {
+                file_finish(cr);
                 return rc;
             }
         }
@@ -475,6 +697,9 @@ capture_next(CaptureReader *cr, Packet *p, char *errbuf)
             p->pcap_cnt = ++cr->pcap_cnt;
             cr->last_ts = p->ts;
             return SK_OK;
+        }
+        if (rc == SK_AGAIN) {
+            return rc; /* interrupted mid-record: the next call resumes it */
         }
         file_finish(cr);
         if (rc != SK_EOF) {
@@ -499,6 +724,12 @@ uint64_t
 capture_truncated(const CaptureReader *cr)
 {
     return cr->truncated;
+}
+
+uint64_t
+capture_ts_invalid(const CaptureReader *cr)
+{
+    return cr->ts_invalid;
 }
 
 bool

@@ -19,6 +19,7 @@
 #define CAPTURE_BLOCK_MAX (16u << 20)     /* largest pcapng block we parse; the buffer cap */
 #define CAPTURE_IFACE_MAX 4096u           /* pcapng interfaces per section */
 #define CAPTURE_PATH_MAX 4096u
+#define CAPTURE_LT_NOTES_MAX 8u           /* "link type not decoded" lines per reader */
 
 /* pcap and pcapng magic numbers as read little-endian from the first four bytes. */
 #define PCAP_MAGIC_USEC 0xa1b2c3d4u
@@ -62,7 +63,10 @@ typedef struct {
     size_t end;  /* one past the last byte read */
     uint64_t off; /* file offset of buf[pos] */
     uint64_t size; /* st_size when opened; 0 for a pipe */
+    uint64_t skip_left; /* bytes of a skipped block still to consume (a signal cut the skip) */
     bool eof;     /* read(2) returned 0: no more bytes will come */
+    bool started; /* the file header is parsed; false while a signal keeps it waiting */
+    bool ts_said; /* this file's first out-of-range timestamp has been reported */
 } CaptureFile;
 
 struct CaptureReader {
@@ -89,13 +93,19 @@ struct CaptureReader {
     uint64_t pcap_cnt;
     SkTime last_ts; /* of the packet last handed out */
     uint64_t truncated;
+    uint64_t ts_invalid; /* timestamps capture_time() clamped or found malformed */
+    unsigned lt_notes;   /* "link type not decoded" lines said so far */
+    bool quiet;          /* another reader reads the same input and says everything */
+    bool reopenable;     /* regular file(s): another reader can open the input itself */
 
     CaptureLive *live; /* live capture: paths[0] is the interface, and there is no file */
 };
 
 /* Makes at least n bytes readable at f.buf + f.pos, reading more and growing the buffer (up to
  * CAPTURE_BLOCK_MAX) as needed. SK_OK when n are there; SK_EOF when the file ended first (the
- * bytes that are there stay readable); SK_ERR_IO or SK_ERR_NOMEM with errbuf set. */
+ * bytes that are there stay readable); SK_AGAIN when a signal interrupted read(2) (the bytes read
+ * so far stay in the buffer: the caller returns SK_AGAIN having consumed nothing, and parses the
+ * same record again on the next call); SK_ERR_IO or SK_ERR_NOMEM with errbuf set. */
 SkResult capture_fill(CaptureReader *cr, size_t n, char *errbuf);
 
 /* Consumes n bytes at f.pos; they must be readable. */
@@ -106,11 +116,25 @@ capture_consume(CaptureReader *cr, size_t n)
     cr->f.off += n;
 }
 
-/* Consumes n bytes that need not be read (a block we skip); SK_EOF when the file is shorter. */
+/* Consumes n more bytes that need not be read (a block we skip), on top of any skip a signal
+ * interrupted (f.skip_left; n = 0 just finishes that one). SK_EOF when the file is shorter;
+ * SK_AGAIN, as capture_fill, with the rest kept in f.skip_left. */
 SkResult capture_skip(CaptureReader *cr, uint64_t n, char *errbuf);
 
 /* The current file ended in a cut or corrupt record: counted, and said once. */
 void capture_file_truncated(CaptureReader *cr, const char *why);
+
+/* A record's time in signed microseconds since the epoch, wide enough that no format's
+ * arithmetic (units times resolution, plus if_tsoffset) can overflow it. */
+__extension__ typedef __int128 CaptureUs;
+
+/* The one place a record's time becomes engine time (see capture.c for the policy). malformed:
+ * the record's own fields are inconsistent (a pcap fraction of a second >= 1 s). */
+SkTime capture_time(CaptureReader *cr, CaptureUs us, bool malformed);
+
+/* A file or pcapng interface announced link type lt: one line if decode cannot read it.
+ * iface is the pcapng interface number, or -1 for a classic pcap file. */
+void capture_linktype_note(CaptureReader *cr, uint16_t lt, long iface);
 
 static inline bool
 capture_u16(Cursor *c, bool be, uint16_t *v)

@@ -46,6 +46,7 @@ capture_pcap_start(CaptureReader *cr, char *errbuf)
     }
     /* The top bits may carry the FCS length (LT_FCS_DATALINK_EXT); DLT values fit 16 bits. */
     cr->linktype = (uint16_t)(linktype & 0xffffu);
+    capture_linktype_note(cr, cr->linktype, -1);
     capture_consume(cr, PCAP_FILE_HDR_LEN);
     return SK_OK;
 }
@@ -60,7 +61,7 @@ capture_pcap_next(CaptureReader *cr, Packet *p, char *errbuf)
 
     if (f->end - f->pos < PCAP_REC_HDR_LEN) {
         rc = capture_fill(cr, PCAP_REC_HDR_LEN, errbuf);
-        if (rc < 0) {
+        if (rc < 0 || rc == SK_AGAIN) {
             return rc;
         }
         if (rc == SK_EOF) {
@@ -83,8 +84,8 @@ capture_pcap_next(CaptureReader *cr, Packet *p, char *errbuf)
     }
     if (rec.left < caplen) {
         rc = capture_fill(cr, PCAP_REC_HDR_LEN + (size_t)caplen, errbuf);
-        if (rc < 0) {
-            return rc;
+        if (rc < 0 || rc == SK_AGAIN) {
+            return rc; /* SK_AGAIN: the header is not consumed, so it is read again */
         }
         if (rc == SK_EOF) {
             capture_file_truncated(cr, "last record cut short");
@@ -99,7 +100,9 @@ capture_pcap_next(CaptureReader *cr, Packet *p, char *errbuf)
     p->len = caplen;
     /* Some writers put a wire length below caplen; the Packet promises wire_len >= len. */
     p->wire_len = wire_len > caplen ? wire_len : caplen;
-    p->ts = SK_TIME_FROM_SEC(sec) + (cr->nsec ? frac / 1000u : frac);
+    p->ts = capture_time(cr,
+        (CaptureUs)sec * (CaptureUs)SK_USEC_PER_SEC + (cr->nsec ? frac / 1000u : frac),
+        frac >= (cr->nsec ? 1000000000u : 1000000u));
     p->linktype = cr->linktype;
     capture_consume(cr, PCAP_REC_HDR_LEN + (size_t)caplen);
     return SK_OK;

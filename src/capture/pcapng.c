@@ -95,37 +95,41 @@ iface_tsresol_set(NgIface *ifc, uint8_t res)
         }
         return;
     }
-    ifc->ts_scale = TS_DIV;
     if (n - 6 > 19) {
-        ifc->ts_factor = UINT64_MAX; /* 10^20 and finer: every stamp is below a microsecond */
+        /* 10^-26 s and finer: 2^64 units are less than a microsecond, and 10^(n-6) would not
+         * fit 64 bits. Shifting the 84-bit product by 127 gives the 0 every stamp is. */
+        ifc->ts_scale = TS_SHIFT;
+        ifc->ts_factor = 127;
         return;
     }
+    ifc->ts_scale = TS_DIV;
     ifc->ts_factor = 1;
     for (unsigned i = 6; i < n; i++) {
         ifc->ts_factor *= 10;
     }
 }
 
-static SkTime
-iface_time(const NgIface *ifc, uint32_t hi, uint32_t lo)
+/* The record's time in microseconds, unclamped (capture_time judges it). In 128 bits nothing
+ * here can overflow: units * 10^6 < 2^84, and if_tsoffset * 10^6 is within +-2^83. */
+static CaptureUs
+iface_us(const NgIface *ifc, uint32_t hi, uint32_t lo)
 {
     uint64_t units = (uint64_t)hi << 32 | lo;
-    uint64_t us;
+    CaptureUs us;
 
     switch (ifc->ts_scale) {
     case TS_MUL:
-        us = units * ifc->ts_factor;
+        us = (CaptureUs)units * (CaptureUs)ifc->ts_factor;
         break;
     case TS_DIV:
-        us = units / ifc->ts_factor;
+        us = (CaptureUs)(units / ifc->ts_factor);
         break;
     default:
-        /* 2^-n s: units * 10^6 needs up to 84 bits, and n may be up to 127. */
-        us = (uint64_t)(((U128)units * SK_USEC_PER_SEC)
-            >> ifc->ts_factor);
+        /* 2^-n s, n up to 127: a shift below the width of the 128-bit product. */
+        us = (CaptureUs)(((U128)units * SK_USEC_PER_SEC) >> ifc->ts_factor);
         break;
     }
-    return us + (uint64_t)ifc->ts_offset_s * SK_USEC_PER_SEC;
+    return us + (CaptureUs)ifc->ts_offset_s * (CaptureUs)SK_USEC_PER_SEC;
 }
 
 /* A Section Header Block at f.pos, block_len bytes, all readable: a new byte order, and no
@@ -176,6 +180,7 @@ idb_read(CaptureReader *cr, Cursor body)
     }
     ifc = &cr->ifaces[cr->iface_cnt];
     *ifc = (NgIface){.linktype = linktype, .snaplen = snaplen};
+    capture_linktype_note(cr, linktype, (long)cr->iface_cnt);
     iface_tsresol_set(ifc, NG_TSRESOL_DEFAULT);
 
     /* Options: code, length, value padded to 4. A malformed list ends the options, not the
@@ -223,7 +228,7 @@ packet_fill(CaptureReader *cr, Packet *p, Cursor *body, uint32_t iface, uint32_t
     p->data = data.p;
     p->len = caplen;
     p->wire_len = wire_len > caplen ? wire_len : caplen;
-    p->ts = iface_time(ifc, hi, lo);
+    p->ts = capture_time(cr, iface_us(ifc, hi, lo), false);
     p->linktype = ifc->linktype;
     return NULL;
 }
@@ -304,7 +309,7 @@ block_head(CaptureReader *cr, uint32_t *type, uint32_t *block_len, char *errbuf)
     bool be = cr->be;
     SkResult rc = capture_fill(cr, NG_BLOCK_MIN, errbuf);
 
-    if (rc < 0) {
+    if (rc < 0 || rc == SK_AGAIN) {
         return rc;
     }
     if (rc == SK_EOF) {
@@ -352,13 +357,17 @@ block_next(CaptureReader *cr, uint32_t *type, Cursor *body, char *errbuf)
     for (;;) {
         uint32_t block_len = 0, trail_len = 0;
         Cursor tail;
-        SkResult rc = block_head(cr, type, &block_len, errbuf);
+        SkResult rc = SK_OK;
 
-        if (rc != SK_OK) {
-            return rc;
+        /* A skip a signal interrupted finishes first (f.skip_left); then the next block. */
+        if (f->skip_left == 0) {
+            rc = block_head(cr, type, &block_len, errbuf);
+            if (rc != SK_OK) {
+                return rc;
+            }
         }
-        if (!block_parsed(*type)) {
-            rc = capture_skip(cr, block_len, errbuf);
+        if (f->skip_left > 0 || !block_parsed(*type)) {
+            rc = capture_skip(cr, f->skip_left > 0 ? 0 : block_len, errbuf);
             if (rc == SK_EOF) {
                 capture_file_truncated(cr, "block cut short");
             }
@@ -377,8 +386,8 @@ block_next(CaptureReader *cr, uint32_t *type, Cursor *body, char *errbuf)
             return SK_EOF;
         }
         rc = capture_fill(cr, block_len, errbuf);
-        if (rc < 0) {
-            return rc;
+        if (rc < 0 || rc == SK_AGAIN) {
+            return rc; /* SK_AGAIN: nothing consumed; block_head reads this block again */
         }
         if (rc == SK_EOF) {
             capture_file_truncated(cr, "block cut short");
@@ -413,7 +422,7 @@ capture_ng_start(CaptureReader *cr, char *errbuf)
 
     cr->iface_cnt = 0;
     rc = block_next(cr, &type, &body, errbuf);
-    if (rc < 0) {
+    if (rc < 0 || rc == SK_AGAIN) {
         return rc;
     }
     if (rc == SK_EOF || type != PCAPNG_SHB_TYPE || (bad = shb_read(cr, body)) != NULL) {

@@ -33,17 +33,19 @@ put_dec(char *out, unsigned v, int width)
 size_t
 time_format_eve(SkTime t, char *buf)
 {
-    uint64_t sec = SK_TIME_SEC(t);
-    unsigned usec = (unsigned)SK_TIME_USEC(t);
-    unsigned sod = (unsigned)(sec % 86400);
+    uint64_t sec;
+    unsigned usec, sod;
     int y;
     unsigned m, d;
     char *o = buf;
 
-    civil_from_days((int64_t)(sec / 86400), &y, &m, &d);
-    if (y < 0 || y > 9999) {
-        y = 9999;
+    if (t > SK_TIME_MAX) {
+        t = SK_TIME_MAX; /* a date, not "9999" with some other time's month and day */
     }
+    sec = SK_TIME_SEC(t);
+    usec = (unsigned)SK_TIME_USEC(t);
+    sod = (unsigned)(sec % 86400);
+    civil_from_days((int64_t)(sec / 86400), &y, &m, &d);
     o = put_dec(o, (unsigned)y, 4);
     *o++ = '-';
     o = put_dec(o, m, 2);

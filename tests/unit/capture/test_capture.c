@@ -14,7 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -781,6 +784,372 @@ readers_in_two_threads_on_one_file_agree(void **state)
     assert_int_equal(tr[0].len_sum, tr[1].len_sum);
 }
 
+/* Issue 13: an empty directory handed qsort a NULL array (UBSan). It is refused like one
+ * without captures, with one line that says it is empty. */
+static void
+empty_directory_is_refused_saying_so(void **state)
+{
+    TestDir *td = *state;
+    char errbuf[CAPTURE_ERRBUF_SIZE] = "";
+
+    assert_null(capture_open(td->dir, errbuf));
+    assert_non_null(strstr(errbuf, "no pcap or pcapng files in this directory (it is empty)"));
+}
+
+/* ---- reopening (workers run mode) ---- */
+
+static void
+regular_files_and_directories_are_reopenable(void **state)
+{
+    TestDir *td = *state;
+    char path[512], errbuf[CAPTURE_ERRBUF_SIZE];
+    CaptureReader *cr, *again;
+    Packet p;
+
+    file_write(td, "a.pcap", pcap_le_usec, sizeof(pcap_le_usec), path);
+    cr = capture_open(path, errbuf);
+    assert_non_null(cr);
+    assert_true(capture_is_reopenable(cr));
+    memset(&p, 0, sizeof(p));
+    assert_int_equal(capture_next(cr, &p, errbuf), SK_OK);
+
+    /* A second reader starts at the beginning, whatever the first has read. */
+    again = capture_reopen(cr, errbuf);
+    assert_non_null(again);
+    assert_int_equal(capture_next(again, &p, errbuf), SK_OK);
+    assert_int_equal(p.pcap_cnt, 1);
+    assert_int_equal(p.ts, TS(1700000000, 123456));
+    capture_close(again);
+    capture_close(cr);
+
+    /* A directory: the second reader reads the first one's list, even after a new file came. */
+    file_write(td, "b.pcap", pcap_be_nsec, sizeof(pcap_be_nsec), path);
+    cr = capture_open(td->dir, errbuf);
+    assert_non_null(cr);
+    assert_true(capture_is_reopenable(cr));
+    file_write(td, "c.pcap", pcap_be_nsec, sizeof(pcap_be_nsec), path);
+    again = capture_reopen(cr, errbuf);
+    assert_non_null(again);
+    size_t n = 0;
+    while (capture_next(again, &p, errbuf) == SK_OK) {
+        n++;
+    }
+    assert_int_equal(n, 3); /* a.pcap's two and b.pcap's one; not c.pcap's */
+    capture_close(again);
+    capture_close(cr);
+}
+
+static void
+pipes_and_stdin_are_not_reopenable(void **state)
+{
+    TestDir *td = *state;
+    char path[512], errbuf[CAPTURE_ERRBUF_SIZE];
+    FifoFeed ff;
+    pthread_t writer;
+    CaptureReader *cr;
+    int saved, fd;
+
+    snprintf(path, sizeof(path), "%s/fifo", td->dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    ff = (FifoFeed){.path = path, .bytes = pcap_le_usec, .len = sizeof(pcap_le_usec)};
+    assert_int_equal(pthread_create(&writer, NULL, fifo_feed, &ff), 0);
+    cr = capture_open(path, errbuf);
+    assert_non_null(cr);
+    assert_false(capture_is_reopenable(cr));
+    assert_null(capture_reopen(cr, errbuf));
+    assert_non_null(strstr(errbuf, "cannot be read by a second reader"));
+    capture_close(cr);
+    pthread_join(writer, NULL);
+
+    /* /dev/stdin names this process's fd 0, even when that is a regular file. */
+    file_write(td, "in.pcap", pcap_le_usec, sizeof(pcap_le_usec), path);
+    saved = dup(0);
+    fd = open(path, O_RDONLY);
+    assert_true(saved >= 0 && fd >= 0);
+    assert_int_equal(dup2(fd, 0), 0);
+    close(fd);
+    cr = capture_open("/dev/stdin", errbuf);
+    assert_int_equal(dup2(saved, 0), 0);
+    close(saved);
+    assert_non_null(cr);
+    assert_false(capture_is_reopenable(cr));
+    capture_close(cr);
+}
+
+/* ---- timestamps (issue 13) ---- */
+
+static void
+bytes_le16(Bytes *bs, uint16_t v)
+{
+    const uint8_t le[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
+
+    bytes_put(bs, le, 2);
+}
+
+static void
+bytes_le64(Bytes *bs, uint64_t v)
+{
+    bytes_le32(bs, (uint32_t)v);
+    bytes_le32(bs, (uint32_t)(v >> 32));
+}
+
+/* An IDB for raw IP with an if_tsresol byte (when tsresol >= 0) and an if_tsoffset (when
+ * with_off). */
+static void
+ng_idb(Bytes *bs, int tsresol, bool with_off, int64_t off_s)
+{
+    uint32_t len = 20 + (tsresol >= 0 ? 8 : 0) + (with_off ? 12 : 0) + 4;
+
+    bytes_le32(bs, 1);
+    bytes_le32(bs, len);
+    bytes_le32(bs, 101); /* raw IP, reserved */
+    bytes_le32(bs, 0);   /* snaplen */
+    if (tsresol >= 0) {
+        bytes_le16(bs, 9);
+        bytes_le16(bs, 1);
+        bytes_le32(bs, (uint32_t)tsresol); /* the byte, then padding */
+    }
+    if (with_off) {
+        bytes_le16(bs, 14);
+        bytes_le16(bs, 8);
+        bytes_le64(bs, (uint64_t)off_s);
+    }
+    bytes_le32(bs, 0); /* opt_endofopt */
+    bytes_le32(bs, len);
+}
+
+/* An EPB with one byte of data at a 64-bit timestamp. */
+static void
+ng_epb(Bytes *bs, uint32_t iface, uint64_t units)
+{
+    bytes_le32(bs, 6);
+    bytes_le32(bs, 36);
+    bytes_le32(bs, iface);
+    bytes_le32(bs, (uint32_t)(units >> 32));
+    bytes_le32(bs, (uint32_t)units);
+    bytes_le32(bs, 1);
+    bytes_le32(bs, 1);
+    bytes_le32(bs, 0x45);
+    bytes_le32(bs, 36);
+}
+
+#define SK_YEAR_2023 TS(1700000000, 0)
+
+static void
+pcapng_extreme_timestamps_are_clamped_and_counted(void **state)
+{
+    TestDir *td = *state;
+    char path[512], errbuf[CAPTURE_ERRBUF_SIZE], text[SK_TIME_EVE_LEN + 1];
+    Bytes bs = {0};
+    CaptureReader *cr;
+    Packet p;
+    static const struct {
+        uint32_t iface;
+        uint64_t units;
+        SkTime want;
+        bool counted;
+    } cases[] = {
+        {0, UINT64_MAX, SK_TIME_MAX, true},          /* microseconds: near 2^64 us */
+        {0, 1700000000000000u, SK_YEAR_2023, false}, /* a sane one on the same interface */
+        {1, UINT64_MAX, SK_TIME_MAX, true},          /* seconds: 2^64 s, * 10^6 in 128 bits */
+        {1, 253402300799u, TS(253402300799u, 0), false}, /* the last second of 9999 */
+        {1, 253402300800u, SK_TIME_MAX, true},       /* the first of 10000 */
+        {2, UINT64_MAX, TS(0, 0), false},            /* 2^-127 s: far below 1 us */
+        {3, UINT64_MAX, TS(0, 0), false},            /* 10^-127 s: the same */
+        {4, 0, SK_TIME_MAX, true},                   /* if_tsoffset INT64_MAX */
+        {5, 1700000000000000u, 0, true},             /* if_tsoffset -2^63: before 1970 */
+        {6, 5u * 1000000u, TS(4, 0), false},         /* if_tsoffset -1 s: still after 1970 */
+    };
+
+    bytes_put(&bs, pcapng_two_ifaces, 28); /* SHB, little-endian */
+    ng_idb(&bs, -1, false, 0);             /* 0: microseconds */
+    ng_idb(&bs, 0, false, 0);              /* 1: 10^0 s */
+    ng_idb(&bs, 0xff, false, 0);           /* 2: 2^-127 s */
+    ng_idb(&bs, 0x7f, false, 0);           /* 3: 10^-127 s */
+    ng_idb(&bs, -1, true, INT64_MAX);      /* 4: 2^63 - 1 s ahead */
+    ng_idb(&bs, -1, true, INT64_MIN);      /* 5: 2^63 s behind */
+    ng_idb(&bs, -1, true, -1);             /* 6: 1 s behind */
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ng_epb(&bs, cases[i].iface, cases[i].units);
+    }
+    file_write(td, "ts.pcapng", bs.b, bs.len, path);
+    free(bs.b);
+
+    cr = capture_open(path, errbuf);
+    assert_non_null(cr);
+    memset(&p, 0, sizeof(p));
+    uint64_t counted = 0;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(capture_next(cr, &p, errbuf), SK_OK);
+        counted += cases[i].counted;
+        if (p.ts != cases[i].want || capture_ts_invalid(cr) != counted) {
+            fail_msg("case %zu: ts %llu, want %llu; ts_invalid %llu, want %llu", i,
+                     (unsigned long long)p.ts, (unsigned long long)cases[i].want,
+                     (unsigned long long)capture_ts_invalid(cr), (unsigned long long)counted);
+        }
+    }
+    assert_int_equal(capture_next(cr, &p, errbuf), SK_EOF);
+    capture_close(cr);
+
+    /* The clamp is a date EVE can write. */
+    time_format_eve(SK_TIME_MAX, text);
+    assert_string_equal(text, "9999-12-31T23:59:59.999999+0000");
+    time_format_eve(UINT64_MAX, text);
+    assert_string_equal(text, "9999-12-31T23:59:59.999999+0000");
+}
+
+/* Backwards and forward jumps are the capture's own times: kept, not counted. A fraction of a
+ * second of a second or more is malformed: its seconds carry, and it is counted. */
+static void
+pcap_time_jumps_are_kept_and_bad_fractions_counted(void **state)
+{
+    TestDir *td = *state;
+    char path[512];
+    Bytes bs = {0};
+    Packet pkts[8];
+    static const uint32_t recs[][2] = {
+        {1700000000u, 500000u}, {1600000000u, 0u}, {0xffffffffu, 999999u}, {5u, 0u},
+        {1700000000u, 2500000u},
+    };
+    char errbuf[CAPTURE_ERRBUF_SIZE];
+    CaptureReader *cr;
+
+    bytes_put(&bs, pcap_le_usec, 24);
+    for (size_t i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
+        bytes_le32(&bs, recs[i][0]);
+        bytes_le32(&bs, recs[i][1]);
+        bytes_le32(&bs, 1);
+        bytes_le32(&bs, 1);
+        bytes_put(&bs, "\x45", 1);
+    }
+    file_write(td, "jumps.pcap", bs.b, bs.len, path);
+    free(bs.b);
+    assert_int_equal(read_all(path, pkts, 8, NULL), 5);
+    assert_int_equal(pkts[0].ts, TS(1700000000u, 500000u));
+    assert_int_equal(pkts[1].ts, TS(1600000000u, 0));
+    assert_int_equal(pkts[2].ts, TS(0xffffffffu, 999999u));
+    assert_int_equal(pkts[3].ts, TS(5, 0));
+    assert_int_equal(pkts[4].ts, TS(1700000002u, 500000u));
+    cr = capture_open(path, errbuf);
+    assert_non_null(cr);
+    while (capture_next(cr, &pkts[0], errbuf) == SK_OK) {
+    }
+    assert_int_equal(capture_ts_invalid(cr), 1);
+    capture_close(cr);
+}
+
+/* ---- signals (issue 13): a read a signal interrupts returns SK_AGAIN, and loses nothing ---- */
+
+static void
+on_test_signal(int sig)
+{
+    (void)sig;
+}
+
+typedef struct {
+    const char *path;
+    const uint8_t *bytes;
+    size_t first, len; /* write bytes[0, first), then wait for SK_AGAIN, then the rest */
+    pthread_t reader;
+    atomic_bool got_again;
+} SigFeed;
+
+static void *
+sig_feed(void *arg)
+{
+    SigFeed *sf = arg;
+    FILE *fp = fopen(sf->path, "wb");
+    struct timespec nap = {0, 20 * 1000 * 1000};
+
+    if (fp == NULL) {
+        return NULL;
+    }
+    fwrite(sf->bytes, 1, sf->first, fp);
+    fflush(fp);
+    /* Interrupt the reader until it says a read was cut; it is then blocked on the pipe. */
+    for (int i = 0; i < 500 && !atomic_load(&sf->got_again); i++) {
+        nanosleep(&nap, NULL);
+        pthread_kill(sf->reader, SIGUSR1);
+    }
+    fwrite(sf->bytes + sf->first, 1, sf->len - sf->first, fp);
+    fclose(fp);
+    return NULL;
+}
+
+/* Reads the pipe fed by sf: SK_AGAIN at least once, then the one packet whole (want_len bytes,
+ * the first and last as given), then the end, with nothing counted as cut. */
+static void
+read_interrupted(SigFeed *sf, uint32_t want_len, uint8_t want_first, uint8_t want_last)
+{
+    char errbuf[CAPTURE_ERRBUF_SIZE];
+    pthread_t writer;
+    CaptureReader *cr;
+    Packet p;
+    SkResult rc;
+    unsigned agains = 0;
+
+    sf->reader = pthread_self();
+    atomic_store(&sf->got_again, false);
+    assert_int_equal(pthread_create(&writer, NULL, sig_feed, sf), 0);
+    cr = capture_open(sf->path, errbuf);
+    assert_non_null(cr);
+    memset(&p, 0, sizeof(p));
+    while ((rc = capture_next(cr, &p, errbuf)) == SK_AGAIN) {
+        agains++;
+        atomic_store(&sf->got_again, true);
+    }
+    assert_int_equal(rc, SK_OK);
+    assert_true(agains > 0);
+    assert_int_equal(p.len, want_len);
+    assert_int_equal(p.data[0], want_first);
+    assert_int_equal(p.data[p.len - 1], want_last);
+    while ((rc = capture_next(cr, &p, errbuf)) == SK_AGAIN) {
+    }
+    assert_int_equal(rc, SK_EOF);
+    assert_int_equal(capture_truncated(cr), 0);
+    capture_close(cr);
+    pthread_join(writer, NULL);
+}
+
+static void
+a_signal_mid_record_returns_again_and_the_record_survives(void **state)
+{
+    TestDir *td = *state;
+    char path[512];
+    struct sigaction sa, old;
+    Bytes bs = {0};
+    uint8_t data[3000];
+    SigFeed sf;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_test_signal; /* no SA_RESTART: read(2) fails with EINTR */
+    sigemptyset(&sa.sa_mask);
+    assert_int_equal(sigaction(SIGUSR1, &sa, &old), 0);
+    snprintf(path, sizeof(path), "%s/fifo", td->dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+
+    /* Classic pcap: the header and half a record, then a signal, then the rest. */
+    memset(data, 0x5a, sizeof(data));
+    bytes_put(&bs, pcap_le_usec, 24);
+    bytes_le32(&bs, 1700000000u);
+    bytes_le32(&bs, 0);
+    bytes_le32(&bs, sizeof(data));
+    bytes_le32(&bs, sizeof(data));
+    bytes_put(&bs, data, sizeof(data));
+    sf = (SigFeed){.path = path, .bytes = bs.b, .first = 24 + 16 + 1000, .len = bs.len};
+    read_interrupted(&sf, sizeof(data), 0x5a, 0x5a);
+    free(bs.b);
+
+    /* pcapng: interrupted in the middle of skipping a 600 KiB unknown block on a pipe. */
+    bs = (Bytes){0};
+    gen_pcapng_big_skip(&bs);
+    sf = (SigFeed){.path = path, .bytes = bs.b, .first = 48 + 300000, .len = bs.len};
+    read_interrupted(&sf, 5, 0x11, 0x55);
+    free(bs.b);
+
+    sigaction(SIGUSR1, &old, NULL);
+}
+
 /* ---- the shared corpus ---- */
 
 #define MANIFEST "../shared/pcaps/manifest.tsv"
@@ -865,6 +1234,12 @@ main(void)
         T(non_capture_file_is_refused),
         T(missing_path_is_refused_with_strerror),
         T(directory_without_captures_is_refused),
+        T(empty_directory_is_refused_saying_so),
+        T(regular_files_and_directories_are_reopenable),
+        T(pipes_and_stdin_are_not_reopenable),
+        T(pcapng_extreme_timestamps_are_clamped_and_counted),
+        T(pcap_time_jumps_are_kept_and_bad_fractions_counted),
+        T(a_signal_mid_record_returns_again_and_the_record_survives),
         T(pcap_records_across_buffer_refills_arrive_whole),
         T(pcapng_large_unknown_block_is_skipped),
         T(pipe_is_read_as_a_stream),
