@@ -3,6 +3,8 @@
 #ifndef SK_CORE_LOG_H
 #define SK_CORE_LOG_H
 
+#include <stddef.h>
+
 typedef enum {
     LOG_LEVEL_ERROR = 0,
     LOG_LEVEL_WARN = 1,
@@ -14,6 +16,11 @@ typedef enum {
 /* Set once at start-up, before threads exist. */
 void log_set_level(LogLevel lvl);
 LogLevel log_get_level(void);
+
+/* Copies in to out (outsz bytes, NUL included) with control characters escaped (\n, \t,
+ * \x1b ...), so a name read from the outside world prints as one harmless line. Returns the
+ * length written. Every log line goes through it. */
+size_t log_sanitize(const char *in, char *out, size_t outsz);
 
 void log_msg(LogLevel lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

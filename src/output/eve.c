@@ -7,10 +7,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -21,9 +23,17 @@
 
 struct EveFile {
     int fd;
+    bool seekable;         /* a regular file: a failed write can be cut back to a whole line */
+    bool line_open;        /* a pipe took part of a line before failing: start the next with \n */
+    bool dead;             /* stop requested while the reader stalled: nothing more is tried */
+    char *path;            /* for SIGHUP's reopen */
+    const EveSignals *sig; /* may be NULL */
+    sig_atomic_t reopen_seen;
     pthread_mutex_t lock;
     _Atomic uint64_t records;
-    bool write_failed;
+    _Atomic uint64_t lost;
+    uint64_t errors;       /* failed writes (under lock) */
+    int last_errno;
 };
 
 struct EveWriter {
@@ -35,17 +45,60 @@ struct EveWriter {
     uint64_t records;
 };
 
+/* Opens path for appending. A FIFO, a pipe or a socket is written without blocking (poll with a
+ * timeout between tries), so a reader that stalls cannot hold a worker past a stop request. */
+static bool
+sig_stop(const EveSignals *sig)
+{
+    return sig != NULL && sig->stop != NULL && *sig->stop;
+}
+
+static int
+file_open_fd(const char *path, const EveSignals *sig, bool *seekable, int *err)
+{
+    int fd;
+    do {
+        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    } while (fd < 0 && errno == EINTR && !sig_stop(sig));
+    if (fd < 0) {
+        *err = errno;
+        return -1;
+    }
+    struct stat st;
+    *seekable = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (!*seekable) {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl >= 0) {
+            (void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+        }
+    }
+    return fd;
+}
+
 EveFile *
-eve_file_open(const char *path)
+eve_file_open(const char *path, const EveSignals *sig)
 {
     EveFile *ef = calloc(1, sizeof(*ef));
-    if (ef == NULL) {
+    int err = 0;
+    if (ef == NULL || (ef->path = strdup(path)) == NULL) {
         log_error("eve: out of memory");
+        free(ef);
         return NULL;
     }
-    ef->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    ef->sig = sig;
+    if (sig != NULL && sig->reopen != NULL) {
+        ef->reopen_seen = *sig->reopen;
+    }
+    /* open() of a FIFO waits for a reader; a stop signal interrupts it (no SA_RESTART). */
+    ef->fd = file_open_fd(path, sig, &ef->seekable, &err);
     if (ef->fd < 0) {
-        log_error("eve: cannot open %s: %s (check -l / default-log-dir)", path, strerror(errno));
+        if (err == EINTR) {
+            log_error("eve: interrupted while opening %s (a FIFO with no reader?)", path);
+        } else {
+            log_error("eve: cannot open %s: %s (check -l / default-log-dir)", path,
+                      strerror(err));
+        }
+        free(ef->path);
         free(ef);
         return NULL;
     }
@@ -59,8 +112,11 @@ eve_file_close(EveFile *ef)
     if (ef == NULL) {
         return;
     }
-    close(ef->fd);
+    if (ef->fd >= 0) {
+        close(ef->fd);
+    }
     pthread_mutex_destroy(&ef->lock);
+    free(ef->path);
     free(ef);
 }
 
@@ -70,26 +126,158 @@ eve_file_records(const EveFile *ef)
     return ef != NULL ? ef->records : 0;
 }
 
-static void
-file_write(EveFile *ef, const char *buf, size_t len)
+uint64_t
+eve_file_lost(const EveFile *ef)
 {
+    return ef != NULL ? ef->lost : 0;
+}
+
+bool
+eve_file_failed(const EveFile *ef)
+{
+    return ef != NULL && (ef->lost > 0 || ef->errors > 0);
+}
+
+/* SIGHUP (logrotate): the file is closed and opened again by name, so a rotated eve.json is let
+ * go and a new one is started, as Suricata does. Called under the lock, between whole lines. */
+static void
+file_reopen_check(EveFile *ef)
+{
+    if (ef->sig == NULL || ef->sig->reopen == NULL || *ef->sig->reopen == ef->reopen_seen) {
+        return;
+    }
+    ef->reopen_seen = *ef->sig->reopen;
+    bool seekable = false;
+    int err = 0;
+    int fd = file_open_fd(ef->path, ef->sig, &seekable, &err);
+    if (fd < 0) {
+        log_error("eve: SIGHUP: cannot reopen %s: %s; still writing to the old file", ef->path,
+                  strerror(err));
+        return;
+    }
+    close(ef->fd);
+    ef->fd = fd;
+    ef->seekable = seekable;
+    ef->line_open = false;
+    log_notice("eve: SIGHUP: reopened %s", ef->path);
+}
+
+/* Waits until a non-blocking fd takes bytes again. False: give up (stop requested and the
+ * reader made no room for a second, or poll failed). */
+static bool
+file_wait_writable(EveFile *ef)
+{
+    unsigned stalled_ms = 0;
+    for (;;) {
+        struct pollfd pfd = {.fd = ef->fd, .events = POLLOUT};
+        int r = poll(&pfd, 1, 100);
+        if (r > 0) {
+            return true; /* writable, or POLLERR/POLLHUP: write() says which */
+        }
+        if (r < 0 && errno != EINTR) {
+            return false;
+        }
+        if (sig_stop(ef->sig)) {
+            stalled_ms += 100;
+            if (stalled_ms >= 1000) {
+                errno = ETIMEDOUT;
+                return false;
+            }
+        }
+    }
+}
+
+static size_t
+count_lines(const char *buf, size_t len)
+{
+    size_t n = 0;
+    for (const char *p = buf, *end = buf + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL;
+         p++) {
+        n++;
+    }
+    return n;
+}
+
+/* Writes whole lines (buf holds nlines records, each ending in \n). On a write error the file
+ * is left ending in a whole line: a regular file is cut back to the last newline written; a
+ * pipe, which cannot take bytes back, gets the line finished by a newline at the next write.
+ * Records not written are counted lost and the run ends with a non-zero exit code. Returns the
+ * number of records written. */
+static uint64_t
+file_write(EveFile *ef, const char *buf, size_t len, uint64_t nlines)
+{
+    const char *const start = buf;
+    off_t base = -1;
+    bool ok = true;
+
     pthread_mutex_lock(&ef->lock);
+    file_reopen_check(ef);
+    if (ef->dead) {
+        ef->lost += nlines;
+        pthread_mutex_unlock(&ef->lock);
+        return 0;
+    }
+    if (ef->seekable) {
+        base = lseek(ef->fd, 0, SEEK_END); /* O_APPEND writes land here (one writer: us) */
+    }
+    if (ef->line_open) {
+        ssize_t n = write(ef->fd, "\n", 1);
+        if (n == 1) {
+            ef->line_open = false;
+        }
+    }
     while (len > 0) {
         ssize_t n = write(ef->fd, buf, len);
-        if (n < 0 && errno == EINTR) {
+        if (n > 0) {
+            buf += n;
+            len -= (size_t)n;
             continue;
         }
-        if (n <= 0) {
-            if (!ef->write_failed) {
-                log_error("eve: write failed: %s; further records are lost", strerror(errno));
-                ef->write_failed = true;
-            }
-            break;
+        if (n < 0 && errno == EINTR) {
+            continue; /* the fd is non-blocking unless it is a regular file: no stall here */
         }
-        buf += n;
-        len -= (size_t)n;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (file_wait_writable(ef)) {
+                continue;
+            }
+            if (errno == ETIMEDOUT) {
+                ef->dead = true; /* stopping, and the reader is gone quiet: stop trying */
+            }
+        } else if (n == 0) {
+            errno = EIO;
+        }
+        ok = false;
+        break;
     }
+    size_t done = (size_t)(buf - start);
+    uint64_t written = nlines;
+    if (!ok) {
+        int e = errno;
+        written = count_lines(start, done);
+        size_t whole = 0; /* bytes up to and including the last newline written */
+        for (size_t i = done; i > 0; i--) {
+            if (start[i - 1] == '\n') {
+                whole = i;
+                break;
+            }
+        }
+        if (whole < done) {
+            if (base >= 0 && ftruncate(ef->fd, base + (off_t)whole) == 0) {
+                /* the partial line is gone */
+            } else {
+                ef->line_open = true;
+            }
+        }
+        ef->lost += nlines - written;
+        if (ef->errors++ == 0 || e != ef->last_errno) {
+            log_error("eve: write to %s failed: %s; records are being lost (counted at exit)",
+                      ef->path, e == ETIMEDOUT ? "the reader stopped reading" : strerror(e));
+        }
+        ef->last_errno = e;
+    }
+    ef->records += written;
     pthread_mutex_unlock(&ef->lock);
+    return written;
 }
 
 EveWriter *
@@ -110,10 +298,9 @@ void
 eve_writer_flush(EveWriter *ew)
 {
     if (ew->out_len > 0 && ew->ef != NULL) {
-        file_write(ew->ef, ew->out, ew->out_len);
-        ew->ef->records += ew->records;
-        ew->records = 0;
+        file_write(ew->ef, ew->out, ew->out_len, ew->records);
     }
+    ew->records = 0;
     ew->out_len = 0;
 }
 
@@ -143,10 +330,12 @@ record_commit(EveWriter *ew)
     if (ew->out_len + jb->len > EVE_OUTBUF) {
         eve_writer_flush(ew);
     }
+    if (ew->ef == NULL) {
+        return;
+    }
     if (jb->len > EVE_OUTBUF) {
         /* A record larger than the buffer goes straight out, whole. */
-        file_write(ew->ef, jb->buf, jb->len);
-        ew->ef->records++;
+        file_write(ew->ef, jb->buf, jb->len, 1);
         return;
     }
     memcpy(ew->out + ew->out_len, jb->buf, jb->len);

@@ -5,6 +5,7 @@
 #ifndef SK_OUTPUT_EVE_H
 #define SK_OUTPUT_EVE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,7 +17,7 @@
 
 typedef struct {
     bool enabled;          /* outputs.eve-log.enabled */
-    char filename[256];    /* outputs.eve-log.filename, relative to the log dir */
+    char filename[4096];   /* outputs.eve-log.filename: relative to the log dir, or absolute */
     bool flow;             /* types: - flow */
     bool netflow;          /* types: - netflow (one record per direction) */
     bool packethdr;        /* anomaly.packethdr: the packet, base64, in anomaly records */
@@ -37,10 +38,21 @@ typedef struct {
 typedef struct EveFile EveFile;
 typedef struct EveWriter EveWriter;
 
-/* Opens (appending, as Suricata does) path. NULL with a logged line on failure. */
-EveFile *eve_file_open(const char *path);
+/* The runtime's signal flags, read by the writer: stop (SIGINT/SIGTERM) lets a write to a
+ * stalled FIFO give up; a change of reopen (SIGHUP) closes and reopens the file by name. */
+typedef struct {
+    const volatile sig_atomic_t *stop;
+    const volatile sig_atomic_t *reopen;
+} EveSignals;
+
+/* Opens (appending, as Suricata does) path. NULL with a logged line on failure. sig may be
+ * NULL (no signals watched). */
+EveFile *eve_file_open(const char *path, const EveSignals *sig);
 void eve_file_close(EveFile *ef); /* accepts NULL */
-uint64_t eve_file_records(const EveFile *ef);
+uint64_t eve_file_records(const EveFile *ef); /* records written whole */
+uint64_t eve_file_lost(const EveFile *ef);    /* records a write error lost */
+/* Did any write fail? The run then ends with a non-zero exit code. */
+bool eve_file_failed(const EveFile *ef);
 
 EveWriter *eve_writer_new(EveFile *ef, const EveConfig *cfg);
 void eve_writer_flush(EveWriter *ew);

@@ -40,8 +40,11 @@
 typedef struct Engine Engine;
 
 /* SIGINT / SIGTERM: stop reading and shut down as at the end of the input (flows flushed,
- * final stats written), as Suricata does. One of the allowed globals: a signal flag. */
+ * final stats written), as Suricata does. SIGHUP: reopen the EVE file by name (logrotate sends
+ * it), a generation count the writer compares with the last it saw. The allowed globals:
+ * signal flags. */
 static volatile sig_atomic_t runtime_stop;
+static volatile sig_atomic_t runtime_reopen;
 
 static void
 on_stop_signal(int sig)
@@ -50,7 +53,52 @@ on_stop_signal(int sig)
     runtime_stop = 1;
 }
 
+static void
+on_hup_signal(int sig)
+{
+    (void)sig;
+    runtime_reopen++;
+}
+
+/* No SA_RESTART: a read or open blocked on an idle pipe or FIFO returns EINTR, and its caller
+ * looks at the stop flag. SIGPIPE (an EVE FIFO whose reader left) and SIGXFSZ (a file-size
+ * limit) are ignored: the write then fails with EPIPE or EFBIG and is reported as a write
+ * error, instead of the process dying without a word. */
+static void
+signals_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_hup_signal;
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+    sigaction(SIGXFSZ, &sa, NULL);
+}
+
+/* Worker threads block the handled signals, so they reach the thread that reads the input
+ * (single and autofp: the main thread), which may be the one blocked in read(2) on an idle
+ * pipe; a worker never blocks on a signal-interruptible call (its EVE writes poll). */
+static int
+thread_start(pthread_t *thr, void *(*fn)(void *), void *arg)
+{
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    int rc = pthread_create(thr, NULL, fn, arg);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}
+
 #define STATS_MAX 1024
+#define STATS_NEVER UINT64_MAX /* a stats grid past the end of time: no more records */
 
 /* Live capture: the kernel's counts, as Suricata names them for pcap. */
 enum { CAPTURE_CTR_PACKETS, CAPTURE_CTR_DROPS, CAPTURE_CTR_IFDROPS, CAPTURE_CTR_MAX };
@@ -91,6 +139,7 @@ typedef struct {
 
 struct Engine {
     const RunConfig *rc;
+    RunMode runmode; /* rc->runmode, or autofp when the input cannot be read by every worker */
     unsigned nworkers;
     Worker *workers;
     CaptureReader *live_cr; /* live capture: the reader, for the kernel's counts */
@@ -288,6 +337,22 @@ stats_write(Engine *eng, EveWriter *ew, SkTime ts)
     eve_log_stats(ew, ts, (uint64_t)up, names, vals, n);
 }
 
+/* The first tick of the interval grid (next, next + interval, ...) after now, in constant
+ * time: a jump of years between two packets is one division, not a loop, and a grid that
+ * would pass the end of time stops at it (no more stats records, never a wrap). */
+static SkTime
+stats_next_after(SkTime next, SkTime now, SkTime interval)
+{
+    if (now < next) {
+        return next;
+    }
+    uint64_t steps = (uint64_t)(now - next) / (uint64_t)interval + 1;
+    if (steps > (uint64_t)(STATS_NEVER - next) / (uint64_t)interval) {
+        return STATS_NEVER;
+    }
+    return next + (SkTime)(steps * (uint64_t)interval);
+}
+
 /* Every thread that sees every packet time keeps a StatsClock; stats.interval counts packet
  * time offline. When N threads share the work (workers run mode), the j-th record is written by
  * thread j % N, so writing stats does not load one worker more than the others. */
@@ -298,19 +363,17 @@ stats_tick(Engine *eng, StatsClock *sc, EveWriter *ew, SkTime now, unsigned id, 
         return;
     }
     if (sc->next == 0) {
-        sc->next = now + SK_TIME_FROM_SEC(eng->rc->stats_interval_s);
+        sc->next = stats_next_after(now, now, SK_TIME_FROM_SEC(eng->rc->stats_interval_s));
         return;
     }
-    if (now >= sc->next) {
+    if (now >= sc->next && sc->next != STATS_NEVER) {
         if (sc->seq++ % n == id) {
             stats_write(eng, ew, now);
             if (eng->live_cr != NULL) {
                 eve_writer_flush(ew); /* live: a stats record is read as it is written */
             }
         }
-        while (sc->next <= now) {
-            sc->next += SK_TIME_FROM_SEC(eng->rc->stats_interval_s);
-        }
+        sc->next = stats_next_after(sc->next, now, SK_TIME_FROM_SEC(eng->rc->stats_interval_s));
     }
 }
 
@@ -596,19 +659,21 @@ run_workers(Engine *eng, CaptureReader *cr)
     char err[CAPTURE_ERRBUF_SIZE];
 
     /* Worker 0 uses the reader already opened (it proved the input readable); the others open
-     * their own. */
+     * their own (runtime_run checked the input can be opened again: a file or a directory).
+     * The runtime closes worker 0's reader, the workers' fini the others'. */
     eng->workers[0].cr = cr;
     for (unsigned i = 1; i < eng->nworkers; i++) {
         Worker *w = &eng->workers[i];
         w->cr = capture_open(eng->rc->input, err);
         if (w->cr == NULL) {
-            log_error("%s", err);
+            log_error("runtime: worker %u cannot open the input: %s", i, err);
+            eng->workers[0].cr = NULL;
             return 1;
         }
     }
     for (unsigned i = 0; i < eng->nworkers; i++) {
         Worker *w = &eng->workers[i];
-        if (pthread_create(&w->thr, NULL, workers_thread, w) != 0) {
+        if (thread_start(&w->thr, workers_thread, w) != 0) {
             log_error("runtime: cannot start worker thread %u", i);
             code = 1;
             break;
@@ -720,7 +785,7 @@ run_autofp(Engine *eng, CaptureReader *cr)
     }
     for (unsigned i = 0; i < eng->nworkers; i++) {
         Worker *w = &eng->workers[i];
-        if (pthread_create(&w->thr, NULL, autofp_thread, w) != 0) {
+        if (thread_start(&w->thr, autofp_thread, w) != 0) {
             log_error("runtime: cannot start worker thread %u", i);
             code = 1;
             goto join;
@@ -807,7 +872,7 @@ print_summary(Engine *eng, double secs, const char *eve_path)
             "sekimori: %llu packets, %llu bytes in %.3f s (%.0f packets/s, %.3f Gbit/s), "
             "runmode %s, %u worker%s\n",
             pkts, bytes, secs, secs > 0 ? (double)pkts / secs : 0.0,
-            secs > 0 ? (double)bytes * 8 / secs / 1e9 : 0.0, runmode_name(eng->rc->runmode),
+            secs > 0 ? (double)bytes * 8 / secs / 1e9 : 0.0, runmode_name(eng->runmode),
             eng->nworkers, eng->nworkers == 1 ? "" : "s");
     fprintf(stderr, "  flows %llu, invalid %llu, emergency mode entered %llu, flow memcap hits %llu\n",
             V("flow.total"), V("decoder.invalid"), V("flow.emerg_mode_entered"), V("flow.memcap"));
@@ -825,8 +890,15 @@ print_summary(Engine *eng, double secs, const char *eve_path)
                 V("capture.kernel_ifdrops"));
     }
     if (eng->ef != NULL) {
-        fprintf(stderr, "  eve: %llu records -> %s\n",
-                (unsigned long long)eve_file_records(eng->ef), eve_path);
+        char shown[512];
+        log_sanitize(eve_path, shown, sizeof(shown));
+        fprintf(stderr, "  eve: %llu records -> %s", (unsigned long long)eve_file_records(eng->ef),
+                shown);
+        if (eve_file_lost(eng->ef) > 0) {
+            fprintf(stderr, ", %llu records LOST to write errors",
+                    (unsigned long long)eve_file_lost(eng->ef));
+        }
+        fputc('\n', stderr);
     }
 #undef V
 }
@@ -851,18 +923,15 @@ runtime_run(const RunConfig *rc)
     Engine eng;
     CaptureReader *cr = NULL;
     char err[CAPTURE_ERRBUF_SIZE];
-    char eve_path[1024] = "";
+    char eve_path[sizeof(rc->log_dir) + sizeof(rc->eve.filename) + 2] = "";
     int code = 1;
     struct stat st;
+    static const EveSignals eve_sig = {&runtime_stop, &runtime_reopen};
 
     memset(&eng, 0, sizeof(eng));
     eng.rc = rc;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    eng.runmode = rc->runmode;
+    signals_install();
     eng.nworkers = rc->runmode == RUNMODE_SINGLE ? 1 : (rc->threads ? rc->threads : 1);
     eng.wall_start = time_mono_s();
     eng.last_progress = eng.wall_start;
@@ -886,14 +955,31 @@ runtime_run(const RunConfig *rc)
         log_error("%s", err);
         return 1;
     }
+    /* Workers mode has every worker open the input itself: a pipe, a FIFO or a terminal would
+     * give each worker a different part of the stream (or nothing). */
+    if (eng.runmode == RUNMODE_WORKERS
+        && (stat(rc->input, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))) {
+        log_notice("runtime: %s is not a regular file or directory, which every worker can "
+                   "read for itself: runmode autofp instead of workers",
+                   rc->input);
+        eng.runmode = RUNMODE_AUTOFP;
+    }
     if (rc->eve.enabled) {
-        if (stat(rc->log_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        /* An absolute filename is used as it is, as Suricata does; else it is in the log dir. */
+        bool absolute = rc->eve.filename[0] == '/';
+        if (!absolute && (stat(rc->log_dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
             log_error("output: log directory '%s' does not exist or is not a directory (-l)",
                       rc->log_dir);
             goto out;
         }
-        snprintf(eve_path, sizeof(eve_path), "%s/%s", rc->log_dir, rc->eve.filename);
-        eng.ef = eve_file_open(eve_path);
+        int n = absolute ? snprintf(eve_path, sizeof(eve_path), "%s", rc->eve.filename)
+                         : snprintf(eve_path, sizeof(eve_path), "%s/%s", rc->log_dir,
+                                    rc->eve.filename);
+        if (n < 0 || (size_t)n >= sizeof(eve_path)) {
+            log_error("output: EVE path '%s/%s' is too long", rc->log_dir, rc->eve.filename);
+            goto out;
+        }
+        eng.ef = eve_file_open(eve_path, &eve_sig);
         if (eng.ef == NULL) {
             goto out;
         }
@@ -909,12 +995,12 @@ runtime_run(const RunConfig *rc)
         }
     }
     stats_layout(&eng);
-    log_info("runtime: runmode %s, %u worker%s, %s %s", runmode_name(rc->runmode),
+    log_info("runtime: runmode %s, %u worker%s, %s %s", runmode_name(eng.runmode),
              eng.nworkers, eng.nworkers == 1 ? "" : "s",
              rc->live_iface != NULL ? "capturing on" : "reading",
              rc->live_iface != NULL ? rc->live_iface : rc->input);
 
-    switch (rc->runmode) {
+    switch (eng.runmode) {
     case RUNMODE_SINGLE:
         code = run_single(&eng, cr);
         break;
@@ -927,6 +1013,12 @@ runtime_run(const RunConfig *rc)
     }
     for (unsigned i = 0; i < eng.nworkers; i++) {
         eve_writer_flush(eng.workers[i].ew);
+    }
+    if (eve_file_failed(eng.ef)) {
+        /* Lost records are a failed run: a SIEM must not take a short log for a whole one. */
+        log_error("eve: %llu records lost to write errors on %s",
+                  (unsigned long long)eve_file_lost(eng.ef), eve_path);
+        code = 1;
     }
     if (!rc->quiet) {
         print_summary(&eng, time_mono_s() - eng.wall_start, eve_path);

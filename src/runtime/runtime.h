@@ -23,7 +23,7 @@ typedef struct {
     const char *input;        /* -r: a capture file or directory; NULL when live */
     const char *live_iface;   /* -i / --pcap: capture on this interface (libpcap) */
     CaptureLiveConfig live;   /* its `pcap:` settings */
-    char log_dir[512];        /* -l, else default-log-dir */
+    char log_dir[4096];       /* -l, else default-log-dir */
     RunMode runmode;
     unsigned threads;         /* workers for autofp/workers */
     bool quiet;               /* --quiet: no summary */

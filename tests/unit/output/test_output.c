@@ -6,10 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "core/log.h"
 #include "output/eve.h"
 #include "output/json.h"
 
@@ -126,7 +129,7 @@ flow_and_stats_records(void **state)
     close(fd);
     memset(&cfg, 0, sizeof(cfg));
     cfg.enabled = cfg.flow = cfg.stats = true;
-    EveFile *ef = eve_file_open(path);
+    EveFile *ef = eve_file_open(path, NULL);
     assert_non_null(ef);
     EveWriter *ew = eve_writer_new(ef, &cfg);
 
@@ -191,7 +194,7 @@ netflow_writes_one_record_per_direction(void **state)
     close(fd);
     memset(&cfg, 0, sizeof(cfg));
     cfg.enabled = cfg.netflow = true;
-    EveFile *ef = eve_file_open(path);
+    EveFile *ef = eve_file_open(path, NULL);
     EveWriter *ew = eve_writer_new(ef, &cfg);
     memset(&f, 0, sizeof(f));
     f.src.b[0] = 10;
@@ -238,7 +241,7 @@ ethernet_addresses_in_flow_netflow_and_packet_records(void **state)
     close(fd);
     memset(&cfg, 0, sizeof(cfg));
     cfg.enabled = cfg.flow = cfg.netflow = cfg.anomaly = cfg.anomaly_decode = cfg.ethernet = true;
-    EveFile *ef = eve_file_open(path);
+    EveFile *ef = eve_file_open(path, NULL);
     EveWriter *ew = eve_writer_new(ef, &cfg);
 
     memset(&m, 0, sizeof(m));
@@ -281,6 +284,73 @@ ethernet_addresses_in_flow_netflow_and_packet_records(void **state)
     assert_non_null(strstr(out, netflow_back));
     assert_non_null(strstr(out, packet_ether));
     unlink(path);
+}
+
+/* A write that fails part-way (here a file-size limit: EFBIG) leaves the file ending in a
+ * whole line, counts every record it did not write as lost, and marks the file failed. */
+static void
+write_error_leaves_whole_lines_and_counts_lost(void **state)
+{
+    char path[] = "/tmp/sk-efbig-XXXXXX";
+    int fd = mkstemp(path);
+    EveConfig cfg;
+    Flow f;
+    struct rlimit old, lim;
+    (void)state;
+
+    assert_true(fd >= 0);
+    close(fd);
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.enabled = cfg.flow = true;
+    EveFile *ef = eve_file_open(path, NULL);
+    assert_non_null(ef);
+    EveWriter *ew = eve_writer_new(ef, &cfg);
+    memset(&f, 0, sizeof(f));
+    f.src.b[0] = 10;
+    f.dst.b[0] = 11;
+    f.proto = 17;
+    f.ip_ver = 4;
+    f.pkts[0] = 1;
+
+    signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    lim = old;
+    lim.rlim_cur = 10000; /* a few dozen records: the buffer's write is cut mid-line */
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    const unsigned total = 1000;
+    for (unsigned i = 0; i < total; i++) {
+        f.flow_id = i + 1;
+        eve_log_flow(ew, &f, 0);
+    }
+    eve_writer_free(ew);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+
+    assert_true(eve_file_failed(ef));
+    assert_true(eve_file_lost(ef) > 0);
+    assert_int_equal(eve_file_records(ef) + eve_file_lost(ef), total);
+    const char *out = read_all(path);
+    size_t len = strlen(out), lines = 0;
+    assert_true(len > 0 && len <= 10000);
+    assert_int_equal(out[len - 1], '\n');
+    for (size_t i = 0; i < len; i++) {
+        lines += out[i] == '\n';
+    }
+    assert_int_equal(lines, eve_file_records(ef));
+    eve_file_close(ef);
+    unlink(path);
+}
+
+/* Names from the outside world cannot break a log line. */
+static void
+log_sanitize_escapes_control_characters(void **state)
+{
+    char out[64];
+    (void)state;
+    assert_int_equal(log_sanitize("a\nError: x\x1b[2J\t\x7f", out, sizeof(out)), 24);
+    assert_string_equal(out, "a\\nError: x\\x1b[2J\\t\\x7f");
+    /* Cut at a whole escape, never in the middle of one. */
+    log_sanitize("ab\n", out, 4);
+    assert_string_equal(out, "ab");
 }
 
 static SkAddr
@@ -328,6 +398,8 @@ main(void)
         cmocka_unit_test(time_is_formatted_as_eve_does),
         cmocka_unit_test(ipv6_addresses_are_fully_expanded),
         cmocka_unit_test(flow_and_stats_records),
+        cmocka_unit_test(write_error_leaves_whole_lines_and_counts_lost),
+        cmocka_unit_test(log_sanitize_escapes_control_characters),
         cmocka_unit_test(netflow_writes_one_record_per_direction),
         cmocka_unit_test(community_id_matches_known_vectors),
         cmocka_unit_test(ethernet_addresses_in_flow_netflow_and_packet_records),
