@@ -1,7 +1,11 @@
 /* main.c: the command line. Options keep Suricata's spelling and meaning (-r, -l, -c, -S, -s,
  * -k, -T, -v, -V, --runmode, --set, --build-info, --dump-config); sekimori's additions (--threads,
- * --quiet) are new names. Every failure here is one line on stderr and exit code 1. */
+ * --quiet) are new names. Every failure here is one line on stderr and exit code 1, and so is
+ * output that could not be written (--dump-config > /dev/full): a listing cut short is not a
+ * success. */
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +20,8 @@
 #define SURICATA_COMPAT_VERSION "8.0.7"
 #define SETS_MAX 256
 #define RULE_FILES_MAX 64
+/* The most worker threads: the same bound settings.c puts on threading.detect-thread-ratio. */
+#define THREADS_MAX 1024
 
 enum {
     OPT_RUNMODE = 256,
@@ -183,9 +189,15 @@ parse_args(int argc, char **argv, Options *o)
         case OPT_HELP:
             usage(stdout);
             return -1;
-        case OPT_RUNMODE:
+        case OPT_RUNMODE: {
+            RunMode m;
+            if (!runmode_parse(optarg, &m)) {
+                log_error("--runmode: '%s' is not one of single, autofp, workers", optarg);
+                return 1;
+            }
             o->runmode = optarg;
             break;
+        }
         case OPT_SET:
             if (o->set_cnt == SETS_MAX) {
                 log_error("--set: too many overrides (at most %d)", SETS_MAX);
@@ -194,10 +206,9 @@ parse_args(int argc, char **argv, Options *o)
             o->sets[o->set_cnt++] = optarg;
             break;
         case OPT_THREADS: {
-            char *end;
-            long n = strtol(optarg, &end, 10);
-            if (*end != '\0' || n < 1 || n > 1024) {
-                log_error("--threads: '%s' is not a number from 1 to 1024", optarg);
+            uint64_t n;
+            if (!cfg_parse_uint(optarg, THREADS_MAX, &n) || n < 1) {
+                log_error("--threads: '%s' is not a number from 1 to %d", optarg, THREADS_MAX);
                 return 1;
             }
             o->threads = (unsigned)n;
@@ -250,6 +261,39 @@ parse_args(int argc, char **argv, Options *o)
         return 1;
     }
     return 0;
+}
+
+/* Whatever went to stdout must have reached it: one line and exit 1 otherwise. */
+static bool
+stdout_flushed(void)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        log_error("cannot write to standard output: %s", strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* --set key=value, applied to cfg. */
+static SkResult
+apply_set(CfgNode *cfg, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    char *key;
+    SkResult r;
+
+    if (eq == NULL || eq == arg) {
+        log_error("--set %s: expected key=value", arg);
+        return SK_ERR_CONFIG;
+    }
+    key = strndup(arg, (size_t)(eq - arg));
+    if (key == NULL) {
+        log_error("--set: out of memory");
+        return SK_ERR_NOMEM;
+    }
+    r = cfg_set(cfg, key, eq + 1);
+    free(key);
+    return r;
 }
 
 static bool
@@ -310,7 +354,7 @@ main(int argc, char **argv)
     memset(&rc, 0, sizeof(rc));
     int pr = parse_args(argc, argv, &o);
     if (pr != 0) {
-        return pr < 0 ? 0 : 1;
+        return pr < 0 && stdout_flushed() ? 0 : 1; /* -1: printed what was asked (-V, --help) */
     }
     log_set_level(o.verbose >= 2 ? LOG_LEVEL_DEBUG
                   : o.verbose == 1 ? LOG_LEVEL_INFO
@@ -322,21 +366,39 @@ main(int argc, char **argv)
         return 1;
     }
     for (unsigned i = 0; i < o.set_cnt; i++) {
-        char key[256];
-        const char *eq = strchr(o.sets[i], '=');
-        if (eq == NULL || eq == o.sets[i] || (size_t)(eq - o.sets[i]) >= sizeof(key)) {
-            log_error("--set %s: expected key=value", o.sets[i]);
-            goto out;
-        }
-        memcpy(key, o.sets[i], (size_t)(eq - o.sets[i]));
-        key[eq - o.sets[i]] = '\0';
-        if (cfg_set(cfg, key, eq + 1) != SK_OK) {
+        if (apply_set(cfg, o.sets[i]) != SK_OK) {
             goto out;
         }
     }
     if (o.dump_config) {
         cfg_dump(cfg, stdout);
-        code = 0;
+        code = stdout_flushed() ? 0 : 1;
+        goto out;
+    }
+    if ((o.live != NULL || o.pcap_config) && o.input != NULL) {
+        log_error("give -r (a capture) or -i (an interface), not both");
+        goto out;
+    }
+    /* --runmode wins over the file's runmode: key, as Suricata's (which sets that key). In the
+     * tree, so the settings that depend on the run mode (the flow tables' memory) see it. */
+    if (o.runmode != NULL && cfg_set(cfg, "runmode", o.runmode) != SK_OK) {
+        goto out;
+    }
+    /* Default run mode for files: workers, measured fastest on 2 cores (docs/architecture.md);
+     * live: autofp, since one interface cannot be read by every worker. */
+    rc.runmode = o.live != NULL || o.pcap_config ? RUNMODE_AUTOFP : RUNMODE_WORKERS;
+    rc.live_iface = o.live;
+    if (o.log_dir != NULL) {
+        int n = snprintf(rc.log_dir, sizeof(rc.log_dir), "%s", o.log_dir);
+        if (n < 0 || (size_t)n >= sizeof(rc.log_dir)) {
+            log_error("-l: the log directory name is longer than %zu bytes",
+                      sizeof(rc.log_dir) - 1);
+            goto out;
+        }
+    }
+    /* With --pcap alone, the settings loaded are those of the first interface the pcap list
+     * names (live_iface NULL): the one taken here, once the list has been checked. */
+    if (runtime_config_load(&rc, cfg, o.threads) != SK_OK) {
         goto out;
     }
     if (o.pcap_config && o.live == NULL) {
@@ -345,24 +407,7 @@ main(int argc, char **argv)
             log_error("--pcap: no interface given, and the config's pcap list names none");
             goto out;
         }
-    }
-    if (o.live != NULL && o.input != NULL) {
-        log_error("give -r (a capture) or -i (an interface), not both");
-        goto out;
-    }
-    /* Default run mode for files: workers, measured fastest on 2 cores (docs/architecture.md);
-     * live: autofp, since one interface cannot be read by every worker. */
-    rc.runmode = o.live != NULL ? RUNMODE_AUTOFP : RUNMODE_WORKERS;
-    rc.live_iface = o.live;
-    if (o.log_dir != NULL) {
-        snprintf(rc.log_dir, sizeof(rc.log_dir), "%s", o.log_dir);
-    }
-    if (runtime_config_load(&rc, cfg, o.threads) != SK_OK) {
-        goto out;
-    }
-    if (o.runmode != NULL && !runmode_parse(o.runmode, &rc.runmode)) {
-        log_error("--runmode: '%s' is not one of single, autofp, workers", o.runmode);
-        goto out;
+        rc.live_iface = o.live;
     }
     if (o.verbose > 0) {
         cfg_walk_scalars(cfg, report_ignored, NULL);
