@@ -568,6 +568,9 @@ run_single(Engine *eng, CaptureReader *cr)
             break;
         }
         r = capture_next(cr, p, err);
+        if (r == SK_AGAIN && eng->live_cr == NULL) {
+            continue; /* a signal interrupted a read: look at the stop flag, read on */
+        }
         if (r == SK_AGAIN) {
             SkTime now = live_clock(w->now);
             worker_tick(w, now);
@@ -637,7 +640,10 @@ workers_thread(void *arg)
             r = SK_EOF;
             break;
         }
-        if ((r = capture_next(w->cr, p, err)) != SK_OK) {
+        if ((r = capture_next(w->cr, p, err)) == SK_AGAIN) {
+            continue; /* interrupted read (workers read files, never live) */
+        }
+        if (r != SK_OK) {
             break;
         }
         worker_dispatch(w, p);
@@ -659,12 +665,13 @@ run_workers(Engine *eng, CaptureReader *cr)
     char err[CAPTURE_ERRBUF_SIZE];
 
     /* Worker 0 uses the reader already opened (it proved the input readable); the others open
-     * their own (runtime_run checked the input can be opened again: a file or a directory).
-     * The runtime closes worker 0's reader, the workers' fini the others'. */
+     * their own, quiet, so a cut record or an odd link type is said once, not once a worker
+     * (runtime_run checked the input can be opened again). The runtime closes worker 0's
+     * reader, the workers' fini the others'. */
     eng->workers[0].cr = cr;
     for (unsigned i = 1; i < eng->nworkers; i++) {
         Worker *w = &eng->workers[i];
-        w->cr = capture_open(eng->rc->input, err);
+        w->cr = capture_reopen(cr, err);
         if (w->cr == NULL) {
             log_error("runtime: worker %u cannot open the input: %s", i, err);
             eng->workers[0].cr = NULL;
@@ -799,6 +806,9 @@ run_autofp(Engine *eng, CaptureReader *cr)
             break;
         }
         r = capture_next(cr, &pkt, err);
+        if (r == SK_AGAIN && eng->live_cr == NULL) {
+            continue; /* a signal interrupted a read: look at the stop flag, read on */
+        }
         if (r == SK_AGAIN) {
             /* Live and quiet: idle workers take this clock (autofp_thread). */
             SkTime now = live_clock(atomic_load_explicit(&eng->clock, memory_order_relaxed));
@@ -957,8 +967,7 @@ runtime_run(const RunConfig *rc)
     }
     /* Workers mode has every worker open the input itself: a pipe, a FIFO or a terminal would
      * give each worker a different part of the stream (or nothing). */
-    if (eng.runmode == RUNMODE_WORKERS
-        && (stat(rc->input, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))) {
+    if (eng.runmode == RUNMODE_WORKERS && !capture_is_reopenable(cr)) {
         log_notice("runtime: %s is not a regular file or directory, which every worker can "
                    "read for itself: runmode autofp instead of workers",
                    rc->input);
