@@ -26,8 +26,8 @@
 #include "core/config_default.h"
 #include "core/log.h"
 
-/* An include chain longer than this is a loop the realpath check missed (hard links, bind
- * mounts) or a config nobody can follow; Suricata's own loader stops at a similar depth. */
+/* An include chain longer than this is a config nobody can follow (a loop is caught sooner,
+ * by file identity); Suricata's own loader stops at a similar depth. */
 #define CFG_INCLUDE_DEPTH_MAX 16
 /* YAML nesting this deep is no config anyone writes; the parser recurses once per level, so
  * the cap also bounds its stack. */
@@ -68,7 +68,8 @@ typedef struct {
 
 /* The files being read, innermost first: what an include must not name again. */
 typedef struct IncludeChain {
-    const char *real_path;
+    dev_t dev; /* the file's identity: a loop through a symlink, a hard link or a bind */
+    ino_t ino; /* mount names the same inode, and a pipe (-c <(...)) has no path to resolve */
     const struct IncludeChain *up;
     int depth;
 } IncludeChain;
@@ -706,9 +707,12 @@ log_refused(const char *path, const char *from, size_t from_line, const char *wh
     }
 }
 
-/* Opens path for reading if it is a regular file within the load's bounds. O_NONBLOCK so that
- * a FIFO nobody writes cannot block the open; it is refused right after, as a directory or a
- * device is (read(2) on a directory fails, /dev/zero never ends). Logged, NULL on refusal. */
+/* Opens path for reading within the load's bounds. An include must be a regular file: opened
+ * O_NONBLOCK so that a FIFO nobody writes cannot block the open, it is refused right after, as
+ * a directory or a device is (read(2) on a directory fails, /dev/zero never ends). The -c file
+ * (from NULL) may also be a pipe or a device, as in Suricata: `-c /dev/null` (no settings) and
+ * `-c <(generate)` are deliberate, the open blocks as the user asked, and the byte bound still
+ * stops /dev/zero. A directory is refused either way. Logged, NULL on refusal. */
 static FILE *
 open_config_file(const char *path, const char *from, size_t from_line, LoadBudget *budget)
 {
@@ -722,7 +726,7 @@ open_config_file(const char *path, const char *from, size_t from_line, LoadBudge
                     "(includes that fan out?)");
         return NULL;
     }
-    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    fd = open(path, O_RDONLY | O_CLOEXEC | (from != NULL ? O_NONBLOCK : 0));
     if (fd < 0) {
         if (from == NULL) {
             log_error("config: %s: cannot open: %s", path, strerror(errno));
@@ -736,14 +740,14 @@ open_config_file(const char *path, const char *from, size_t from_line, LoadBudge
         close(fd);
         return NULL;
     }
-    if (!S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode) || (from != NULL && !S_ISREG(st.st_mode))) {
         log_refused(path, from, from_line,
                     S_ISDIR(st.st_mode) ? "a directory, not a regular file"
                                         : "not a regular file (a FIFO, socket or device)");
         close(fd);
         return NULL;
     }
-    if ((uint64_t)st.st_size > CFG_LOAD_BYTES_MAX - budget->bytes) {
+    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > CFG_LOAD_BYTES_MAX - budget->bytes) {
         log_refused(path, from, from_line,
                     "the configuration and its includes exceed " CFG_LOAD_BYTES_TEXT
                     "; a file this big is not a configuration");
@@ -751,7 +755,7 @@ open_config_file(const char *path, const char *from, size_t from_line, LoadBudge
         return NULL;
     }
     /* Back to blocking reads: a regular file never blocks, and stdio expects it. */
-    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0
+    if ((from != NULL && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
         || (fp = fdopen(fd, "r")) == NULL) {
         log_refused(path, from, from_line, strerror(errno));
         close(fd);
@@ -769,7 +773,7 @@ read_file_into(CfgNode *map, const char *path, const char *from, size_t from_lin
 {
     IncludeChain link = {.up = up, .depth = up != NULL ? up->depth + 1 : 0};
     Reader r = {.name = path, .budget = budget};
-    char *real = NULL;
+    struct stat st;
     FILE *fp = NULL;
     bool ok = false;
 
@@ -777,13 +781,12 @@ read_file_into(CfgNode *map, const char *path, const char *from, size_t from_lin
     if (fp == NULL) {
         return false;
     }
-    real = realpath(path, NULL);
-    if (real == NULL) {
-        log_error("config: %s: cannot resolve path: %s", path, strerror(errno));
+    if (fstat(fileno(fp), &st) != 0) {
+        log_error("config: %s: %s", path, strerror(errno));
         goto out;
     }
     for (const IncludeChain *c = up; c != NULL; c = c->up) {
-        if (strcmp(c->real_path, real) == 0) {
+        if (c->dev == st.st_dev && c->ino == st.st_ino) {
             log_error("config: %s:%zu: include '%s' loops back to a file being read", from,
                       from_line, path);
             goto out;
@@ -794,7 +797,8 @@ read_file_into(CfgNode *map, const char *path, const char *from, size_t from_lin
                   CFG_INCLUDE_DEPTH_MAX);
         goto out;
     }
-    link.real_path = real;
+    link.dev = st.st_dev;
+    link.ino = st.st_ino;
     r.chain = &link;
     r.fp = fp;
     r.dir = dir_of(path);
@@ -811,7 +815,6 @@ read_file_into(CfgNode *map, const char *path, const char *from, size_t from_lin
     yaml_parser_delete(&r.parser);
 out:
     free(r.dir);
-    free(real);
     fclose(fp);
     return ok;
 }
@@ -1266,8 +1269,40 @@ shown(const CfgNode *n)
     return n->text;
 }
 
+/* key is absent from root: is that because a node on its path holds a value where a map of
+ * settings belongs (`flow: abc` for flow.memcap, `flow: [1]`)? Then that is the error, logged,
+ * rather than a silent default. A null on the way (`flow:` and nothing) is just absent. */
+static SkResult
+check_path(const CfgNode *root, const char *key)
+{
+    const CfgNode *n = root;
+    const char *s = key;
+
+    while (n != NULL) {
+        const char *dot = strchr(s, '.');
+        size_t len = dot != NULL ? (size_t)(dot - s) : strlen(s);
+        size_t idx;
+        bool blocked = (n->type == CFG_SCALAR && !n->null)
+                       || (n->type == CFG_SEQ && !parse_index(s, len, &idx));
+        if (blocked) {
+            log_error("config: %.*s: '%s' is not a map of settings (%s belongs under it)",
+                      s == key ? 1 : (int)(s - key - 1), s == key ? "." : key, shown(n), key);
+            return SK_ERR_CONFIG;
+        }
+        if (n->type == CFG_SCALAR) {
+            return SK_OK;
+        }
+        n = child_by_name(n, s, len);
+        if (dot == NULL) {
+            break;
+        }
+        s = dot + 1;
+    }
+    return SK_OK;
+}
+
 /* The scalar text under key: SK_OK with *text NULL when the key is absent or null, the wrong
- * type error when it holds a map or a list. */
+ * type error when it holds a map or a list, or when a node on its path is not a map. */
 static SkResult
 lookup_text(const CfgNode *root, const char *key, const char *what, const char *hint,
             const char **text)
@@ -1276,7 +1311,7 @@ lookup_text(const CfgNode *root, const char *key, const char *what, const char *
 
     *text = NULL;
     if (n == NULL) {
-        return SK_OK;
+        return root != NULL && key != NULL ? check_path(root, key) : SK_OK;
     }
     if (n->type != CFG_SCALAR) {
         log_error("config: %s: '%s' is not %s (%s)", key, shown(n), what, hint);

@@ -333,6 +333,10 @@ check_vars(const CfgNode *root)
 
     for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
         const CfgNode *m = cfg_find(root, groups[g]);
+        const char *text;
+        if (m == NULL && cfg_get_str(root, groups[g], &text) != SK_OK) {
+            return SK_ERR_CONFIG; /* `vars: abc`: vars is not a map */
+        }
         if (m == NULL || cfg_scalar(m) != NULL) {
             if (m != NULL && cfg_scalar(m)[0] != '\0') {
                 log_error("config: %s: '%s' is not a map of NAME: value", groups[g],
@@ -380,25 +384,30 @@ load_timeouts(const CfgNode *root, FlowConfig *fc)
     return SK_OK;
 }
 
-/* The options map of one `types:` entry (`- anomaly: {enabled: yes, ...}`), by full path. */
+/* One `types:` entry: a name (`- flow`), or a name with its options map (`- anomaly:
+ * {enabled: yes, ...}`, has_opts), read by full path. */
 static SkResult
-load_eve_type(const CfgNode *root, const char *tkey, const char *name, EveConfig *ec)
+load_eve_type(const CfgNode *root, const char *tkey, const char *name, bool has_opts,
+              EveConfig *ec)
 {
     char key[KEY_LEN];
     bool on = true;
-    const CfgNode *opts;
+    const CfgNode *opts = NULL;
 
     if (!key_fmt(key, "%s.%s", tkey, name)) {
         return SK_ERR_CONFIG;
     }
-    opts = cfg_find(root, key);
+    if (has_opts) {
+        opts = cfg_find(root, key);
+    }
     if (opts != NULL && (cfg_type(opts) == CFG_SEQ || (cfg_type(opts) == CFG_SCALAR
                                                        && cfg_scalar(opts)[0] != '\0'))) {
         log_error("config: %s: '%s' is not a map of options (enabled: yes, ...)", key,
                   cfg_type(opts) == CFG_SEQ ? "<list>" : cfg_scalar(opts));
         return SK_ERR_CONFIG;
     }
-    if (!key_fmt(key, "%s.%s.enabled", tkey, name) || cfg_get_bool(root, key, &on) != SK_OK) {
+    if (has_opts && (!key_fmt(key, "%s.%s.enabled", tkey, name)
+                     || cfg_get_bool(root, key, &on) != SK_OK)) {
         return SK_ERR_CONFIG;
     }
     struct {
@@ -422,7 +431,7 @@ load_eve_type(const CfgNode *root, const char *tkey, const char *name, EveConfig
         opt[2].sub = "deltas", opt[2].dst = &ec->stats_deltas;
         opt[3].sub = "null-values", opt[3].dst = &ec->stats_null_values;
     }
-    for (size_t i = 0; i < 4 && opt[i].sub != NULL; i++) {
+    for (size_t i = 0; has_opts && i < 4 && opt[i].sub != NULL; i++) {
         if (!key_fmt(key, "%s.%s.%s", tkey, name, opt[i].sub)
             || cfg_get_bool(root, key, opt[i].dst) != SK_OK) {
             return SK_ERR_CONFIG;
@@ -530,7 +539,7 @@ load_eve(const CfgNode *root, EveConfig *ec)
         if (name[0] == '\0') {
             continue; /* "- " with nothing: an empty entry, as Suricata skips it */
         }
-        if (load_eve_type(root, tkey, name, ec) != SK_OK) {
+        if (load_eve_type(root, tkey, name, cfg_type(t) == CFG_MAP, ec) != SK_OK) {
             return SK_ERR_CONFIG;
         }
     }

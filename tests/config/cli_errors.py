@@ -85,6 +85,23 @@ def main():
                                                            "include: /dev/zero\n")],
             ["not a regular file"], timeout=10)
 
+    # A section holding a value where its map of settings belongs was a silent default.
+    for sec, key in (("flow", "flow.memcap"), ("vars", "vars.address-groups"),
+                     ("flow-timeouts.tcp", "flow-timeouts.tcp.new"),
+                     ("decoder.vxlan", "decoder.vxlan.enabled"), ("threading", "threading.")):
+        refused(b, "%s a scalar" % sec, ["-T", "--set", sec + "=abc"],
+                [sec + ": 'abc' is not a map", key])
+    # -c /dev/null (no settings) and -c of a pipe stay possible, as in Suricata.
+    accepted(b, "-c /dev/null", ["-c", "/dev/null"])
+    rfd, wfd = os.pipe()
+    os.write(wfd, b"flow:\n  memcap: 1kb\n")
+    os.close(wfd)
+    r = subprocess.run([b, "-T", "-c", "/dev/fd/%d" % rfd], pass_fds=(rfd,),
+                       stderr=subprocess.PIPE, text=True, timeout=30)
+    os.close(rfd)
+    check("-c of a pipe is read", r.returncode == 1 and "flow.memcap" in r.stderr
+          and len(r.stderr.splitlines()) == 1, r.stderr)
+
     # Item 9: a wrong-typed pcap interface was logged twice, then the run went ahead.
     pc = write(os.path.join(tmp, "pcap.yaml"), "pcap:\n  - interface: [lo]\n")
     refused(b, "pcap interface a list (-T)", ["-T", "-c", pc],

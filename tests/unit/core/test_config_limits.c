@@ -310,6 +310,45 @@ config_file_that_is_a_directory_is_one_line(void **state)
     free(log);
 }
 
+/* -c may be /dev/null (no settings) or a pipe, as in Suricata; only includes must be regular. */
+static void
+config_file_may_be_dev_null_or_a_pipe(void **state)
+{
+    int fds[2];
+    char path[64];
+    CfgNode *root;
+    (void)state;
+
+    root = cfg_load_file("/dev/null");
+    assert_non_null(root);
+    assert_int_equal(cfg_child_count(root), 0);
+    cfg_free(root);
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(write(fds[1], "a: 1\n", 5), 5);
+    close(fds[1]);
+    snprintf(path, sizeof(path), "/dev/fd/%d", fds[0]);
+    root = cfg_load_file(path);
+    assert_non_null(root);
+    assert_string_equal(cfg_scalar(cfg_find(root, "a")), "1");
+    cfg_free(root);
+    close(fds[0]);
+}
+
+/* A loop through a hard link has another path but the same inode: caught as a loop. */
+static void
+include_loop_through_a_hard_link_is_caught(void **state)
+{
+    Scratch *s = *state;
+    char first[256];
+    char *log;
+
+    snprintf(first, sizeof(first), "%s", scratch_write(s, "a.yaml", "x: 1\ninclude: b.yaml\n"));
+    assert_int_equal(link(first, scratch_path(s, "b.yaml")), 0);
+    log = load_fails_with_one_line(first);
+    assert_non_null(strstr(log, "loops back"));
+    free(log);
+}
+
 /* Bounds are per load: many loads of small files each pass. */
 static void
 bounds_reset_between_loads(void **state)
@@ -434,6 +473,46 @@ merged_maps_keep_every_key_findable(void **state)
     cfg_free(root);
 }
 
+/* ---- paths through values ---- */
+
+/* `flow: abc` holds a value where flow.memcap's map belongs: reading flow.memcap is an error
+ * naming flow, not a silent default. A null on the way is absent; so is a missing index. */
+static void
+getter_through_a_scalar_or_list_is_an_error(void **state)
+{
+    CfgNode *root = cfg_load_string("flow: abc\nstats: [1, 2]\nempty:\nlist: [a]\n", "t");
+    uint64_t sz = 7;
+    bool b = true;
+    const char *str = NULL;
+    Capture cap;
+    char *log;
+    (void)state;
+
+    assert_non_null(root);
+    capture_start(&cap);
+    assert_int_equal(cfg_get_size(root, "flow.memcap", &sz), SK_ERR_CONFIG);
+    log = capture_end(&cap);
+    assert_int_equal(line_count(log), 1);
+    assert_non_null(strstr(log, "flow: 'abc' is not a map of settings (flow.memcap"));
+    free(log);
+    capture_start(&cap);
+    assert_int_equal(cfg_get_bool(root, "stats.enabled", &b), SK_ERR_CONFIG);
+    log = capture_end(&cap);
+    assert_non_null(strstr(log, "stats: '<list>' is not a map"));
+    free(log);
+    capture_start(&cap);
+    assert_int_equal(cfg_get_bool(root, "empty.enabled", &b), SK_OK);
+    assert_int_equal(cfg_get_str(root, "list.5", &str), SK_OK);
+    assert_int_equal(cfg_get_str(root, "nothing.at.all", &str), SK_OK);
+    log = capture_end(&cap);
+    assert_string_equal(log, "");
+    free(log);
+    assert_int_equal(sz, 7);
+    assert_true(b);
+    assert_null(str);
+    cfg_free(root);
+}
+
 /* ---- strict numbers ---- */
 
 static void
@@ -516,6 +595,10 @@ main(void)
                                         scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(bounds_reset_between_loads, scratch_setup,
                                         scratch_teardown),
+        cmocka_unit_test(config_file_may_be_dev_null_or_a_pipe),
+        cmocka_unit_test_setup_teardown(include_loop_through_a_hard_link_is_caught,
+                                        scratch_setup, scratch_teardown),
+        cmocka_unit_test(getter_through_a_scalar_or_list_is_an_error),
         cmocka_unit_test(two_hundred_thousand_keys_load_fast),
         cmocka_unit_test(merged_maps_keep_every_key_findable),
         cmocka_unit_test(numbers_with_trailing_or_leading_garbage_are_refused),
