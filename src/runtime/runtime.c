@@ -868,7 +868,7 @@ join:
 /* --- summary --- */
 
 static void
-print_summary(Engine *eng, double secs, const char *eve_path)
+print_summary(Engine *eng, const CaptureReader *cr, double secs, const char *eve_path)
 {
     const char *names[STATS_MAX];
     uint64_t vals[STATS_MAX];
@@ -893,6 +893,12 @@ print_summary(Engine *eng, double secs, const char *eve_path)
             V("decoder.udp"), V("decoder.icmpv4"), V("decoder.icmpv6"), V("decoder.sctp"),
             V("decoder.arp"), V("decoder.vlan"), V("decoder.gre"), V("decoder.vxlan"),
             V("decoder.teredo"));
+    /* sekimori's own counts, not Suricata's: the summary says them, EVE stats keep to the
+     * schema. */
+    if (cr != NULL && capture_ts_invalid(cr) > 0) {
+        fprintf(stderr, "  capture: %llu timestamps out of range, clamped\n",
+                (unsigned long long)capture_ts_invalid(cr));
+    }
     if (eng->live_cr != NULL) {
         fprintf(stderr, "  capture on %s: kernel packets %llu, kernel drops %llu, "
                         "interface drops %llu\n",
@@ -1030,7 +1036,7 @@ runtime_run(const RunConfig *rc)
         code = 1;
     }
     if (!rc->quiet) {
-        print_summary(&eng, time_mono_s() - eng.wall_start, eve_path);
+        print_summary(&eng, cr, time_mono_s() - eng.wall_start, eve_path);
     }
 out:
     if (eng.workers != NULL) {
