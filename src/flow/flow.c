@@ -4,6 +4,13 @@
  * flow land in one bucket. Flows come from chunks allocated within this table's share of
  * flow.memcap and recycled through a free list: nothing is malloc'd per packet.
  *
+ * The bucket array starts at this table's share of flow.hash-size and doubles whenever the
+ * table holds more flows than buckets, as long as the larger array fits flow.memcap (buckets
+ * are charged to it like flows). A fixed array made a flood of new flows walk chains ten deep
+ * at every lookup and every end. Growth is incremental, so no packet pays for rehashing the
+ * whole table: the old array is drained REHASH_STEP buckets per packet, and until it is empty
+ * a flow whose old bucket is not yet drained is still found there (bucket_head()).
+ *
  * Timeouts: a flow sits on one of FLOW_PROTO_MAX x FLOW_STATE_MAX lists, each holding flows
  * with the same timeout, oldest activity first (a packet moves its flow to the tail). The
  * oldest flow of each list is thus the first to expire, and a sweep that looks only at list
@@ -22,6 +29,11 @@
 #define FLOW_CHUNK 1024 /* flows per allocation */
 #define FLOW_LISTS (FLOW_PROTO_MAX * FLOW_STATE_MAX)
 #define EMERG_SWEEP_BUDGET 256
+/* Old buckets moved per packet while the array grows: the old array (n buckets, at most n
+ * flows when growth starts) is drained within n / REHASH_STEP packets, long before the n more
+ * new flows that could start the next doubling. */
+#define REHASH_STEP 4
+#define BUCKETS_MAX (1u << 30)
 
 /* ICMPv4 error types: they never create a flow (as Suricata), they join the quoted one. */
 #define ICMP4_IS_ERROR(t) ((t) == 3 || (t) == 4 || (t) == 5 || (t) == 11 || (t) == 12)
@@ -81,6 +93,9 @@ struct FlowTable {
     FlowConfig cfg;
     Flow **buckets;
     uint32_t mask;
+    Flow **old;        /* while growing: the previous array, drained from old_next up */
+    uint32_t old_mask;
+    uint32_t old_next; /* old buckets below this one are empty */
     uint64_t seed;     /* hash secret */
     uint64_t id_seed;  /* flow_id secret */
     uint64_t id_seq;   /* flows created by this table */
@@ -202,10 +217,12 @@ flow_timeout_s(const FlowTable *ft, const Flow *f)
     }
 }
 
+/* Inclusive, as Suricata 8.0.7: a packet exactly `timeout` seconds after the flow's last one
+ * already finds it timed out. */
 static bool
 flow_expired(const FlowTable *ft, const Flow *f, SkTime now)
 {
-    return now > f->last + SK_TIME_FROM_SEC(flow_timeout_s(ft, f));
+    return now >= f->last + SK_TIME_FROM_SEC(flow_timeout_s(ft, f));
 }
 
 /* --- timeout lists --- */
@@ -331,12 +348,71 @@ key_match(const Flow *f, const SkAddr *s, const SkAddr *d, uint16_t sp, uint16_t
     return 0;
 }
 
+/* --- growing the bucket array --- */
+
+/* Starts doubling the array, if the new one fits this table's share of flow.memcap beside the
+ * old one (both are charged until the old is drained). A table at its cap keeps its size. */
+static void
+buckets_grow(FlowTable *ft)
+{
+    uint64_t n = (uint64_t)ft->mask + 1;
+    uint64_t bytes = 2 * n * sizeof(*ft->buckets);
+    if (2 * n > BUCKETS_MAX || ft->memuse + bytes > ft->memcap) {
+        return;
+    }
+    Flow **b = calloc(2 * n, sizeof(*b)); /* large: fresh zero pages, no stall to clear them */
+    if (b == NULL) {
+        return;
+    }
+    ft->old = ft->buckets;
+    ft->old_mask = ft->mask;
+    ft->old_next = 0;
+    ft->buckets = b;
+    ft->mask = (uint32_t)(2 * n - 1);
+    ft->memuse += bytes;
+    counter_set(&ft->ctr[FLOW_CTR_MEMUSE], ft->memuse);
+}
+
+/* Moves the flows of the next REHASH_STEP old buckets to the new array; frees the old array
+ * once it is empty. Order inside a chain does not matter: a key is in the table once. */
+static void
+rehash_step(FlowTable *ft)
+{
+    for (unsigned i = 0; i < REHASH_STEP && ft->old_next <= ft->old_mask; i++) {
+        Flow *f = ft->old[ft->old_next];
+        ft->old[ft->old_next++] = NULL;
+        while (f != NULL) {
+            Flow *next = f->hnext;
+            Flow **head = &ft->buckets[f->hash & ft->mask];
+            f->hnext = *head;
+            *head = f;
+            f = next;
+        }
+    }
+    if (ft->old_next > ft->old_mask) {
+        free(ft->old);
+        ft->memuse -= ((uint64_t)ft->old_mask + 1) * sizeof(*ft->old);
+        counter_set(&ft->ctr[FLOW_CTR_MEMUSE], ft->memuse);
+        ft->old = NULL;
+    }
+}
+
 /* --- ending flows --- */
+
+/* The chain a hash belongs to: the old array's while that bucket is not yet drained. */
+static Flow **
+bucket_head(FlowTable *ft, uint32_t hash)
+{
+    if (ft->old != NULL && (hash & ft->old_mask) >= ft->old_next) {
+        return &ft->old[hash & ft->old_mask];
+    }
+    return &ft->buckets[hash & ft->mask];
+}
 
 static void
 bucket_unlink(FlowTable *ft, Flow *f)
 {
-    Flow **pp = &ft->buckets[f->hash & ft->mask];
+    Flow **pp = bucket_head(ft, f->hash);
     while (*pp != NULL && *pp != f) {
         pp = &(*pp)->hnext;
     }
@@ -679,8 +755,11 @@ flow_handle_packet(FlowTable *ft, Packet *p)
         proto = p->emb_proto;
     }
 
+    if (ft->old != NULL) {
+        rehash_step(ft);
+    }
     uint64_t hash = key_hash(ft, s, d, sp, dp, proto, p);
-    Flow **bucket = &ft->buckets[hash & ft->mask];
+    Flow **bucket = bucket_head(ft, (uint32_t)hash);
     Flow *f;
     int match = 0;
     for (f = *bucket; f != NULL; f = f->hnext) {
@@ -714,10 +793,13 @@ flow_handle_packet(FlowTable *ft, Packet *p)
         }
         flow_init(ft, f, p, sp, dp, hash);
         f->spi = spi;
-        bucket = &ft->buckets[hash & ft->mask]; /* eviction may have changed the chain */
+        bucket = bucket_head(ft, (uint32_t)hash); /* eviction may have changed the chain */
         f->hnext = *bucket;
         *bucket = f;
         dir = FLOW_DIR_TOSERVER;
+        if (ft->active > (uint64_t)ft->mask + 1 && ft->old == NULL) {
+            buckets_grow(ft);
+        }
     }
 
     if (f->pkts[dir]++ == 0) {
@@ -850,5 +932,6 @@ flow_table_free(FlowTable *ft)
         c = next;
     }
     free(ft->buckets);
+    free(ft->old);
     free(ft);
 }

@@ -621,6 +621,103 @@ esp_flows_do_not_match_the_reverse_direction(void **state)
     flow_table_free(ft);
 }
 
+static void
+count_end(const Flow *f, SkTime now, void *user)
+{
+    (void)f;
+    (void)now;
+    (*(unsigned *)user)++;
+}
+
+/* The bucket array starts at flow.hash-size and doubles as flows outnumber buckets, a few old
+ * buckets moved per packet: every flow stays findable (both ways) while the move is under way,
+ * flows end from either array, and the buckets are charged to flow.memuse, within flow.memcap. */
+static void
+hash_table_grows_with_the_flows_and_loses_none(void **state)
+{
+    enum { N = 20000 };
+    static Flow *made[N];
+    FlowConfig cfg;
+    unsigned ended = 0;
+    (void)state;
+
+    flow_config_default(&cfg);
+    cfg.hash_size = 64;
+    cfg.prealloc = 0;
+    FlowTable *ft = flow_table_new(&cfg, 1, 0, 42, count_end, &ended);
+    assert_non_null(ft);
+    for (unsigned i = 0; i < N; i++) {
+        SkAddr c = v4(10, 4, (uint8_t)(i >> 8), (uint8_t)i);
+        Packet a = pkt(17, c, (uint16_t)(1000 + i / 65536), v4(10, 0, 4, 1), 53, 0, SEC(1));
+        made[i] = flow_handle_packet(ft, &a);
+        assert_non_null(made[i]);
+        /* An older flow, the other way: the same flow, wherever its bucket is now. */
+        unsigned j = (i * 7919u) % (i + 1);
+        SkAddr cj = v4(10, 4, (uint8_t)(j >> 8), (uint8_t)j);
+        Packet b = pkt(17, v4(10, 0, 4, 1), 53, cj, (uint16_t)(1000 + j / 65536), 0, SEC(1));
+        assert_ptr_equal(flow_handle_packet(ft, &b), made[j]);
+        assert_false(b.flow_toserver);
+    }
+    assert_int_equal(flow_table_active(ft), N);
+    uint64_t memuse = counter_named(ft, "flow.memuse");
+    uint64_t chunks = (N + 1023) / 1024;
+    /* At least 16384 buckets now (20000 flows > 16384), beside the flows' chunks. */
+    assert_true(memuse >= chunks * 1024 * sizeof(Flow) + 16384 * sizeof(void *));
+    assert_true(memuse <= cfg.memcap);
+
+    /* Every flow ends once, from whichever array holds it. */
+    flow_table_flush(ft, SEC(2));
+    assert_int_equal(ended, N);
+    assert_int_equal(flow_table_active(ft), 0);
+    flow_table_free(ft);
+}
+
+/* Growth stops where the larger array would not fit flow.memcap: flows keep coming (evicting
+ * under the cap) and memuse never passes it. */
+static void
+hash_table_growth_stays_within_the_memcap(void **state)
+{
+    Ended e;
+    uint64_t memcap = 64 * sizeof(void *) + 1100 * sizeof(Flow) + 64;
+    FlowTable *ft = table(&e, memcap);
+    (void)state;
+
+    for (unsigned i = 0; i < 5000; i++) {
+        Packet a = pkt(17, v4(10, 5, (uint8_t)(i >> 8), (uint8_t)i), 1, v4(10, 0, 5, 1), 2, 0,
+                       SEC(1) + i);
+        assert_non_null(flow_handle_packet(ft, &a));
+        assert_true(counter_named(ft, "flow.memuse") <= memcap);
+    }
+    flow_table_free(ft);
+}
+
+/* Suricata 8.0.7 ends a flow at its timeout exactly: a packet `timeout` seconds after the last
+ * one starts a new flow, one a microsecond earlier joins it (checked on crafted UDP pairs and
+ * on bench.pcap's IP-in-IP carriers sent every 30.000000 s). */
+static void
+timeout_boundary_is_inclusive(void **state)
+{
+    Ended e;
+    FlowTable *ft = table(&e, 0);
+    SkAddr c = v4(10, 0, 0, 1), s = v4(10, 0, 0, 2);
+    (void)state;
+
+    Packet a = pkt(17, c, 1, s, 2, 0, SEC(10));
+    Flow *f = flow_handle_packet(ft, &a);
+    Packet b = pkt(17, c, 1, s, 2, 0, SEC(40) - 1); /* udp new timeout 30 s, less 1 us */
+    assert_ptr_equal(flow_handle_packet(ft, &b), f);
+    assert_int_equal(e.cnt, 0);
+    Packet d = pkt(17, c, 1, s, 2, 0, SEC(70) - 1); /* 30 s to the microsecond */
+    Flow *g = flow_handle_packet(ft, &d);
+    assert_int_equal(e.cnt, 1);
+    assert_int_equal(e.ended[0].pkts[FLOW_DIR_TOSERVER], 2);
+    assert_int_equal(g->pkts[FLOW_DIR_TOSERVER], 1);
+    /* The sweep draws the same line. */
+    assert_int_equal(flow_table_timeout(ft, SEC(100) - 2, 8), 0);
+    assert_int_equal(flow_table_timeout(ft, SEC(100) - 1, 8), 1);
+    flow_table_free(ft);
+}
+
 int
 main(void)
 {
@@ -641,6 +738,9 @@ main(void)
         cmocka_unit_test(protocols_without_a_transport_decoder_get_no_flow),
         cmocka_unit_test(ip_in_ip_carriers_are_one_flow_counted_toserver),
         cmocka_unit_test(esp_flows_do_not_match_the_reverse_direction),
+        cmocka_unit_test(hash_table_grows_with_the_flows_and_loses_none),
+        cmocka_unit_test(hash_table_growth_stays_within_the_memcap),
+        cmocka_unit_test(timeout_boundary_is_inclusive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
