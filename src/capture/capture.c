@@ -354,7 +354,7 @@ capture_file_truncated(CaptureReader *cr, const char *why)
  * claim more than a second. The policy, applied here and nowhere else:
  *   1. Arithmetic is done in 128 bits by the formats, so it cannot overflow or wrap.
  *   2. A time before 1970 becomes 0 and one past SK_TIME_MAX (year 9999) becomes SK_TIME_MAX:
- *      clamped, counted in capture.ts_invalid and said once per file. EVE can write every time
+ *      clamped, counted (capture_ts_invalid) and said once per file. EVE can write every time
  *      in range, and a timeout or interval added to one cannot wrap 64 bits.
  *   3. A malformed fraction (>= 1 s) keeps its arithmetic value (the seconds carry) and is
  *      counted the same way.
@@ -380,8 +380,7 @@ capture_time(CaptureReader *cr, CaptureUs us, bool malformed)
     }
     cr->ts_invalid++;
     if (!cr->f.ts_said && !cr->quiet) {
-        log_warn("capture: %s: record %llu has a timestamp %s; such records are counted in "
-                 "capture.ts_invalid",
+        log_warn("capture: %s: record %llu has a timestamp %s; such records are counted",
             cr->paths[cr->path_idx], (unsigned long long)cr->pcap_cnt + 1, what);
     }
     cr->f.ts_said = true;
@@ -419,7 +418,7 @@ capture_linktype_note(CaptureReader *cr, uint16_t lt, long iface)
         snprintf(where, sizeof(where), "interface %ld: ", iface);
     }
     log_warn("capture: %s: %slink type %u is not decoded (Suricata refuses it): its packets are "
-             "counted in decoder.unknown_linktype, not inspected",
+             "counted (decoder.unknown_linktype), not inspected",
         cr->paths[cr->path_idx], where, (unsigned)lt);
 }
 

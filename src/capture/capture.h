@@ -72,12 +72,13 @@ uint64_t capture_truncated(const CaptureReader *cr);
 
 /* Records whose timestamp was out of range (before 1970 or past SK_TIME_MAX once if_tsoffset and
  * if_tsresol applied: clamped to the bound) or malformed (a fraction of a second of 1 s or
- * more), for stats as capture.ts_invalid. Every reader of an input counts the same records. */
+ * more). Every reader of an input counts the same records. For the run summary: Suricata's EVE
+ * stats schema has no key for it (stats.capture allows no other). */
 uint64_t capture_ts_invalid(const CaptureReader *cr);
 
 /* Does the decode stage read link type lt? Files and pcapng interfaces of other link types are
  * read (their records keep pcap_cnt in step with the file) and said once; their packets are
- * counted by decode as decoder.unknown_linktype. Suricata's pcap-file reader keeps such a list
+ * counted by decode (decoder.unknown_linktype, in decode_thread_counters_own). Suricata's pcap-file reader keeps such a list
  * too and refuses the file. tests/unit/decode checks this list against decode itself. */
 bool capture_linktype_decoded(uint16_t lt);
 

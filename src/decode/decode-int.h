@@ -22,6 +22,25 @@ typedef enum {
     DCTR_MAX
 } DecodeCounter;
 
+/* sekimori's own counters (COUNTER_OWN), outside stats; see counters.def. */
+typedef enum {
+#define COUNTER_OWN(id, name) id,
+#include "decode/counters.def"
+#undef COUNTER_OWN
+    DCTR_OWN_MAX
+} DecodeOwnCounter;
+
+/* Own events (EVENT_OWN) are the last of events.def: DECODE_EVENT_OWN_FIRST onwards. */
+enum {
+#define EVENT(id, name)
+#define EVENT_OWN(id, name) id##_OWN_SLOT,
+#include "decode/events.def"
+#undef EVENT_OWN
+#undef EVENT
+    DECODE_EVENT_OWN_CNT
+};
+#define DECODE_EVENT_OWN_FIRST (DECODE_EVENT_MAX - DECODE_EVENT_OWN_CNT)
+
 typedef enum {
     DECODE_OK = 0,
     DECODE_INVALID = -1, /* this layer failed; an event says why */
@@ -82,7 +101,10 @@ enum {
 #define IPV6_HDR_LEN 40
 
 /* One per worker. The tunnel pool holds one packet per depth: a packet carries at most one
- * inner packet, so depth d always uses slot d-1 and nothing is ever freed. */
+ * inner packet, so depth d always uses slot d-1 and nothing is ever freed.
+ * ctr: the DCTR_MAX counters, one per event (DCTR_MAX + ev), then the own counters. Own events
+ * close the event block, so [0, DCTR_MAX + DECODE_EVENT_OWN_FIRST) is the stats set and the
+ * rest, own events then own counters, is the own set. */
 struct DecodeThread {
     DecodeConfig cfg;
     /* Per packet chain, reset by decode_packet(): layers decoded so far (decoder.max-layers;
@@ -91,9 +113,10 @@ struct DecodeThread {
      * then a TCP header). */
     uint8_t layers;
     bool ppp_vj_ucomp;
-    Counter ctr[DCTR_MAX + DECODE_EVENT_MAX];
-    const char *ctr_names[DCTR_MAX + DECODE_EVENT_MAX];
-    CounterSet set;
+    Counter ctr[DCTR_MAX + DECODE_EVENT_MAX + DCTR_OWN_MAX];
+    const char *ctr_names[DCTR_MAX + DECODE_EVENT_MAX + DCTR_OWN_MAX];
+    CounterSet set;     /* Suricata's names: stats */
+    CounterSet own_set; /* sekimori's own: decode_thread_counters_own */
     Packet tun_pool[PKT_TUNNEL_DEPTH_MAX];
 };
 
@@ -134,6 +157,12 @@ static inline void
 dctr_inc(DecodeThread *dt, DecodeCounter c)
 {
     counter_inc(&dt->ctr[c]);
+}
+
+static inline void
+dctr_own_inc(DecodeThread *dt, DecodeOwnCounter c)
+{
+    counter_inc(&dt->ctr[DCTR_MAX + DECODE_EVENT_MAX + c]);
 }
 
 /* Offset of the cursor's next byte from the start of the packet's bytes. */

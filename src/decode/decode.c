@@ -49,6 +49,19 @@ static const char *const counter_names[DCTR_MAX] = {
 #undef COUNTER
 };
 
+static const char *const own_counter_names[DCTR_OWN_MAX] = {
+#define COUNTER_OWN(id, name) [id] = name,
+#include "decode/counters.def"
+#undef COUNTER_OWN
+};
+
+/* The own set is the tail of the counters: own events must close events.def. */
+#define EVENT(id, name)
+#define EVENT_OWN(id, name) _Static_assert(id >= DECODE_EVENT_OWN_FIRST, #id " not last");
+#include "decode/events.def"
+#undef EVENT_OWN
+#undef EVENT
+
 void
 decode_config_default(DecodeConfig *cfg)
 {
@@ -84,11 +97,17 @@ decode_thread_new(const DecodeConfig *cfg)
     for (size_t i = 0; i < DECODE_EVENT_MAX; i++) {
         dt->ctr_names[DCTR_MAX + i] = event_counter_names[i];
     }
+    for (size_t i = 0; i < DCTR_OWN_MAX; i++) {
+        dt->ctr_names[DCTR_MAX + DECODE_EVENT_MAX + i] = own_counter_names[i];
+    }
     /* Suricata's one exception to decoder.event.<name>: the layer limit is a decoder counter. */
     dt->ctr_names[DCTR_MAX + DECODE_TOO_MANY_LAYERS] = "decoder.too_many_layers";
     dt->set.names = dt->ctr_names;
     dt->set.vals = dt->ctr;
-    dt->set.cnt = DCTR_MAX + DECODE_EVENT_MAX;
+    dt->set.cnt = DCTR_MAX + DECODE_EVENT_OWN_FIRST;
+    dt->own_set.names = dt->ctr_names + dt->set.cnt;
+    dt->own_set.vals = dt->ctr + dt->set.cnt;
+    dt->own_set.cnt = DECODE_EVENT_OWN_CNT + DCTR_OWN_MAX;
     return dt;
 }
 
@@ -102,6 +121,12 @@ const CounterSet *
 decode_thread_counters(const DecodeThread *dt)
 {
     return &dt->set;
+}
+
+const CounterSet *
+decode_thread_counters_own(const DecodeThread *dt)
+{
+    return &dt->own_set;
 }
 
 const char *
@@ -364,7 +389,7 @@ decode_link(DecodeThread *dt, Packet *p, Cursor c)
     default:
         /* The reader said once which file or interface has this link type (capture.h,
          * capture_linktype_decoded keeps the same list as this switch); here, a count. */
-        dctr_inc(dt, DCTR_UNKNOWN_LINKTYPE);
+        dctr_own_inc(dt, DCTR_UNKNOWN_LINKTYPE);
         break;
     }
 }

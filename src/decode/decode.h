@@ -46,8 +46,13 @@ void decode_packet(DecodeThread *dt, Packet *p);
 /* Raises ev on p (at most PKT_EVENT_MAX per packet) and counts it. */
 void decode_event_raise(DecodeThread *dt, Packet *p, DecodeEvent ev);
 
-/* decoder.* counters of this thread, for stats. */
+/* decoder.* counters of this thread, for stats: Suricata's names only, so EVE stats records
+ * keep to Suricata's schema. */
 const CounterSet *decode_thread_counters(const DecodeThread *dt);
+/* sekimori's own decoder counters (decoder.nflog, decoder.unknown_linktype, the events of
+ * link types Suricata refuses, ...): for the run summary or logs, never for EVE stats. Summed
+ * over workers the same way; zero when no such packet came. */
+const CounterSet *decode_thread_counters_own(const DecodeThread *dt);
 
 /* "ipv4.trunc_pkt": the name rules use (decode-event:), EVE prefixes "decoder.". */
 const char *decode_event_name(unsigned ev);

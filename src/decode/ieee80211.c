@@ -55,7 +55,7 @@ decode_ieee80211(DecodeThread *dt, Packet *p, Cursor c)
     Cursor hdr = c;
     bool four_addr, is_qos;
 
-    dctr_inc(dt, DCTR_IEEE80211);
+    dctr_own_inc(dt, DCTR_IEEE80211);
     if (!cur_u8(&hdr, &fc0) || !cur_u8(&hdr, &fc1)) {
         return decode_fail(p, DECODE_IEEE80211_PKT_TOO_SMALL);
     }
@@ -130,7 +130,7 @@ decode_radiotap(DecodeThread *dt, Packet *p, Cursor c)
     uint16_t rt_len = 0;
     Cursor hdr = c, rt;
 
-    dctr_inc(dt, DCTR_RADIOTAP);
+    dctr_own_inc(dt, DCTR_RADIOTAP);
     if (c.left < RADIOTAP_HDR_MIN || !cur_u8(&hdr, &version) || !cur_skip(&hdr, 1)
         || !cur_le16(&hdr, &rt_len)) {
         return decode_fail(p, DECODE_RADIOTAP_PKT_TOO_SMALL);

@@ -30,7 +30,7 @@ decode_nflog(DecodeThread *dt, Packet *p, Cursor c)
     uint8_t family = 0, type_byte1 = 0;
     bool be;
 
-    dctr_inc(dt, DCTR_NFLOG);
+    dctr_own_inc(dt, DCTR_NFLOG);
     if (!cur_u8(&c, &family) || !cur_skip(&c, NFLOG_HDR_LEN - 1)) {
         return decode_fail(p, DECODE_NFLOG_PKT_TOO_SMALL);
     }

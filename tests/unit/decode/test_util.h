@@ -88,13 +88,16 @@ test_chain_has_event(const Packet *p, unsigned ev)
     return 0;
 }
 
+/* A counter of the stats set or of the own set (decoder.nflog, ...); UINT64_MAX: neither. */
 static inline uint64_t
 test_counter(DecodeThread *dt, const char *name)
 {
-    const CounterSet *cs = decode_thread_counters(dt);
-    for (size_t i = 0; i < cs->cnt; i++) {
-        if (strcmp(cs->names[i], name) == 0) {
-            return counter_get(&cs->vals[i]);
+    const CounterSet *sets[2] = {decode_thread_counters(dt), decode_thread_counters_own(dt)};
+    for (size_t s = 0; s < 2; s++) {
+        for (size_t i = 0; i < sets[s]->cnt; i++) {
+            if (strcmp(sets[s]->names[i], name) == 0) {
+                return counter_get(&sets[s]->vals[i]);
+            }
         }
     }
     return UINT64_MAX;
