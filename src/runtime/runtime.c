@@ -893,11 +893,27 @@ print_summary(Engine *eng, const CaptureReader *cr, double secs, const char *eve
             V("decoder.udp"), V("decoder.icmpv4"), V("decoder.icmpv6"), V("decoder.sctp"),
             V("decoder.arp"), V("decoder.vlan"), V("decoder.gre"), V("decoder.vxlan"),
             V("decoder.teredo"));
-    /* sekimori's own counts, not Suricata's: the summary says them, EVE stats keep to the
-     * schema. */
+    /* sekimori's own counts, not Suricata's: the summary says the ones that are not zero, EVE
+     * stats keep to Suricata's schema. */
     if (cr != NULL && capture_ts_invalid(cr) > 0) {
         fprintf(stderr, "  capture: %llu timestamps out of range, clamped\n",
                 (unsigned long long)capture_ts_invalid(cr));
+    }
+    const CounterSet *own = decode_thread_counters_own(eng->workers[0].dt);
+    bool own_shown = false;
+    for (size_t i = 0; i < own->cnt; i++) {
+        uint64_t v = 0;
+        for (unsigned w = 0; w < eng->nworkers; w++) {
+            v += counter_get(&decode_thread_counters_own(eng->workers[w].dt)->vals[i]);
+        }
+        if (v > 0) {
+            fprintf(stderr, "%s %s %llu", own_shown ? "," : "  sekimori's own:", own->names[i],
+                    (unsigned long long)v);
+            own_shown = true;
+        }
+    }
+    if (own_shown) {
+        fputc('\n', stderr);
     }
     if (eng->live_cr != NULL) {
         fprintf(stderr, "  capture on %s: kernel packets %llu, kernel drops %llu, "
