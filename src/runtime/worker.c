@@ -1,0 +1,136 @@
+/* worker.c: the per-packet pipeline, run to completion on the worker that owns the packet's
+ * flow: decode -> flow -> anomaly records, then any tunnel inner packets the same way. A worker
+ * owns a DecodeThread, a FlowTable and an EveWriter; nothing here locks. */
+#include "core/log.h"
+#include "runtime/runtime_int.h"
+#include "runtime/shard.h"
+
+static void
+on_flow_end(const Flow *f, SkTime now, void *user)
+{
+    Worker *w = user;
+    eve_log_flow(w->ew, f, now);
+}
+
+void
+worker_tick(Worker *w, SkTime ts)
+{
+    if (ts > w->now) {
+        w->now = ts;
+    }
+    if (w->now >= w->next_sweep) {
+        /* A full budget means more may be waiting: look again at the next packet. */
+        if (flow_table_timeout(w->ft, w->now, SWEEP_BUDGET) < SWEEP_BUDGET) {
+            w->next_sweep = w->now + SWEEP_IDLE_US;
+        }
+    }
+}
+
+/* One decoded packet (a captured packet or one tunnel layer of it): flow, then anomalies. */
+static void
+worker_layer(Worker *w, Packet *q)
+{
+    flow_handle_packet(w->ft, q);
+    if (q->event_cnt > 0) {
+        eve_log_anomalies(w->ew, q);
+    }
+}
+
+void
+worker_packet(Worker *w, Packet *p)
+{
+    decode_packet(w->dt, p);
+    for (Packet *q = p; q != NULL; q = q->inner) {
+        worker_layer(w, q);
+    }
+    worker_tick(w, p->ts);
+}
+
+/* A packet the cheap shard parse could not place (tunnels, unusual encapsulations): every
+ * worker decodes it and handles the layers whose own hash is its share, since an outer packet
+ * and its inner packets are different flows. Exactly one worker (chosen by pcap_cnt) decodes
+ * it with its counting DecodeThread, so decoder stats count it once. */
+void
+worker_packet_complex(Worker *w, Packet *p)
+{
+    Engine *eng = w->eng;
+    const unsigned nw = eng->nworkers;
+    bool counter = p->pcap_cnt % nw == w->id;
+
+    decode_packet(counter ? w->dt : w->scratch, p);
+    for (Packet *q = p; q != NULL; q = q->inner) {
+        if (shard_hash_layer(q, eng->shard_seed, eng->rc->flow.vlan_tracking) % nw == w->id) {
+            worker_layer(w, q);
+        }
+    }
+    worker_tick(w, p->ts);
+}
+
+void
+worker_finish(Worker *w, SkTime end)
+{
+    if (end < w->now) {
+        end = w->now;
+    }
+    /* Flows already idle past their timeout at the capture's end time end as "timeout" in
+     * every run mode, however far this worker's sweeps had got; the rest end at shutdown. */
+    while (flow_table_timeout(w->ft, end, 1024) > 0) {
+    }
+    flow_table_flush(w->ft, end);
+    eve_writer_flush(w->ew);
+}
+
+bool
+worker_init(Engine *eng, Worker *w, unsigned id)
+{
+    const RunConfig *rc = eng->rc;
+    w->eng = eng;
+    w->id = id;
+    w->dt = decode_thread_new(&rc->decode);
+    if (eng->nworkers > 1 && (w->scratch = decode_thread_new(&rc->decode)) == NULL) {
+        return false;
+    }
+    w->ew = eve_writer_new(eng->ef, &rc->eve);
+    w->ft = flow_table_new(&rc->flow, eng->nworkers, id, eng->flow_seed, on_flow_end, w);
+    return w->dt != NULL && w->ew != NULL && w->ft != NULL;
+}
+
+void
+worker_fini(Worker *w)
+{
+    flow_table_free(w->ft);
+    eve_writer_free(w->ew);
+    decode_thread_free(w->dt);
+    decode_thread_free(w->scratch);
+    capture_close(w->cr);
+    ring_fini(&w->ring);
+}
+
+/* Live capture: a worker's EVE records reach the file within a second, whatever the traffic
+ * (offline, they go out as the 64 KiB buffer fills). */
+void
+worker_live_flush_tick(Worker *w, SkTime now)
+{
+    if (now >= w->next_flush) {
+        eve_writer_flush(w->ew);
+        w->next_flush = now + SK_USEC_PER_SEC;
+    }
+}
+
+/* Takes the packet if it is this worker's share. */
+void
+worker_dispatch(Worker *w, Packet *p)
+{
+    Engine *eng = w->eng;
+    uint64_t h;
+
+    if (shard_classify(p, eng->shard_seed, &eng->rc->decode, eng->rc->flow.vlan_tracking, &h)
+        == SHARD_COMPLEX) {
+        worker_packet_complex(w, p);
+    } else if (h % eng->nworkers == w->id) {
+        worker_packet(w, p);
+    } else {
+        worker_tick(w, p->ts);
+    }
+}
+
