@@ -47,7 +47,7 @@ typedef struct {
 
 typedef struct {
     uint64_t memcap;             /* flow.memcap, for the whole engine (split over workers) */
-    uint32_t hash_size;          /* flow.hash-size (buckets, whole engine) */
+    uint32_t hash_size;          /* flow.hash-size: starting buckets, whole engine (they grow) */
     uint32_t prealloc;           /* flow.prealloc (whole engine) */
     uint32_t emergency_recovery; /* flow.emergency-recovery, percent */
     bool vlan_tracking;          /* vlan.use-for-tracking: VLAN ids are part of the key */
