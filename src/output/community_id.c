@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "flow/flow.h"
-#include "output/json.h"
+#include "core/json.h"
 
 static bool
 proto_has_ports(uint8_t proto)

@@ -17,7 +17,7 @@
 
 #include "core/log.h"
 #include "decode/decode.h"
-#include "output/json.h"
+#include "core/json.h"
 
 #define EVE_OUTBUF 65536
 

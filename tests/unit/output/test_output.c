@@ -14,7 +14,7 @@
 
 #include "core/log.h"
 #include "output/eve.h"
-#include "output/json.h"
+#include "core/json.h"
 
 static void
 json_nesting_and_commas(void **state)

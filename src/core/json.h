@@ -1,9 +1,11 @@
 /* json.h: a streaming JSON writer. Fields are appended straight into a byte buffer the caller
  * owns: no tree per event, no allocation per field. The writer tracks only whether a comma is
  * due at each nesting level. Keys are the engine's own constants and are written as given;
- * string values are escaped (they may come from the network). */
-#ifndef SK_OUTPUT_JSON_H
-#define SK_OUTPUT_JSON_H
+ * string values are escaped (they may come from the network). It lives in core/ so that
+ * every stage can write its own EVE objects (an app-layer protocol's "http": {...}) without
+ * including output/. */
+#ifndef SK_CORE_JSON_H
+#define SK_CORE_JSON_H
 
 #include <stdbool.h>
 #include <stddef.h>

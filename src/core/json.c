@@ -1,7 +1,7 @@
 /* json.c: the streaming writer behind every EVE record. The buffer grows by doubling (rarely:
  * it is reused for every record of a worker), and a failed grow marks the record lost rather
  * than truncating it silently. */
-#include "output/json.h"
+#include "core/json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
