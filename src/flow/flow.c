@@ -21,6 +21,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/hash.h"
 #include "core/log.h"
@@ -94,6 +95,7 @@ struct FlowTable {
     Flow **buckets;
     uint32_t mask;
     Flow **old;        /* while growing: the previous array, drained from old_next up */
+    bool buckets_huge, old_huge; /* from huge_zalloc, not calloc */
     uint32_t old_mask;
     uint32_t old_next; /* old buckets below this one are empty */
     uint64_t seed;     /* hash secret */
@@ -102,6 +104,8 @@ struct FlowTable {
     unsigned workers, worker_id;
 
     FlowChunk *chunks;
+    uint8_t *arena;    /* flow chunks are carved from here (flow_arena_take) */
+    size_t arena_size, arena_used;
     FlowChunk *fill;   /* the chunk whose unused flows are handed out next */
     Flow *free_list;   /* flows that ended, reused first */
     uint64_t free_cnt; /* free_list plus the chunks' unused flows */
@@ -267,18 +271,112 @@ chunk_size(const FlowTable *ft)
     return sizeof(FlowChunk) + (ft->cfg.track_macs ? FLOW_CHUNK * sizeof(FlowMacs) : 0);
 }
 
+#define HUGE_ALIGN (2u << 20) /* a transparent huge page on x86-64 */
+
+/* Zeroed memory of n bytes (a multiple of HUGE_ALIGN), 2 MiB-aligned and advised for
+ * transparent huge pages, reserved but not committed (MAP_NORESERVE: nothing is backed until
+ * touched). A table filled by a flood then takes one page fault per 2 MiB instead of one per
+ * 4 KiB: measured on this VM, the 35,000 faults of a million-flow flood cost 250 ns a packet.
+ * NULL when the reservation is refused; release with huge_free(p, n). */
+static void *
+huge_zalloc(size_t n)
+{
+    void *m = mmap(NULL, n + HUGE_ALIGN, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) {
+        return NULL;
+    }
+    /* Keep the aligned part; give back the slack before and after it. */
+    uintptr_t start = ((uintptr_t)m + HUGE_ALIGN - 1) & ~(uintptr_t)(HUGE_ALIGN - 1);
+    size_t head = start - (uintptr_t)m;
+    if (head > 0) {
+        munmap(m, head);
+    }
+    munmap((uint8_t *)start + n, HUGE_ALIGN - head);
+#ifdef MADV_HUGEPAGE
+    (void)madvise((void *)start, n, MADV_HUGEPAGE);
+#endif
+    return (void *)start;
+}
+
+static void
+huge_free(void *p, size_t n)
+{
+    if (p != NULL) {
+        munmap(p, n);
+    }
+}
+
+static size_t
+huge_round(size_t n)
+{
+    return (n + HUGE_ALIGN - 1) & ~(size_t)(HUGE_ALIGN - 1);
+}
+
+/* Flow chunks are carved from one reservation the size of this table's memcap, made at the
+ * first chunk (huge_zalloc). Where it is refused, chunks come from calloc. Chunks are never
+ * returned one by one: flows recycle through the free list, the arena goes at
+ * flow_table_free. */
+static void *
+flow_arena_take(FlowTable *ft, size_t n)
+{
+    if (ft->arena == NULL && ft->arena_size == 0) {
+        size_t want = huge_round((size_t)ft->memcap + 1);
+        ft->arena = huge_zalloc(want);
+        ft->arena_size = ft->arena != NULL ? want : 1; /* 1: refused, calloc from now on */
+    }
+    n = (n + 63) & ~(size_t)63;
+    if (ft->arena == NULL || ft->arena_used + n > ft->arena_size) {
+        return NULL;
+    }
+    void *p = ft->arena + ft->arena_used;
+    ft->arena_used += n;
+    return p;
+}
+
+/* Bucket arrays of 2 MiB or more come from huge_zalloc too (a million-flow table's array is
+ * 16 MiB: 4,096 faults on small pages); smaller ones, or when it is refused, from calloc.
+ * *huge says which, for buckets_free. */
+static Flow **
+buckets_alloc(size_t cnt, bool *huge)
+{
+    size_t bytes = cnt * sizeof(Flow *);
+    Flow **b = bytes >= HUGE_ALIGN ? huge_zalloc(huge_round(bytes)) : NULL;
+    *huge = b != NULL;
+    return b != NULL ? b : calloc(cnt, sizeof(Flow *));
+}
+
+static void
+buckets_free(Flow **b, size_t cnt, bool huge)
+{
+    if (huge) {
+        huge_free(b, huge_round(cnt * sizeof(Flow *)));
+    } else {
+        free(b);
+    }
+}
+
+static bool
+flow_in_arena(const FlowTable *ft, const void *p)
+{
+    return ft->arena != NULL && (const uint8_t *)p >= ft->arena
+           && (const uint8_t *)p < ft->arena + ft->arena_size;
+}
+
 static bool
 flow_chunk_add(FlowTable *ft)
 {
     if (ft->memuse + chunk_size(ft) > ft->memcap) {
         return false;
     }
-    FlowChunk *c = calloc(1, sizeof(*c));
-    if (c == NULL) {
+    FlowChunk *c = flow_arena_take(ft, sizeof(*c));
+    if (c == NULL && (c = calloc(1, sizeof(*c))) == NULL) {
         return false;
     }
     if (ft->cfg.track_macs && (c->macs = calloc(FLOW_CHUNK, sizeof(*c->macs))) == NULL) {
-        free(c);
+        if (!flow_in_arena(ft, c)) {
+            free(c); /* an arena chunk stays unused: out of memory is the end anyway */
+        }
         return false;
     }
     c->next = ft->chunks;
@@ -360,17 +458,34 @@ buckets_grow(FlowTable *ft)
     if (2 * n > BUCKETS_MAX || ft->memuse + bytes > ft->memcap) {
         return;
     }
-    Flow **b = calloc(2 * n, sizeof(*b)); /* large: fresh zero pages, no stall to clear them */
+    bool huge;
+    Flow **b = buckets_alloc(2 * n, &huge); /* fresh zero pages, no stall to clear them */
     if (b == NULL) {
         return;
     }
     ft->old = ft->buckets;
+    ft->old_huge = ft->buckets_huge;
+    ft->buckets_huge = huge;
     ft->old_mask = ft->mask;
     ft->old_next = 0;
     ft->buckets = b;
     ft->mask = (uint32_t)(2 * n - 1);
     ft->memuse += bytes;
     counter_set(&ft->ctr[FLOW_CTR_MEMUSE], ft->memuse);
+}
+
+/* Puts f at the head of the chain at *head. Chains are doubly linked through hpprev (the
+ * pointer that points at the flow, as Linux's hlist), so ending a flow unlinks it without
+ * walking its chain: under a flood, a walk is a cache miss per flow. */
+static void
+chain_push(Flow **head, Flow *f)
+{
+    f->hnext = *head;
+    if (f->hnext != NULL) {
+        f->hnext->hpprev = &f->hnext;
+    }
+    *head = f;
+    f->hpprev = head;
 }
 
 /* Moves the flows of the next REHASH_STEP old buckets to the new array; frees the old array
@@ -383,14 +498,12 @@ rehash_step(FlowTable *ft)
         ft->old[ft->old_next++] = NULL;
         while (f != NULL) {
             Flow *next = f->hnext;
-            Flow **head = &ft->buckets[f->hash & ft->mask];
-            f->hnext = *head;
-            *head = f;
+            chain_push(&ft->buckets[f->hash & ft->mask], f);
             f = next;
         }
     }
     if (ft->old_next > ft->old_mask) {
-        free(ft->old);
+        buckets_free(ft->old, (size_t)ft->old_mask + 1, ft->old_huge);
         ft->memuse -= ((uint64_t)ft->old_mask + 1) * sizeof(*ft->old);
         counter_set(&ft->ctr[FLOW_CTR_MEMUSE], ft->memuse);
         ft->old = NULL;
@@ -410,14 +523,11 @@ bucket_head(FlowTable *ft, uint32_t hash)
 }
 
 static void
-bucket_unlink(FlowTable *ft, Flow *f)
+bucket_unlink(Flow *f)
 {
-    Flow **pp = bucket_head(ft, f->hash);
-    while (*pp != NULL && *pp != f) {
-        pp = &(*pp)->hnext;
-    }
-    if (*pp == f) {
-        *pp = f->hnext;
+    *f->hpprev = f->hnext;
+    if (f->hnext != NULL) {
+        f->hnext->hpprev = f->hpprev;
     }
 }
 
@@ -439,7 +549,7 @@ flow_end(FlowTable *ft, Flow *f, FlowEndReason reason, SkTime now)
         break;
     }
     counter_inc(&ft->ctr[FLOW_CTR_END_STATE_NEW + f->state]);
-    bucket_unlink(ft, f);
+    bucket_unlink(f);
     list_unlink(ft, f);
     f->hnext = ft->free_list;
     ft->free_list = f;
@@ -794,8 +904,7 @@ flow_handle_packet(FlowTable *ft, Packet *p)
         flow_init(ft, f, p, sp, dp, hash);
         f->spi = spi;
         bucket = bucket_head(ft, (uint32_t)hash); /* eviction may have changed the chain */
-        f->hnext = *bucket;
-        *bucket = f;
+        chain_push(bucket, f);
         dir = FLOW_DIR_TOSERVER;
         if (ft->active > (uint64_t)ft->mask + 1 && ft->old == NULL) {
             buckets_grow(ft);
@@ -892,7 +1001,7 @@ flow_table_new(const FlowConfig *cfg, unsigned workers, unsigned worker_id, uint
     ft->prealloc = cfg->prealloc / workers;
 
     uint32_t nb = pow2_at_least(cfg->hash_size / workers > 0 ? cfg->hash_size / workers : 1);
-    ft->buckets = calloc(nb, sizeof(*ft->buckets));
+    ft->buckets = buckets_alloc(nb, &ft->buckets_huge);
     if (ft->buckets == NULL) {
         goto fail;
     }
@@ -928,10 +1037,17 @@ flow_table_free(FlowTable *ft)
     while (c != NULL) {
         FlowChunk *next = c->next;
         free(c->macs);
-        free(c);
+        if (!flow_in_arena(ft, c)) {
+            free(c);
+        }
         c = next;
     }
-    free(ft->buckets);
-    free(ft->old);
+    if (ft->arena != NULL) {
+        huge_free(ft->arena, ft->arena_size);
+    }
+    buckets_free(ft->buckets, (size_t)ft->mask + 1, ft->buckets_huge);
+    if (ft->old != NULL) {
+        buckets_free(ft->old, (size_t)ft->old_mask + 1, ft->old_huge);
+    }
     free(ft);
 }

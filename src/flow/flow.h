@@ -74,6 +74,11 @@ typedef struct {
 } FlowMacs;
 
 typedef struct Flow {
+    /* What a hash chain walk reads, in the first cache line: the chain link, the hash and the
+     * key. A lookup that misses touches one line per flow of the chain, not two. */
+    struct Flow *hnext;         /* hash bucket chain */
+    uint32_t hash;
+    uint32_t spi;               /* ESP: the SPI is part of the key (one flow per SA) */
     /* Key, in the orientation of the first packet: src sent it. */
     SkAddr src, dst;
     uint16_t sp, dp;
@@ -82,8 +87,7 @@ typedef struct Flow {
     uint8_t vlan_cnt;
     uint8_t tunnel_depth;
     uint16_t vlan_id[PKT_VLAN_MAX];
-    uint32_t hash;
-    uint32_t spi;               /* ESP: the SPI is part of the key (one flow per SA) */
+    struct Flow **hpprev;       /* the pointer that points at this flow: unlink in O(1) */
 
     uint64_t flow_id;
     SkTime start, last;
@@ -99,7 +103,6 @@ typedef struct Flow {
     uint8_t tclass;             /* timeout list the flow is on (flow.c) */
 
     FlowMacs *macs;             /* NULL unless FlowConfig.track_macs; owned by the table */
-    struct Flow *hnext;         /* hash bucket chain */
     struct Flow *lprev, *lnext; /* timeout list, oldest first */
 } Flow;
 
