@@ -104,7 +104,18 @@ typedef struct Flow {
 
     FlowMacs *macs;             /* NULL unless FlowConfig.track_macs; owned by the table */
     struct Flow *lprev, *lnext; /* timeout list, oldest first */
+
+    /* For the later stages and EVE flow records (STAGES.md, "Per-flow state"). */
+    uint16_t alproto;           /* FLOW_ALPROTO_*, or the app layer's protocol id */
+    uint8_t flags;              /* FLOW_F_* */
 } Flow;
+
+/* Flow.alproto: 0 until the app layer has detected a protocol, 1 when it gave up; EVE's flow
+ * record writes app_proto "failed" for 1 and none for 0, as Suricata does. */
+#define FLOW_ALPROTO_UNKNOWN 0
+#define FLOW_ALPROTO_FAILED 1
+/* Flow.flags. */
+#define FLOW_F_ALERTED 0x01         /* a rule alerted on the flow: EVE flow.alerted */
 
 typedef void (*FlowEndFn)(const Flow *f, SkTime now, void *user);
 
