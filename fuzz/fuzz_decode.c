@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const uint16_t fuzz_linktypes[] = {
     LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_RAW,
     LINKTYPE_IPV4,     LINKTYPE_IPV6,      LINKTYPE_NULL,       LINKTYPE_LOOP,
-    LINKTYPE_PPP,      12,                 14,                  104,
+    LINKTYPE_PPP,      LINKTYPE_RAW_OPENBSD, LINKTYPE_RAW_BSDOS, LINKTYPE_CHDLC,
 };
 
 static DecodeThread *fuzz_dt;
@@ -57,6 +57,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if ((uint64_t)q->l3_off + q->l3_len > q->len || (uint64_t)q->l4_off + q->l4_len > q->len
             || (uint64_t)q->payload_off + q->payload_len > q->len || q->event_cnt > PKT_EVENT_MAX
             || q->vlan_cnt > PKT_VLAN_MAX || q->tunnel_depth > PKT_TUNNEL_DEPTH_MAX) {
+            abort();
+        }
+        if ((q->flags & PKT_F_FRAGMENT)
+            && ((uint64_t)q->frag.data_off + q->frag.data_len > (uint64_t)q->l3_off + q->l3_len
+                || q->frag.data_off < q->l3_off || q->l4_len != 0)) {
             abort();
         }
         if (q->inner != NULL

@@ -57,14 +57,14 @@ decode_l4_checksum_ok(const Packet *p)
     Cursor l4 = packet_l4(p);
     size_t csum_off;
     switch (p->proto) {
-    case IPPROTO_NUM_TCP:
+    case SK_IPPROTO_TCP:
         csum_off = 16;
         break;
-    case IPPROTO_NUM_UDP:
+    case SK_IPPROTO_UDP:
         csum_off = 6;
         break;
-    case IPPROTO_NUM_ICMP:
-    case IPPROTO_NUM_ICMPV6:
+    case SK_IPPROTO_ICMP:
+    case SK_IPPROTO_ICMPV6:
         csum_off = 2;
         break;
     default:
@@ -75,7 +75,7 @@ decode_l4_checksum_ok(const Packet *p)
         return true;
     }
     /* RFC 768: a zero UDP checksum over IPv4 means none was computed. */
-    if (p->proto == IPPROTO_NUM_UDP && p->ip_ver == 4 && wire == 0) {
+    if (p->proto == SK_IPPROTO_UDP && p->ip_ver == 4 && wire == 0) {
         return true;
     }
     /* A cut capture (snaplen) leaves too few bytes to verify: no verdict, so not "bad". */
@@ -87,7 +87,7 @@ decode_l4_checksum_ok(const Packet *p)
         return true;
     }
     uint32_t sum = 0;
-    if (!(p->proto == IPPROTO_NUM_ICMP)) {
+    if (!(p->proto == SK_IPPROTO_ICMP)) {
         size_t alen = p->ip_ver == 4 ? 4 : 16;
         uint8_t ph[8] = {0};
         sum = csum_add_bytes(sum, p->src.b, alen);

@@ -13,6 +13,7 @@
 #include "core/counters.h"
 #include "core/cursor.h"
 #include "core/packet.h"
+#include "core/proto.h"
 #include "decode/decode.h"
 
 typedef enum {
@@ -55,50 +56,8 @@ typedef enum {
     TUN_ENTRY_VLAN,
 } TunnelEntry;
 
-/* Ethertypes and IP protocol numbers the decoders switch on. */
-enum {
-    ETHERTYPE_IPV4 = 0x0800,
-    ETHERTYPE_ARP = 0x0806,
-    ETHERTYPE_BRIDGE = 0x6558, /* transparent Ethernet bridging (GRE, Geneve) */
-    ETHERTYPE_VLAN = 0x8100,
-    ETHERTYPE_IPV6 = 0x86dd,
-    ETHERTYPE_PPP = 0x880b,
-    ETHERTYPE_MPLS_UC = 0x8847,
-    ETHERTYPE_MPLS_MC = 0x8848,
-    ETHERTYPE_PPPOE_DISC = 0x8863,
-    ETHERTYPE_PPPOE_SESS = 0x8864,
-    ETHERTYPE_8021AD = 0x88a8,
-    ETHERTYPE_ERSPAN = 0x88be, /* ERSPAN type I and II */
-    ETHERTYPE_8021AH = 0x88e7,
-    ETHERTYPE_DCE = 0x8903,    /* Cisco FabricPath */
-    ETHERTYPE_VNTAG = 0x8926,
-    ETHERTYPE_8021QINQ = 0x9100,
-    ETHERTYPE_ERSPAN3 = 0x22eb, /* ERSPAN type III */
-};
-
-enum {
-    IPPROTO_NUM_HOPOPTS = 0,
-    IPPROTO_NUM_ICMP = 1,
-    IPPROTO_NUM_IPIP = 4,
-    IPPROTO_NUM_TCP = 6,
-    IPPROTO_NUM_UDP = 17,
-    IPPROTO_NUM_IPV6 = 41,
-    IPPROTO_NUM_ROUTING = 43,
-    IPPROTO_NUM_FRAGMENT = 44,
-    IPPROTO_NUM_GRE = 47,
-    IPPROTO_NUM_ESP = 50,
-    IPPROTO_NUM_AH = 51,
-    IPPROTO_NUM_ICMPV6 = 58,
-    IPPROTO_NUM_NONE = 59,
-    IPPROTO_NUM_DSTOPTS = 60,
-    IPPROTO_NUM_MH = 135,
-    IPPROTO_NUM_HIP = 139,
-    IPPROTO_NUM_SHIM6 = 140,
-    IPPROTO_NUM_SCTP = 132,
-};
-
-#define IPV4_HDR_LEN 20
-#define IPV6_HDR_LEN 40
+#define IPV4_HDR_LEN SK_IPV4_HDR_MIN
+#define IPV6_HDR_LEN SK_IPV6_HDR_LEN
 
 /* One per worker. The tunnel pool holds one packet per depth: a packet carries at most one
  * inner packet, so depth d always uses slot d-1 and nothing is ever freed.

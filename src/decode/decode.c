@@ -4,19 +4,11 @@
  * bytes, invalid packets and every event raised. The protocols themselves live one per file. */
 #include "decode/decode.h"
 
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/log.h"
 #include "decode/decode-int.h"
-
-#define LINKTYPE_RAW_ALT1 12  /* DLT_RAW on OpenBSD */
-#define LINKTYPE_RAW_ALT2 14  /* DLT_RAW on BSD/OS */
-#define LINKTYPE_CHDLC 104    /* Cisco HDLC */
-#define LINKTYPE_IEEE80211 105
-#define LINKTYPE_RADIOTAP 127 /* IEEE 802.11 behind a radiotap header */
-#define LINKTYPE_NFLOG 239
 
 #define DECODE_MAX_LAYERS_DEFAULT 16
 
@@ -69,11 +61,11 @@ decode_config_default(DecodeConfig *cfg)
     cfg->max_tunnel_depth = PKT_TUNNEL_DEPTH_MAX;
     cfg->max_layers = DECODE_MAX_LAYERS_DEFAULT;
     cfg->vxlan_enabled = true;
-    cfg->vxlan_port = 4789;
+    cfg->vxlan_port = SK_PORT_VXLAN;
     cfg->geneve_enabled = true;
-    cfg->geneve_port = 6081;
+    cfg->geneve_port = SK_PORT_GENEVE;
     cfg->teredo_enabled = true;
-    cfg->teredo_port = 3544;
+    cfg->teredo_port = SK_PORT_TEREDO;
 }
 
 DecodeThread *
@@ -178,16 +170,16 @@ decode_packet_wants_flow(const Packet *p)
         return false;
     }
     switch (p->proto) {
-    case IPPROTO_NUM_TCP:
-    case IPPROTO_NUM_UDP:
-    case IPPROTO_NUM_SCTP:
+    case SK_IPPROTO_TCP:
+    case SK_IPPROTO_UDP:
+    case SK_IPPROTO_SCTP:
         return (p->flags & PKT_F_HAS_PORTS) != 0;
-    case IPPROTO_NUM_ICMP:
+    case SK_IPPROTO_ICMP:
         return p->ip_ver == 4 && (p->flags & PKT_F_HAS_ICMP);
-    case IPPROTO_NUM_ICMPV6:
+    case SK_IPPROTO_ICMPV6:
         return p->ip_ver == 6 && (p->flags & PKT_F_HAS_ICMP);
-    case IPPROTO_NUM_GRE:
-    case IPPROTO_NUM_ESP:
+    case SK_IPPROTO_GRE:
+    case SK_IPPROTO_ESP:
         return p->l4_len != 0;
     default:
         return true;
@@ -200,44 +192,44 @@ bool
 decode_network_layer(DecodeThread *dt, Packet *p, uint16_t ethertype, Cursor c)
 {
     switch (ethertype) {
-    case ETHERTYPE_IPV4:
+    case SK_ETHERTYPE_IPV4:
         /* An IPv4 total length is 16 bits: what lies past 64 KiB is not this datagram's. */
         cur_truncate(&c, UINT16_MAX);
         (void)decode_ipv4(dt, p, c);
         break;
-    case ETHERTYPE_IPV6:
+    case SK_ETHERTYPE_IPV6:
         cur_truncate(&c, UINT16_MAX);
         (void)decode_ipv6(dt, p, c);
         break;
-    case ETHERTYPE_PPPOE_SESS:
+    case SK_ETHERTYPE_PPPOE_SESS:
         (void)decode_pppoe_session(dt, p, c);
         break;
-    case ETHERTYPE_PPPOE_DISC:
+    case SK_ETHERTYPE_PPPOE_DISC:
         (void)decode_pppoe_discovery(dt, p, c);
         break;
-    case ETHERTYPE_VLAN:
-    case ETHERTYPE_8021AD:
-    case ETHERTYPE_8021QINQ:
+    case SK_ETHERTYPE_VLAN:
+    case SK_ETHERTYPE_8021AD:
+    case SK_ETHERTYPE_8021QINQ:
         if (p->vlan_cnt >= PKT_VLAN_MAX) {
             decode_event_set(p, DECODE_VLAN_HEADER_TOO_MANY_LAYERS);
         } else {
             (void)decode_vlan(dt, p, c);
         }
         break;
-    case ETHERTYPE_8021AH:
+    case SK_ETHERTYPE_8021AH:
         (void)decode_ieee8021ah(dt, p, c);
         break;
-    case ETHERTYPE_ARP:
+    case SK_ETHERTYPE_ARP:
         (void)decode_arp(dt, p, c);
         break;
-    case ETHERTYPE_MPLS_UC:
-    case ETHERTYPE_MPLS_MC:
+    case SK_ETHERTYPE_MPLS_UC:
+    case SK_ETHERTYPE_MPLS_MC:
         (void)decode_mpls(dt, p, c);
         break;
-    case ETHERTYPE_DCE:
+    case SK_ETHERTYPE_DCE:
         (void)decode_dce(dt, p, c);
         break;
-    case ETHERTYPE_VNTAG:
+    case SK_ETHERTYPE_VNTAG:
         (void)decode_vntag(dt, p, c);
         break;
     default:
@@ -361,8 +353,8 @@ decode_link(DecodeThread *dt, Packet *p, Cursor c)
         (void)decode_sll2(dt, p, c);
         break;
     case LINKTYPE_RAW:
-    case LINKTYPE_RAW_ALT1:
-    case LINKTYPE_RAW_ALT2:
+    case LINKTYPE_RAW_OPENBSD:
+    case LINKTYPE_RAW_BSDOS:
     case LINKTYPE_IPV4:
     case LINKTYPE_IPV6:
         (void)decode_raw(dt, p, c);
@@ -410,10 +402,10 @@ decode_finalize(DecodeThread *dt, const Packet *p)
 void
 decode_packet(DecodeThread *dt, Packet *p)
 {
-    /* Clear what decode fills, from flags through the tunnel links; capture's fields before
-     * and the flow's after are not ours. */
-    memset((char *)p + offsetof(Packet, flags), 0,
-           offsetof(Packet, flow) - offsetof(Packet, flags));
+    /* Clear what decode fills (p->dec) and the events of the packet's last use: capture's
+     * fields and the flow's are not ours. Events past event_cnt are never read. */
+    memset(&p->dec, 0, sizeof(p->dec));
+    p->event_cnt = 0;
     dt->layers = 0;
     dt->ppp_vj_ucomp = false;
 

@@ -12,7 +12,7 @@ decode_esp(DecodeThread *dt, Packet *p, Cursor c)
     if (!cur_skip(&payload, ESP_HDR_LEN)) {
         return decode_fail(p, DECODE_ESP_PKT_TOO_SMALL);
     }
-    p->proto = IPPROTO_NUM_ESP;
+    p->proto = SK_IPPROTO_ESP;
     p->l4_off = decode_off(p, &c);
     p->l4_len = (uint32_t)c.left;
     p->payload_off = decode_off(p, &payload);

@@ -44,16 +44,16 @@ decode_geneve(DecodeThread *dt, Packet *p, Cursor c)
     }
     dctr_inc(dt, DCTR_GENEVE);
     switch (proto) {
-    case ETHERTYPE_IPV4:
+    case SK_ETHERTYPE_IPV4:
         (void)decode_tunnel(dt, p, hdr, TUNNEL_GENEVE, TUN_ENTRY_IPV4, 0);
         break;
-    case ETHERTYPE_IPV6:
+    case SK_ETHERTYPE_IPV6:
         (void)decode_tunnel(dt, p, hdr, TUNNEL_GENEVE, TUN_ENTRY_IPV6, 0);
         break;
-    case ETHERTYPE_BRIDGE:
+    case SK_ETHERTYPE_BRIDGE:
         (void)decode_tunnel(dt, p, hdr, TUNNEL_GENEVE, TUN_ENTRY_ETHERNET, 0);
         break;
-    case ETHERTYPE_ARP:
+    case SK_ETHERTYPE_ARP:
         break;
     default:
         decode_event_set(p, DECODE_GENEVE_UNKNOWN_PAYLOAD_TYPE);

@@ -18,8 +18,6 @@
 #define GRE_F_FLAGS 0x0078 /* reserved flag bits */
 #define GRE_VERSION_MASK 0x0007
 
-#define GRE_PROTO_PPP 0x880b
-
 /* Version 0 source route entries (RFC 1701): address family 2, offset 1, length 1, then
  * length bytes; a zero family and length ends the list. */
 static bool
@@ -102,7 +100,7 @@ decode_gre(DecodeThread *dt, Packet *p, Cursor c)
         if (flags & GRE_F_FLAGS) {
             return decode_fail(p, DECODE_GRE_VERSION1_FLAGS);
         }
-        if (proto != GRE_PROTO_PPP) {
+        if (proto != SK_ETHERTYPE_PPP) {
             return decode_fail(p, DECODE_GRE_VERSION1_WRONG_PROTOCOL);
         }
         if (!(flags & GRE_F_KEY)) {
@@ -129,26 +127,26 @@ decode_gre(DecodeThread *dt, Packet *p, Cursor c)
     p->payload_len = (uint32_t)rest.left;
 
     switch (proto) {
-    case ETHERTYPE_IPV4:
+    case SK_ETHERTYPE_IPV4:
         (void)decode_tunnel(dt, p, rest, TUNNEL_GRE, TUN_ENTRY_IPV4, 0);
         break;
-    case ETHERTYPE_IPV6:
+    case SK_ETHERTYPE_IPV6:
         (void)decode_tunnel(dt, p, rest, TUNNEL_GRE, TUN_ENTRY_IPV6, 0);
         break;
-    case GRE_PROTO_PPP:
+    case SK_ETHERTYPE_PPP:
         (void)decode_tunnel(dt, p, rest, TUNNEL_GRE, TUN_ENTRY_PPP, 0);
         break;
-    case ETHERTYPE_VLAN:
+    case SK_ETHERTYPE_VLAN:
         (void)decode_tunnel(dt, p, rest, TUNNEL_GRE, TUN_ENTRY_VLAN, 0);
         break;
-    case ETHERTYPE_BRIDGE:
+    case SK_ETHERTYPE_BRIDGE:
         (void)decode_tunnel(dt, p, rest, TUNNEL_GRE, TUN_ENTRY_ETHERNET, 0);
         break;
-    case ETHERTYPE_ERSPAN:
+    case SK_ETHERTYPE_ERSPAN:
         /* Type I has no header and no sequence number; type II sets the sequence flag. */
         (void)decode_erspan(dt, p, rest, (flags & GRE_F_SEQ) ? 2 : 1);
         break;
-    case ETHERTYPE_ERSPAN3:
+    case SK_ETHERTYPE_ERSPAN3:
         (void)decode_erspan(dt, p, rest, 3);
         break;
     default:

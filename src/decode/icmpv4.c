@@ -9,13 +9,10 @@
 
 #define ICMPV4_HDR_LEN 8
 
+/* The error types (unreachable, quench, redirect, time exceeded, parameter problem) are in
+ * core/proto.h: the flow table and the shard hash test them too. */
 #define ICMP_ECHOREPLY 0
-#define ICMP_DEST_UNREACH 3
-#define ICMP_SOURCE_QUENCH 4
-#define ICMP_REDIRECT 5
 #define ICMP_ECHO 8
-#define ICMP_TIME_EXCEEDED 11
-#define ICMP_PARAMETERPROB 12
 #define ICMP_TIMESTAMP 13
 #define ICMP_TIMESTAMPREPLY 14
 #define ICMP_INFO_REQUEST 15
@@ -69,9 +66,9 @@ icmpv4_quote(Packet *p, Cursor q)
     uint16_t sp = 0;
     uint16_t dp = 0;
     switch (proto) {
-    case IPPROTO_NUM_TCP:
-    case IPPROTO_NUM_UDP:
-        if (l4.left < (proto == IPPROTO_NUM_TCP ? 20u : 8u) || !cur_be16(&l4, &sp)
+    case SK_IPPROTO_TCP:
+    case SK_IPPROTO_UDP:
+        if (l4.left < (proto == SK_IPPROTO_TCP ? 20u : 8u) || !cur_be16(&l4, &sp)
             || !cur_be16(&l4, &dp)) {
             return; /* the quote names a flow but not which: nothing to key on */
         }
@@ -79,7 +76,7 @@ icmpv4_quote(Packet *p, Cursor q)
         p->emb_sp = sp;
         p->emb_dp = dp;
         break;
-    case IPPROTO_NUM_ICMP:
+    case SK_IPPROTO_ICMP:
         if (l4.left >= ICMPV4_HDR_LEN) {
             p->emb_proto = proto;
         }
@@ -102,7 +99,7 @@ decode_icmpv4(DecodeThread *dt, Packet *p, Cursor c)
         || !cur_skip(&body, 6)) { /* checksum, then 4 bytes that depend on the type */
         return decode_fail(p, DECODE_ICMPV4_PKT_TOO_SMALL);
     }
-    p->proto = IPPROTO_NUM_ICMP;
+    p->proto = SK_IPPROTO_ICMP;
     p->icmp_type = type;
     p->icmp_code = code;
     p->flags |= PKT_F_HAS_ICMP;
@@ -125,7 +122,7 @@ decode_icmpv4(DecodeThread *dt, Packet *p, Cursor c)
             decode_event_set(p, DECODE_ICMPV4_UNKNOWN_CODE);
         }
         break;
-    case ICMP_DEST_UNREACH:
+    case SK_ICMP_DEST_UNREACH:
         if (code > ICMP_UNREACH_CODE_MAX) {
             decode_event_set(p, DECODE_ICMPV4_UNKNOWN_CODE);
         } else {
@@ -133,22 +130,22 @@ decode_icmpv4(DecodeThread *dt, Packet *p, Cursor c)
             quotes = body.left > 0;
         }
         break;
-    case ICMP_SOURCE_QUENCH:
-    case ICMP_PARAMETERPROB:
+    case SK_ICMP_SOURCE_QUENCH:
+    case SK_ICMP_PARAMETERPROB:
         if (code != 0) {
             decode_event_set(p, DECODE_ICMPV4_UNKNOWN_CODE);
         } else {
             quotes = true;
         }
         break;
-    case ICMP_REDIRECT:
+    case SK_ICMP_REDIRECT:
         if (code > ICMP_REDIRECT_CODE_MAX) {
             decode_event_set(p, DECODE_ICMPV4_UNKNOWN_CODE);
         } else {
             quotes = true;
         }
         break;
-    case ICMP_TIME_EXCEEDED:
+    case SK_ICMP_TIME_EXCEEDED:
         if (code > ICMP_EXCEEDED_CODE_MAX) {
             decode_event_set(p, DECODE_ICMPV4_UNKNOWN_CODE);
         } else {

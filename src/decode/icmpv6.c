@@ -9,10 +9,7 @@
 
 #define ICMPV6_HDR_LEN 8
 
-#define ICMP6_DST_UNREACH 1
-#define ICMP6_PACKET_TOO_BIG 2
-#define ICMP6_TIME_EXCEEDED 3
-#define ICMP6_PARAM_PROB 4
+/* The four error types are in core/proto.h (SK_ICMP6_*). */
 #define ICMP6_ECHO_REQUEST 128
 #define ICMP6_ECHO_REPLY 129
 #define MLD_LISTENER_QUERY 130
@@ -81,8 +78,8 @@ icmpv6_quote(Packet *p, Cursor q)
      * and only when the whole TCP or UDP header is quoted. */
     uint16_t sp = 0;
     uint16_t dp = 0;
-    if (nh == IPPROTO_NUM_TCP || nh == IPPROTO_NUM_UDP) {
-        if (hdr.left < (nh == IPPROTO_NUM_TCP ? 20u : 8u) || !cur_be16(&hdr, &sp)
+    if (nh == SK_IPPROTO_TCP || nh == SK_IPPROTO_UDP) {
+        if (hdr.left < (nh == SK_IPPROTO_TCP ? 20u : 8u) || !cur_be16(&hdr, &sp)
             || !cur_be16(&hdr, &dp)) {
             return;
         }
@@ -118,7 +115,7 @@ decode_icmpv6(DecodeThread *dt, Packet *p, Cursor c)
         || !cur_skip(&body, 6)) {
         return decode_fail(p, DECODE_ICMPV6_PKT_TOO_SMALL);
     }
-    p->proto = IPPROTO_NUM_ICMPV6;
+    p->proto = SK_IPPROTO_ICMPV6;
     p->icmp_type = type;
     p->icmp_code = code;
     p->flags |= PKT_F_HAS_ICMP;
@@ -131,18 +128,18 @@ decode_icmpv6(DecodeThread *dt, Packet *p, Cursor c)
     bool quotes = false;
     bool mld = false;
     switch (type) {
-    case ICMP6_DST_UNREACH:
+    case SK_ICMP6_DST_UNREACH:
         code_max = ICMP6_DST_UNREACH_CODE_MAX;
         quotes = true;
         break;
-    case ICMP6_PACKET_TOO_BIG:
+    case SK_ICMP6_PACKET_TOO_BIG:
         quotes = true;
         break;
-    case ICMP6_TIME_EXCEEDED:
+    case SK_ICMP6_TIME_EXCEEDED:
         code_max = ICMP6_TIME_EXCEED_CODE_MAX;
         quotes = true;
         break;
-    case ICMP6_PARAM_PROB:
+    case SK_ICMP6_PARAM_PROB:
         code_max = ICMP6_PARAMPROB_CODE_MAX;
         quotes = true;
         break;

@@ -217,46 +217,46 @@ static void
 ipv4_transport(DecodeThread *dt, Packet *p, Cursor l4)
 {
     switch (p->proto) {
-    case IPPROTO_NUM_TCP:
+    case SK_IPPROTO_TCP:
         (void)decode_tcp(dt, p, l4);
         break;
-    case IPPROTO_NUM_UDP:
+    case SK_IPPROTO_UDP:
         (void)decode_udp(dt, p, l4);
         break;
-    case IPPROTO_NUM_ICMP:
+    case SK_IPPROTO_ICMP:
         (void)decode_icmpv4(dt, p, l4);
         break;
-    case IPPROTO_NUM_GRE:
+    case SK_IPPROTO_GRE:
         (void)decode_gre(dt, p, l4);
         break;
-    case IPPROTO_NUM_SCTP:
+    case SK_IPPROTO_SCTP:
         (void)decode_sctp(dt, p, l4);
         break;
-    case IPPROTO_NUM_ESP:
+    case SK_IPPROTO_ESP:
         (void)decode_esp(dt, p, l4);
         break;
-    case IPPROTO_NUM_IPV6:
+    case SK_IPPROTO_IPV6:
         p->l4_off = decode_off(p, &l4);
         p->l4_len = (uint32_t)l4.left;
         if (decode_tunnel(dt, p, l4, TUNNEL_IPIP, TUN_ENTRY_IPV6, 0) != NULL) {
             dctr_inc(dt, DCTR_IPV6_IN_IPV4);
         }
         break;
-    case IPPROTO_NUM_IPIP:
+    case SK_IPPROTO_IPIP:
         p->l4_off = decode_off(p, &l4);
         p->l4_len = (uint32_t)l4.left;
         if (decode_tunnel(dt, p, l4, TUNNEL_IPIP, TUN_ENTRY_IPV4, 0) != NULL) {
             dctr_inc(dt, DCTR_IPV4_IN_IPV4);
         }
         break;
-    case IPPROTO_NUM_HOPOPTS:
+    case SK_IPPROTO_HOPOPTS:
         /* PPP Van Jacobson uncompressed: the protocol byte held a connection number and a
          * TCP header follows. */
         if (dt->ppp_vj_ucomp) {
             (void)decode_tcp(dt, p, l4);
         }
         break;
-    case IPPROTO_NUM_ICMPV6:
+    case SK_IPPROTO_ICMPV6:
         decode_event_set(p, DECODE_IPV4_WITH_ICMPV6);
         break;
     default:
@@ -325,13 +325,14 @@ decode_ipv4(DecodeThread *dt, Packet *p, Cursor c)
     bool more = (frag & 0x2000) != 0;
     if (frag_off > 0 || more) {
         /* The transport is decoded after reassembly, never from a fragment: not even the
-         * first one's ports (Suricata's rule). l4 spans the fragment's data for defrag. */
+         * first one's ports (Suricata's rule). What follows the header is the data. */
         p->flags |= PKT_F_FRAGMENT;
-        p->frag_id = id;
-        p->frag_off = frag_off;
-        p->frag_more = more;
-        p->l4_off = decode_off(p, &l4);
-        p->l4_len = (uint32_t)l4.left;
+        p->frag.id = id;
+        p->frag.off = frag_off;
+        p->frag.more = more;
+        p->frag.proto = proto;
+        p->frag.data_off = decode_off(p, &l4);
+        p->frag.data_len = (uint32_t)l4.left;
         dctr_inc(dt, DCTR_DEFRAG_IPV4_FRAGMENTS);
         return DECODE_OK;
     }

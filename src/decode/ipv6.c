@@ -133,16 +133,16 @@ static bool
 ipv6_is_ext(uint8_t nh)
 {
     switch (nh) {
-    case IPPROTO_NUM_HOPOPTS:
-    case IPPROTO_NUM_ROUTING:
-    case IPPROTO_NUM_FRAGMENT:
-    case IPPROTO_NUM_DSTOPTS:
-    case IPPROTO_NUM_AH:
-    case IPPROTO_NUM_ESP:
-    case IPPROTO_NUM_NONE:
-    case IPPROTO_NUM_MH:
-    case IPPROTO_NUM_HIP:
-    case IPPROTO_NUM_SHIM6:
+    case SK_IPPROTO_HOPOPTS:
+    case SK_IPPROTO_ROUTING:
+    case SK_IPPROTO_FRAGMENT:
+    case SK_IPPROTO_DSTOPTS:
+    case SK_IPPROTO_AH:
+    case SK_IPPROTO_ESP:
+    case SK_IPPROTO_NONE:
+    case SK_IPPROTO_MH:
+    case SK_IPPROTO_HIP:
+    case SK_IPPROTO_SHIM6:
         return true;
     default:
         return false;
@@ -161,7 +161,7 @@ ipv6_walk(DecodeThread *dt, Packet *p, uint8_t nh, Cursor c)
     bool walking = ipv6_is_ext(nh);
 
     for (;;) {
-        if (nh == IPPROTO_NUM_NONE) {
+        if (nh == SK_IPPROTO_NONE) {
             p->proto = nh;
             if (c.left > 0) {
                 decode_event_set(p, DECODE_IPV6_DATA_AFTER_NONE_HEADER);
@@ -174,39 +174,39 @@ ipv6_walk(DecodeThread *dt, Packet *p, uint8_t nh, Cursor c)
         }
         walking = true;
         switch (nh) {
-        case IPPROTO_NUM_TCP:
+        case SK_IPPROTO_TCP:
             p->proto = nh;
             (void)decode_tcp(dt, p, c);
             return;
-        case IPPROTO_NUM_UDP:
+        case SK_IPPROTO_UDP:
             p->proto = nh;
             (void)decode_udp(dt, p, c);
             return;
-        case IPPROTO_NUM_ICMPV6:
+        case SK_IPPROTO_ICMPV6:
             p->proto = nh;
             (void)decode_icmpv6(dt, p, c);
             return;
-        case IPPROTO_NUM_SCTP:
+        case SK_IPPROTO_SCTP:
             p->proto = nh;
             (void)decode_sctp(dt, p, c);
             return;
-        case IPPROTO_NUM_GRE:
+        case SK_IPPROTO_GRE:
             p->proto = nh;
             (void)decode_gre(dt, p, c);
             return;
-        case IPPROTO_NUM_ESP:
+        case SK_IPPROTO_ESP:
             p->proto = nh;
             (void)decode_esp(dt, p, c);
             return;
-        case IPPROTO_NUM_IPIP:
+        case SK_IPPROTO_IPIP:
             p->proto = nh;
             ipv6_tunnel(dt, p, c, true);
             return;
-        case IPPROTO_NUM_IPV6:
+        case SK_IPPROTO_IPV6:
             p->proto = nh;
             ipv6_tunnel(dt, p, c, false);
             return;
-        case IPPROTO_NUM_ICMP:
+        case SK_IPPROTO_ICMP:
             p->proto = nh;
             decode_event_set(p, DECODE_IPV6_WITH_ICMPV4);
             return;
@@ -229,7 +229,7 @@ ipv6_walk(DecodeThread *dt, Packet *p, uint8_t nh, Cursor c)
         }
         Cursor hdr;
         switch (nh) {
-        case IPPROTO_NUM_ROUTING: {
+        case SK_IPPROTO_ROUTING: {
             p->proto = nh;
             uint8_t rh_type = 0;
             if (!cur_take(&c, 8u + hlen8 * 8u, &hdr)) {
@@ -246,10 +246,10 @@ ipv6_walk(DecodeThread *dt, Packet *p, uint8_t nh, Cursor c)
             }
             break;
         }
-        case IPPROTO_NUM_HOPOPTS:
-        case IPPROTO_NUM_DSTOPTS: {
+        case SK_IPPROTO_HOPOPTS:
+        case SK_IPPROTO_DSTOPTS: {
             p->proto = nh;
-            bool hop = nh == IPPROTO_NUM_HOPOPTS;
+            bool hop = nh == SK_IPPROTO_HOPOPTS;
             if (!cur_take(&c, (hlen8 + 1u) * 8u, &hdr)) {
                 decode_event_set(p, DECODE_IPV6_TRUNC_EXTHDR);
                 return;
@@ -273,7 +273,7 @@ ipv6_walk(DecodeThread *dt, Packet *p, uint8_t nh, Cursor c)
             }
             break;
         }
-        case IPPROTO_NUM_FRAGMENT: {
+        case SK_IPPROTO_FRAGMENT: {
             p->proto = nh;
             Cursor fh = c;
             uint8_t fh_reserved = hlen8; /* the length byte is reserved in a fragment header */
@@ -306,20 +306,19 @@ ipv6_walk(DecodeThread *dt, Packet *p, uint8_t nh, Cursor c)
             if (more && fh.left % 8 != 0) {
                 decode_event_set(p, DECODE_IPV6_FRAG_INVALID_LENGTH);
             }
-            /* The fragment header is the "transport" of a fragment: l4 starts at it (its next
-             * header byte is the fragmented protocol) and the payload is the fragment data,
-             * so defrag finds the unfragmentable part before l4_off. */
+            /* The data follows the fragment header, whose next header is the fragmented
+             * protocol; what precedes the header is the part that is not fragmented. */
             p->flags |= PKT_F_FRAGMENT;
-            p->frag_id = id;
-            p->frag_off = frag_off;
-            p->frag_more = more;
-            ipv6_l4_span(p, &fh);
-            p->payload_off = decode_off(p, &c);
-            p->payload_len = 0; /* not inspected before reassembly */
+            p->frag.id = id;
+            p->frag.off = frag_off;
+            p->frag.more = more;
+            p->frag.proto = next;
+            p->frag.data_off = decode_off(p, &c);
+            p->frag.data_len = (uint32_t)c.left;
             dctr_inc(dt, DCTR_DEFRAG_IPV6_FRAGMENTS);
             return;
         }
-        case IPPROTO_NUM_AH: {
+        case SK_IPPROTO_AH: {
             p->proto = nh;
             uint16_t reserved = 0;
             /* Length in 4-byte words minus 2 (RFC 4302 2.2). */
@@ -341,9 +340,9 @@ ipv6_walk(DecodeThread *dt, Packet *p, uint8_t nh, Cursor c)
             seen.ah = true;
             break;
         }
-        case IPPROTO_NUM_MH:
-        case IPPROTO_NUM_HIP:
-        case IPPROTO_NUM_SHIM6:
+        case SK_IPPROTO_MH:
+        case SK_IPPROTO_HIP:
+        case SK_IPPROTO_SHIM6:
             /* Skipped, not parsed: same length rule as routing headers. */
             if (!cur_take(&c, 8u + hlen8 * 8u, &hdr)) {
                 decode_event_set(p, DECODE_IPV6_TRUNC_EXTHDR);

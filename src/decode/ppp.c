@@ -4,18 +4,13 @@
  * its PPP-in-GRE fixes. */
 #include "decode/decode-int.h"
 
-#define PPP_IP 0x0021
-#define PPP_VJ_COMP 0x002d
-#define PPP_VJ_UCOMP 0x002f
-#define PPP_IPV6 0x0057
-
 /* Protocols PPP carries that Suricata names and does not decode: control protocols (LCP, IPCP,
  * CHAP ...) and other network layers. Anything else is not PPP at all. */
 static bool
 ppp_proto_known(uint16_t proto)
 {
     switch (proto) {
-    case PPP_VJ_COMP:
+    case SK_PPP_VJ_COMP:
     case 0x002b: /* IPX */
     case 0x0023: /* OSI */
     case 0x0025: /* XNS IDP */
@@ -57,7 +52,7 @@ DecodeStatus
 decode_ppp_payload(DecodeThread *dt, Packet *p, uint16_t proto, Cursor c)
 {
     switch (proto) {
-    case PPP_VJ_UCOMP:
+    case SK_PPP_VJ_UCOMP:
         if (c.left < IPV4_HDR_LEN) {
             return decode_fail(p, DECODE_PPP_VJU_PKT_TOO_SMALL);
         }
@@ -69,13 +64,13 @@ decode_ppp_payload(DecodeThread *dt, Packet *p, uint16_t proto, Cursor c)
         dt->ppp_vj_ucomp = true;
         cur_truncate(&c, UINT16_MAX);
         return decode_ipv4(dt, p, c);
-    case PPP_IP:
+    case SK_PPP_IP:
         if (c.left < IPV4_HDR_LEN) {
             return decode_fail(p, DECODE_PPP_IP4_PKT_TOO_SMALL);
         }
         cur_truncate(&c, UINT16_MAX);
         return decode_ipv4(dt, p, c);
-    case PPP_IPV6:
+    case SK_PPP_IPV6:
         if (c.left < IPV6_HDR_LEN) {
             return decode_fail(p, DECODE_PPP_IP6_PKT_TOO_SMALL);
         }

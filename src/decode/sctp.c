@@ -16,6 +16,6 @@ decode_sctp(DecodeThread *dt, Packet *p, Cursor c)
         || !cur_skip(&payload, 8)) {
         return decode_fail(p, DECODE_SCTP_PKT_TOO_SMALL);
     }
-    decode_set_transport(p, IPPROTO_NUM_SCTP, sp, dp, &c, &payload);
+    decode_set_transport(p, SK_IPPROTO_SCTP, sp, dp, &c, &payload);
     return DECODE_OK;
 }

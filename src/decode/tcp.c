@@ -141,6 +141,6 @@ decode_tcp(DecodeThread *dt, Packet *p, Cursor c)
         tcp_options(p, opts);
     }
     p->tcp_flags = flags;
-    decode_set_transport(p, IPPROTO_NUM_TCP, sp, dp, &c, &payload);
+    decode_set_transport(p, SK_IPPROTO_TCP, sp, dp, &c, &payload);
     return DECODE_OK;
 }

@@ -34,7 +34,7 @@ decode_teredo(DecodeThread *dt, Packet *p, Cursor c)
     if (hlim == 0) {
         return DECODE_INVALID; /* most likely not Teredo at all */
     }
-    if (nh == IPPROTO_NUM_HOPOPTS && plen < 8) {
+    if (nh == SK_IPPROTO_HOPOPTS && plen < 8) {
         return DECODE_INVALID;
     }
     if (c.left != IPV6_HDR_LEN + (size_t)plen) {

@@ -35,7 +35,7 @@ decode_udp(DecodeThread *dt, Packet *p, Cursor c)
     if (!cur_skip(&payload, UDP_HDR_LEN)) {
         return decode_fail(p, DECODE_UDP_LEN_INVALID);
     }
-    decode_set_transport(p, IPPROTO_NUM_UDP, sp, dp, &c, &payload);
+    decode_set_transport(p, SK_IPPROTO_UDP, sp, dp, &c, &payload);
 
     /* Suricata's order: Teredo, then Geneve, then VXLAN. */
     const DecodeConfig *cfg = &dt->cfg;

@@ -28,13 +28,13 @@ decode_vxlan(DecodeThread *dt, Packet *p, Cursor c)
     }
     dctr_inc(dt, DCTR_VXLAN);
     switch (ethertype) {
-    case ETHERTYPE_ARP:
+    case SK_ETHERTYPE_ARP:
         break;
-    case ETHERTYPE_IPV4:
-    case ETHERTYPE_IPV6:
-    case ETHERTYPE_VLAN:
-    case ETHERTYPE_8021AD:
-    case ETHERTYPE_8021QINQ:
+    case SK_ETHERTYPE_IPV4:
+    case SK_ETHERTYPE_IPV6:
+    case SK_ETHERTYPE_VLAN:
+    case SK_ETHERTYPE_8021AD:
+    case SK_ETHERTYPE_8021QINQ:
         (void)decode_tunnel(dt, p, frame, TUNNEL_VXLAN, TUN_ENTRY_ETHERNET, 0);
         break;
     default:

@@ -299,22 +299,24 @@ ipv4_fragments_leave_the_transport_undecoded(void **state)
     assert_true(p->flags & PKT_F_FRAGMENT);
     assert_false(p->flags & PKT_F_HAS_PORTS);
     assert_int_equal(p->sp, 0);
-    assert_int_equal(p->frag_id, 0x1234);
-    assert_int_equal(p->frag_off, 0);
-    assert_true(p->frag_more);
-    assert_int_equal(p->l4_off, 20);
-    assert_int_equal(p->l4_len, 8);
+    assert_int_equal(p->frag.id, 0x1234);
+    assert_int_equal(p->frag.off, 0);
+    assert_true(p->frag.more);
+    assert_int_equal(p->frag.proto, 17);
+    assert_int_equal(p->frag.data_off, 20);
+    assert_int_equal(p->frag.data_len, 8);
+    assert_int_equal(p->l4_len, 0);
     assert_false(decode_packet_wants_flow(p));
     p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
         "45 00 001c 1234 0001 40 11 0000 0a000001 0a000002" /* offset 1 (8 bytes), last */
         "6162636465666768");
-    assert_int_equal(p->frag_off, 8);
-    assert_false(p->frag_more);
+    assert_int_equal(p->frag.off, 8);
+    assert_false(p->frag.more);
     assert_int_equal(test_counter(dt, "defrag.ipv4.fragments"), frags + 2);
 }
 
 static void
-ipv6_fragment_spans_the_fragment_header(void **state)
+ipv6_fragment_data_follows_the_fragment_header(void **state)
 {
     (void)state;
     Packet *p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
@@ -323,12 +325,13 @@ ipv6_fragment_spans_the_fragment_header(void **state)
         "6162636465666768");
     assert_true(p->flags & PKT_F_FRAGMENT);
     assert_int_equal(p->proto, 44);
-    assert_int_equal(p->frag_off, 8);
-    assert_true(p->frag_more);
-    assert_int_equal(p->frag_id, 0xabcdef01);
-    assert_int_equal(p->l4_off, 40);
-    assert_int_equal(p->l4_len, 16);
-    assert_int_equal(p->payload_off, 48);
+    assert_int_equal(p->frag.off, 8);
+    assert_true(p->frag.more);
+    assert_int_equal(p->frag.id, 0xabcdef01);
+    assert_int_equal(p->frag.proto, 17);
+    assert_int_equal(p->frag.data_off, 48);
+    assert_int_equal(p->frag.data_len, 8);
+    assert_int_equal(p->l4_len, 0);
     assert_int_equal(p->event_cnt, 0);
 }
 
@@ -567,7 +570,7 @@ main(void)
         cmocka_unit_test(arp_is_counted_and_not_ip),
         cmocka_unit_test(ipv6_extension_headers_are_walked_to_udp),
         cmocka_unit_test(ipv4_fragments_leave_the_transport_undecoded),
-        cmocka_unit_test(ipv6_fragment_spans_the_fragment_header),
+        cmocka_unit_test(ipv6_fragment_data_follows_the_fragment_header),
         cmocka_unit_test(icmpv4_unreachable_quotes_the_udp_flow),
         cmocka_unit_test(icmpv6_unreachable_quotes_the_tcp_flow),
         cmocka_unit_test(sctp_and_esp_headers),
