@@ -19,11 +19,13 @@
 
 #include "flow/flow.h"
 #include "core/json.h"
+#include "core/proto.h"
 
 static bool
 proto_has_ports(uint8_t proto)
 {
-    return proto == 6 || proto == 17 || proto == 132 || proto == 1 || proto == 58;
+    return proto == SK_IPPROTO_TCP || proto == SK_IPPROTO_UDP || proto == SK_IPPROTO_SCTP
+           || proto == SK_IPPROTO_ICMP || proto == SK_IPPROTO_ICMPV6;
 }
 
 size_t
