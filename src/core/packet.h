@@ -63,6 +63,23 @@ typedef enum {
 
 struct Flow;
 
+/* An event raised on a packet: the raising stage (PktEventSrc) in the top 4 bits, that stage's
+ * own event id (a DecodeEvent, ...) in the low 12. Decode is source 0, so a DecodeEvent is its
+ * own PktEvent. Two bytes, not a struct of id and source: Packet is hot, and events[] of 15 fits
+ * in half a cache line. The source decides the rule keyword (decode-event:, stream-event:,
+ * app-layer-event:) and the EVE anomaly type. */
+typedef uint16_t PktEvent;
+typedef enum {
+    PKT_EVENT_SRC_DECODE = 0,   /* decode/events.def; EVE anomaly type "decode" */
+    PKT_EVENT_SRC_STREAM = 1,   /* the TCP stream's events; "stream" */
+    PKT_EVENT_SRC_APPLAYER = 2, /* app-layer events raised on a packet (protocol detection) */
+    PKT_EVENT_SRC_MAX
+} PktEventSrc;
+#define PKT_EVENT_ID_BITS 12
+#define PKT_EVENT_ID_MAX (1u << PKT_EVENT_ID_BITS) /* a source's ids are below this */
+#define PKT_EVENT(src, id) ((PktEvent)(((unsigned)(src) << PKT_EVENT_ID_BITS) | (unsigned)(id)))
+_Static_assert(PKT_EVENT_SRC_MAX <= 1u << (16 - PKT_EVENT_ID_BITS), "PktEvent: source bits");
+
 /* A group of members declared once and reachable two ways: one by one (p->src) and as a whole
  * (p->dec, for one memset): an anonymous struct and a named one of the same members overlaid
  * in a union, Linux's struct_group(). The named struct's tag has file scope, as any in C. */
@@ -133,9 +150,9 @@ typedef struct Packet {
         uint8_t tunnel_type;   /* TunnelType that carried this packet (inner side) */
     );
 
-    /* Decoder events raised on this packet, in order (DecodeEvent values). */
+    /* Events raised on this packet, in order, each tagged with the stage that raised it. */
     uint8_t event_cnt;
-    uint16_t events[PKT_EVENT_MAX];
+    PktEvent events[PKT_EVENT_MAX];
 
     /* --- flow --- */
     struct Flow *flow;
@@ -163,8 +180,33 @@ packet_ether(const Packet *p)
     return NULL;
 }
 
+static inline PktEventSrc
+packet_event_src(PktEvent ev)
+{
+    return (PktEventSrc)(ev >> PKT_EVENT_ID_BITS);
+}
+
+static inline unsigned
+packet_event_id(PktEvent ev)
+{
+    return ev & (PKT_EVENT_ID_MAX - 1);
+}
+
+/* Adds ev after p's other events. False when p already has PKT_EVENT_MAX: ev is dropped, as
+ * Suricata drops events past its limit. */
 static inline bool
-packet_has_event(const Packet *p, unsigned ev)
+packet_event_add(Packet *p, PktEvent ev)
+{
+    if (p->event_cnt >= PKT_EVENT_MAX) {
+        return false;
+    }
+    p->events[p->event_cnt++] = ev;
+    return true;
+}
+
+/* Does p carry ev (source and id)? A DecodeEvent may be passed as it is. */
+static inline bool
+packet_has_event(const Packet *p, PktEvent ev)
 {
     for (unsigned i = 0; i < p->event_cnt; i++) {
         if (p->events[i] == ev) {

@@ -150,9 +150,10 @@ decode_event_raise(DecodeThread *dt, Packet *p, DecodeEvent ev)
     if ((unsigned)ev >= DECODE_EVENT_MAX) {
         return;
     }
+    /* Decode is PktEvent source 0: a DecodeEvent is stored as it is (decode_event_set too). */
+    _Static_assert(DECODE_EVENT_MAX <= PKT_EVENT_ID_MAX, "DecodeEvent fits a PktEvent's id");
     bool was_invalid = (p->flags & PKT_F_INVALID) != 0;
-    if (p->event_cnt < PKT_EVENT_MAX) {
-        p->events[p->event_cnt++] = (uint16_t)ev;
+    if (packet_event_add(p, PKT_EVENT(PKT_EVENT_SRC_DECODE, ev))) {
         counter_inc(&dt->ctr[DCTR_MAX + ev]);
     }
     if (decode_event_invalid[ev]) {
