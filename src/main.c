@@ -83,7 +83,8 @@ usage(FILE *out)
             "                        autofp for live capture)\n"
             "  --threads <n>         worker threads (default: cores x threading.detect-thread-ratio)\n"
             "  --set <key=value>     override a config key\n"
-            "  --dump-config         print the effective configuration and exit\n"
+            "  --dump-config         print the effective configuration and exit; with -v, also\n"
+            "                        every key sekimori reads, its built-in value and meaning\n"
             "  --build-info          print build features and exit\n"
             "  --quiet               no summary at exit\n"
             "  --no-random           fixed hash seeds (reproducible flow_id values)\n"
@@ -372,6 +373,9 @@ main(int argc, char **argv)
     }
     if (o.dump_config) {
         cfg_dump(cfg, stdout);
+        if (o.verbose > 0) {
+            runtime_config_describe(stdout); /* "# ..." lines: a key = value reader skips them */
+        }
         code = stdout_flushed() ? 0 : 1;
         goto out;
     }

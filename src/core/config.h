@@ -75,4 +75,85 @@ void cfg_dump(const CfgNode *root, FILE *out);
 typedef bool (*CfgKeyFilter)(const char *key_path, void *user);
 void cfg_walk_scalars(const CfgNode *root, CfgKeyFilter fn, void *user);
 
+/* ---- Settings tables (config_table.c) ----
+ * A stage declares the keys it reads as rows: path, type, where the value goes in the stage's
+ * config struct, range, the built-in configuration's value and one line of help. The runtime
+ * composes the stages' tables (runtime/settings.c): they drive loading and type checks, -v's
+ * list of ignored keys, --dump-config -v's listing, and docs/configuration.md is checked
+ * against them (tests/config/doc_keys.py). A path component "*" stands for any list index or
+ * name: such rows are read by the code that walks the list (cfg_table_read with `under`). */
+
+typedef enum {
+    CFG_KEY_BOOL,       /* bool */
+    CFG_KEY_INT,        /* an unsigned field of 1, 2, 4 or 8 bytes; the text within [min, max] */
+    CFG_KEY_SIZE,       /* uint64_t bytes: "128mb", "1.5 GiB", "4096" */
+    CFG_KEY_NUMBER,     /* double: "1.5" */
+    CFG_KEY_STRING,     /* const char *, borrowed from the tree */
+    CFG_KEY_STRBUF,     /* char[size]: a longer value is refused, never cut */
+    CFG_KEY_PORTS,      /* uint16_t: the first port of "4789", "[4789, 8472]" or "$VAR" */
+    CFG_KEY_NAMES,      /* a map of NAME: string (vars.address-groups); no field */
+    CFG_KEY_LIST,       /* a list, read only by the row's reader */
+    CFG_KEY_EVENT_TYPE, /* an entry of an eve-log types: list (bool: listed and enabled) */
+} CfgKeyType;
+
+#define CFG_NO_FIELD SIZE_MAX /* a row read and checked whose value has nowhere to go yet */
+#define CFG_PATH_MAX 160      /* a key path built from rows and list indexes */
+
+/* The field a row fills: CFG_FIELD(FlowConfig, memcap). */
+#define CFG_FIELD(type, member) .off = offsetof(type, member), .size = sizeof(((type *)0)->member)
+#define CFG_NOWHERE .off = CFG_NO_FIELD, .size = 0
+
+typedef struct CfgKey CfgKey;
+/* Reads an irregular key (path: the row's path with its "*" filled) into conf; logs one line
+ * and returns SK_ERR_CONFIG on a wrong value. */
+typedef SkResult (*CfgKeyReader)(const CfgNode *root, const char *path, const CfgKey *k,
+                                 void *conf);
+
+struct CfgKey {
+    const char *path;   /* suricata.yaml key path: "flow.memcap", "pcap.*.snaplen" */
+    CfgKeyType type;
+    size_t off, size;   /* CFG_FIELD / CFG_NOWHERE */
+    int64_t min, max;   /* CFG_KEY_INT */
+    const char *def;    /* the built-in configuration's value (docs); NULL: none */
+    const char *help;   /* one line */
+    CfgKeyReader read;  /* NULL: the type's reader */
+};
+
+typedef struct CfgTable CfgTable;
+struct CfgTable {
+    const char *stage;              /* "flow" */
+    const CfgKey *keys;
+    size_t key_cnt;
+    void (*defaults)(void *conf);   /* what a key the file leaves out keeps (compiled in) */
+    /* Reads the table when its keys sit under a list (outputs.N.eve-log); NULL: the rows
+     * with no "*", in order (cfg_table_read with under NULL). */
+    SkResult (*load)(const CfgNode *root, const CfgTable *t, void *conf);
+};
+
+#define CFG_TABLE(name, stage_name, rows, defaults_fn, load_fn)                                \
+    const CfgTable name = {.stage = (stage_name), .keys = (rows),                             \
+                           .key_cnt = sizeof(rows) / sizeof((rows)[0]),                        \
+                           .defaults = (defaults_fn), .load = (load_fn)}
+
+/* Does the dotted key path match pattern ("*": any one component)? */
+bool cfg_key_matches(const char *key_path, const char *pattern);
+/* Is key_path this row's, or (a port list, a list, a map of names) an element of it? (-v) */
+bool cfg_key_used(const CfgKey *k, const char *key_path);
+/* The row's path with its first fill_cnt "*" components replaced by fill[]; false (logged)
+ * when it would not fit CFG_PATH_MAX. */
+bool cfg_path_fill(char buf[CFG_PATH_MAX], const char *pattern, const char *const *fill,
+                   size_t fill_cnt);
+/* Reads one row at path (the row's path, filled) into conf, by its reader or its type. */
+SkResult cfg_key_read(const CfgNode *root, const CfgKey *k, const char *path, void *conf);
+/* Reads, in table order, the rows directly under `under` (NULL: the rows with no "*" at all):
+ * those whose path is under + "." + a rest without "*"; under's "*" are filled from fill[]. */
+SkResult cfg_table_read(const CfgNode *root, const CfgTable *t, const char *under,
+                        const char *const *fill, size_t fill_cnt, void *conf);
+/* The row with exactly this path, or NULL. */
+const CfgKey *cfg_table_find(const CfgTable *t, const char *path);
+/* The kind as docs/configuration.md names it: "boolean", "integer", ... */
+const char *cfg_key_kind(CfgKeyType type);
+/* Port expression getter (CFG_KEY_PORTS): *out is the first port; untouched when absent. */
+SkResult cfg_get_ports(const CfgNode *root, const char *key, uint16_t *out);
+
 #endif

@@ -34,6 +34,7 @@ typedef struct {
     EveConfig eve;
     bool stats_enabled;       /* stats.enabled */
     uint32_t stats_interval_s; /* stats.interval */
+    double thread_ratio;      /* threading.detect-thread-ratio */
 } RunConfig;
 
 /* Defaults, then the YAML tree's settings (one logged line and SK_ERR_CONFIG on a wrong type).
@@ -47,6 +48,13 @@ const char *runtime_config_pcap_interface(const CfgNode *root);
 
 /* Is key_path one the engine reads? (for -v's list of ignored settings) */
 bool runtime_config_key_used(const char *key_path);
+
+/* Every key the engine reads, one "# key = built-in value (kind): help" line each, in reading
+ * order (--dump-config -v; tests/config/doc_keys.py compares it with the docs). */
+void runtime_config_describe(FILE *out);
+
+/* The i-th stage's settings table in reading order, NULL past the last (for tests). */
+const CfgTable *runtime_settings_table(size_t i);
 
 /* Runs the capture through the pipeline. Returns the process exit code. */
 int runtime_run(const RunConfig *rc);

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Every key docs/configuration.md documents is read, type-checked and counted as used.
+"""Every key docs/configuration.md documents is read, type-checked and counted as used, and
+the docs list exactly the keys of the engine's settings tables.
 
 The table under "## Keys sekimori reads" is parsed: each backticked key (with its shorthands:
 `a.{x,y}`, `a-{x,y}`, `...types.N.x` for an eve-log type, `.y` and `y` for a sibling of the
@@ -12,6 +13,10 @@ key before, `N` for a list index, `<NAME>` for any name) and its type. For each 
 
 A key documented but never read, or read without a type check, fails here; so does a
 documentation table that no longer parses into keys (a row this script cannot read).
+
+Both ways against the stages' settings tables (`sekimori --dump-config -v` lists them): every
+documented key is in a table with the same kind and built-in value, every table key is
+documented, and the built-in configuration (`--dump-config`) holds the tables' values.
 
 usage: doc_keys.py --sekimori PATH --doc docs/configuration.md
 """
@@ -73,6 +78,118 @@ def sibling(prev, seg):
     return parent + "." + seg.lstrip(".")
 
 
+def doc_rows(doc_path):
+    """[(key pattern as the docs write it, kind, default or None)] from the keys table: N,
+    <NAME> and <TYPE> stay as written; the default is the key's backticked value in the
+    Default cell (one per key when the row has as many, all of them joined with ", " for a
+    row of one key), None when the cell has none ("(none)", "off")."""
+    text = open(doc_path).read()
+    section = text.split("## Keys sekimori reads", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        if not line.startswith("| `"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        segs = re.findall(r"`([^`]+)`", cells[0])
+        kinds = [kind_of(k) for k in cells[1].split(" / ")]
+        defaults = re.findall(r"`([^`]+)`", cells[2])
+        row = []
+        prev = None
+        for seg in segs:
+            if seg.startswith("..."):
+                seg = "outputs.N.eve-log." + seg[3:]
+            if prev is not None and (seg.startswith(".") or "." not in seg):
+                seg = sibling(prev, seg)
+            prev = seg
+            row += expand_braces(seg)
+        if len(kinds) == 1:
+            kinds = kinds * len(row)
+        if len(defaults) == len(row):
+            dflts = defaults
+        elif len(row) == 1:
+            dflts = [", ".join(defaults) if defaults else None]
+        elif not defaults:
+            dflts = [None] * len(row)
+        else:
+            raise ValueError("row %r: %d keys, %d defaults" % (cells[0], len(row), len(defaults)))
+        if len(kinds) != len(row):
+            # braces expand within one kind: repeat each kind over its segment's keys
+            kinds = []
+            for seg, kind in zip(segs, [kind_of(k) for k in cells[1].split(" / ")]):
+                kinds += [kind] * len(expand_braces(seg))
+        rows += list(zip(row, kinds, dflts))
+    return rows
+
+
+def pattern_of(doc_key):
+    """outputs.N.eve-log.types.N.<TYPE>.enabled -> outputs.*.eve-log.types.*.*.enabled"""
+    return ".".join("*" if p in ("N", "<NAME>", "<TYPE>") else p for p in doc_key.split("."))
+
+
+def table_rows(binary):
+    """{pattern: (kind, built-in value or None)} from `--dump-config -v`'s listing of the
+    settings tables."""
+    r = run(binary, ["--dump-config", "-v", "-c", "/dev/null"])
+    rows = {}
+    for line in r.stdout.splitlines():
+        m = re.match(r"^# (\S+)(?: = (.*?))? \(([a-z]+)(?: [-0-9]+ to [0-9]+)?\): (.*)$", line)
+        if m:
+            rows[m.group(1)] = (m.group(3), m.group(2))
+    return rows
+
+
+def same_value(kind, a, b):
+    if kind == "boolean" and a is not None and b is not None:
+        truth = {"yes": True, "true": True, "on": True, "1": True,
+                 "no": False, "false": False, "off": False, "0": False}
+        return truth.get(a.lower()) == truth.get(b.lower())
+    return a == b
+
+
+def check_tables(binary, doc_path):
+    """The docs' table and the engine's settings tables list the same keys, kinds and
+    built-in values, both ways; and the built-in configuration holds the tables' values."""
+    tables = table_rows(binary)
+    check("the settings tables list keys", len(tables) > 50, "%d keys" % len(tables))
+    documented = {}
+    for key, kind, dflt in doc_rows(doc_path):
+        documented[pattern_of(key)] = (kind, dflt, key)
+    for pat, (kind, dflt, key) in documented.items():
+        if pat not in tables:
+            check("doc key %s is in a settings table" % key, False,
+                  "documented, but no stage's table has %s" % pat)
+            continue
+        tkind, tdef = tables[pat]
+        check("%s: kind" % key, tkind == kind, "docs say %s, the table %s" % (kind, tkind))
+        if "<NAME>" not in key:
+            check("%s: default" % key, same_value(kind, dflt, tdef),
+                  "docs say %r, the table %r" % (dflt, tdef))
+    for pat in tables:
+        check("table key %s is documented" % pat, pat in documented,
+              "a stage's table has %s; add it to docs/configuration.md" % pat)
+    # Built-in configuration against the tables' values.
+    r = run(binary, ["--dump-config"])
+    dump = [l.partition(" = ") for l in r.stdout.splitlines()]
+    for pat, (kind, tdef) in tables.items():
+        if tdef is None:
+            continue
+        if kind == "list":
+            vals = [v for k, _, v in dump if key_matches(k, pat + ".*")]
+            got = ", ".join(vals) if vals else None
+        else:
+            vals = [v for k, _, v in dump if key_matches(k, pat)]
+            got = vals[0] if vals else None
+        if got is not None:
+            check("built-in %s" % pat, same_value(kind, got, tdef),
+                  "built-in configuration says %r, the table %r" % (got, tdef))
+
+
+def key_matches(key, pattern):
+    k, p = key.split("."), pattern.split(".")
+    return len(k) == len(p) and all(b == "*" or a == b for a, b in zip(k, p))
+
+
 def doc_keys(doc_path):
     """[(key path with N and <NAME> filled in, kind)] from the keys table."""
     text = open(doc_path).read()
@@ -100,7 +217,7 @@ def doc_keys(doc_path):
             raise ValueError("row %r: %d keys, %d types" % (cells[0], len(row), len(kinds)))
         for seg, kind in zip(row, kinds):
             for k in expand_braces(seg):
-                k = k.replace("<NAME>", "HOME_NET")
+                k = k.replace("<NAME>", "HOME_NET").replace("<TYPE>", "anomaly")
                 k = re.sub(r"(^|\.)N(?=\.|$)", r"\g<1>0", k)
                 keys.append((k, kind))
     return keys
@@ -145,6 +262,7 @@ def main():
     b = a.sekimori
     keys = doc_keys(a.doc)
     check("the keys table parses into keys", len(keys) > 50, "%d keys" % len(keys))
+    check_tables(b, a.doc)
     tmp = tempfile.mkdtemp(prefix="sk-doc-keys-")
     cfg = os.path.join(tmp, "c.yaml")
     runs = 0

@@ -1,0 +1,222 @@
+/* eve_settings.c: the keys the EVE output reads, into its EveConfig (eve.h). They sit under the
+ * first eve-log entry of `outputs:`, so the table reads itself (load): it finds that entry and
+ * reads its rows with the entry's index filled in. Event types and their options come from
+ * eve_types.def; the rows below name them for -v and the docs, and a unit test
+ * (tests/unit/runtime/test_settings.c) checks the two agree. Keys are read by their full path
+ * (outputs.0.eve-log.enabled), so a message names the key a user can find in the file. */
+#include "output/eve_settings.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "output/eve.h"
+
+#define EVE "outputs.*.eve-log"
+#define TYPES EVE ".types.*"
+
+static SkResult
+read_filetype(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
+{
+    const char *s = NULL;
+
+    (void)k;
+    (void)conf;
+    if (cfg_get_str(root, path, &s) != SK_OK) {
+        return SK_ERR_CONFIG;
+    }
+    if (s != NULL && strcmp(s, "regular") != 0 && strcmp(s, "file") != 0) {
+        log_warn("config: %s: '%s' is not supported yet; writing a regular file", path, s);
+    }
+    return SK_OK;
+}
+
+/* One `types:` entry (tkey: outputs.0.eve-log.types.2): a name (`- flow`), or a name with its
+ * options map (`- anomaly: {enabled: yes, ...}`, has_opts). */
+static SkResult
+read_type(const CfgNode *root, const char *tkey, const char *name, bool has_opts,
+          EveConfig *ec)
+{
+    char key[CFG_PATH_MAX];
+    const char *const fill[] = {tkey, name};
+    bool on = true;
+    const CfgNode *opts = NULL;
+    int t = eve_type_lookup(name);
+
+    if (!cfg_path_fill(key, "*.*", fill, 2)) {
+        return SK_ERR_CONFIG;
+    }
+    if (has_opts) {
+        opts = cfg_find(root, key);
+    }
+    if (opts != NULL && (cfg_type(opts) == CFG_SEQ || (cfg_type(opts) == CFG_SCALAR
+                                                       && cfg_scalar(opts)[0] != '\0'))) {
+        log_error("config: %s: '%s' is not a map of options (enabled: yes, ...)", key,
+                  cfg_type(opts) == CFG_SEQ ? "<list>" : cfg_scalar(opts));
+        return SK_ERR_CONFIG;
+    }
+    if (has_opts && (!cfg_path_fill(key, "*.*.enabled", fill, 2)
+                     || cfg_get_bool(root, key, &on) != SK_OK)) {
+        return SK_ERR_CONFIG;
+    }
+    if (t < 0) {
+        return SK_OK; /* alert, dns, ...: no such records yet */
+    }
+    ec->types[t].enabled = on;
+    for (unsigned o = 0; has_opts && o < EVE_OPTION_MAX; o++) {
+        const char *const ofill[] = {tkey, name, eve_options[o].key};
+        bool v;
+        if ((int)eve_options[o].type != t) {
+            continue;
+        }
+        v = (ec->types[t].opts >> o & 1u) != 0;
+        if (!cfg_path_fill(key, "*.*.*", ofill, 3) || cfg_get_bool(root, key, &v) != SK_OK) {
+            return SK_ERR_CONFIG;
+        }
+        ec->types[t].opts = v ? ec->types[t].opts | 1u << o : ec->types[t].opts & ~(1u << o);
+    }
+    return SK_OK;
+}
+
+/* outputs.N.eve-log.types: a list of names and one-key maps of options. */
+static SkResult
+read_types(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
+{
+    const CfgNode *types = cfg_find(root, path);
+
+    (void)k;
+    if (types == NULL || (cfg_type(types) == CFG_SCALAR && cfg_scalar(types)[0] == '\0')) {
+        const char *s;
+        return types == NULL ? cfg_get_str(root, path, &s) : SK_OK;
+    }
+    if (cfg_type(types) != CFG_SEQ) {
+        log_error("config: %s: not a list of event types (- flow, - anomaly: ...)", path);
+        return SK_ERR_CONFIG;
+    }
+    for (size_t i = 0; i < cfg_child_count(types); i++) {
+        const CfgNode *t = cfg_child(types, i);
+        char tkey[CFG_PATH_MAX];
+        char idx[24];
+        const char *const fill[] = {path, idx};
+        const char *name;
+        snprintf(idx, sizeof(idx), "%zu", i);
+        if (!cfg_path_fill(tkey, "*.*", fill, 2)) {
+            return SK_ERR_CONFIG;
+        }
+        if (cfg_type(t) == CFG_SCALAR) {
+            name = cfg_scalar(t);
+        } else if (cfg_type(t) == CFG_MAP && cfg_child_count(t) > 0) {
+            name = cfg_child_key(t, 0);
+        } else {
+            log_error("config: %s: not an event type (a name, or one name with a map of its "
+                      "options)", tkey);
+            return SK_ERR_CONFIG;
+        }
+        if (name[0] == '\0') {
+            continue; /* "- " with nothing: an empty entry, as Suricata skips it */
+        }
+        if (read_type(root, tkey, name, cfg_type(t) == CFG_MAP, conf) != SK_OK) {
+            return SK_ERR_CONFIG;
+        }
+    }
+    return SK_OK;
+}
+
+#define TYPE_ROW(name, id, h)                                                                  \
+    {.path = TYPES "." name, .type = CFG_KEY_EVENT_TYPE,                                       \
+     CFG_FIELD(EveConfig, types[id].enabled), .help = (h)}
+#define OPTION_ROW(name, d, h)                                                                 \
+    {.path = TYPES "." name, .type = CFG_KEY_BOOL, CFG_NOWHERE, .def = (d), .help = (h)}
+
+static const CfgKey rows[] = {
+    {.path = EVE ".enabled", .type = CFG_KEY_BOOL, CFG_FIELD(EveConfig, enabled), .def = "yes",
+     .help = "write EVE JSON"},
+    {.path = EVE ".filename", .type = CFG_KEY_STRBUF, CFG_FIELD(EveConfig, filename),
+     .def = "eve.json", .help = "file name, relative to the log directory"},
+    {.path = EVE ".community-id", .type = CFG_KEY_BOOL, CFG_FIELD(EveConfig, community_id),
+     .def = "no", .help = "add community_id to flow, netflow and packet records"},
+    {.path = EVE ".ethernet", .type = CFG_KEY_BOOL, CFG_FIELD(EveConfig, ethernet), .def = "no",
+     .help = "add MAC addresses to records"},
+    {.path = EVE ".community-id-seed", .type = CFG_KEY_INT,
+     CFG_FIELD(EveConfig, community_id_seed), .min = 0, .max = UINT16_MAX, .def = "0",
+     .help = "the Community ID seed"},
+    {.path = EVE ".filetype", .type = CFG_KEY_STRING, CFG_NOWHERE, .def = "regular",
+     .help = "regular (or file): a plain file", .read = read_filetype},
+    {.path = EVE ".types", .type = CFG_KEY_LIST, CFG_NOWHERE,
+     .def = "alert, anomaly, flow, stats", .help = "event types to log", .read = read_types},
+    {.path = TYPES ".*.enabled", .type = CFG_KEY_BOOL, CFG_NOWHERE, .def = "yes",
+     .help = "an event type listed with options is logged unless this says no"},
+    TYPE_ROW("flow", EVE_TYPE_FLOW, "flow records"),
+    TYPE_ROW("netflow", EVE_TYPE_NETFLOW, "netflow records: one per flow direction"),
+    TYPE_ROW("anomaly", EVE_TYPE_ANOMALY, "anomaly records"),
+    TYPE_ROW("stats", EVE_TYPE_STATS, "stats records"),
+    OPTION_ROW("anomaly.types.decode", "yes", "log decoder anomalies"),
+    OPTION_ROW("anomaly.types.stream", "yes", "log stream anomalies"),
+    OPTION_ROW("anomaly.types.applayer", "yes", "log application-layer anomalies"),
+    OPTION_ROW("anomaly.packethdr", "no", "add the captured frame to decode anomaly records"),
+    OPTION_ROW("stats.totals", "yes", "totals over all threads"),
+    OPTION_ROW("stats.threads", "no", "per-thread values (not written yet)"),
+    OPTION_ROW("stats.deltas", "no", "deltas since the last record (not written yet)"),
+    OPTION_ROW("stats.null-values", "yes", "also log counters that are zero"),
+};
+
+static void
+defaults(void *conf)
+{
+    EveConfig *ec = conf;
+
+    /* No outputs: no EVE. The built-in configuration lists one eve-log. */
+    memset(ec, 0, sizeof(*ec));
+    snprintf(ec->filename, sizeof(ec->filename), "eve.json"); /* fits any size > 8 */
+}
+
+static SkResult
+load(const CfgNode *root, const CfgTable *t, void *conf)
+{
+    EveConfig *ec = conf;
+    const CfgNode *outputs = cfg_find(root, "outputs");
+    char at_text[24];
+    const char *const fill[] = {at_text};
+    char base[CFG_PATH_MAX];
+    size_t at;
+
+    if (outputs == NULL) {
+        const char *s;
+        return cfg_get_str(root, "outputs", &s); /* absent, or under a value (none at top) */
+    }
+    if (cfg_type(outputs) == CFG_SCALAR && cfg_scalar(outputs)[0] == '\0') {
+        ec->enabled = false; /* "outputs:" with nothing under it: no outputs at all */
+        return SK_OK;
+    }
+    if (cfg_type(outputs) != CFG_SEQ) {
+        log_error("config: outputs: not a list of outputs (- eve-log: ...)");
+        return SK_ERR_CONFIG;
+    }
+    for (at = 0; at < cfg_child_count(outputs); at++) {
+        const CfgNode *e = cfg_child(outputs, at);
+        if (cfg_type(e) == CFG_MAP && cfg_child_count(e) > 0
+            && strcmp(cfg_child_key(e, 0), "eve-log") == 0) {
+            break;
+        }
+    }
+    if (at == cfg_child_count(outputs)) {
+        ec->enabled = false;
+        return SK_OK;
+    }
+    snprintf(at_text, sizeof(at_text), "%zu", at);
+    if (!cfg_path_fill(base, EVE, fill, 1)) {
+        return SK_ERR_CONFIG;
+    }
+    if (cfg_type(cfg_find(root, base)) == CFG_SEQ
+        || (cfg_type(cfg_find(root, base)) == CFG_SCALAR
+            && cfg_scalar(cfg_find(root, base))[0] != '\0')) {
+        log_error("config: %s: not a map of eve-log settings", base);
+        return SK_ERR_CONFIG;
+    }
+    /* An eve-log given in the file replaces the built-in types entirely. */
+    ec->enabled = true;
+    eve_config_types_default(ec);
+    return cfg_table_read(root, t, EVE, fill, 1, ec);
+}
+
+CFG_TABLE(eve_settings, "eve", rows, defaults, load);
