@@ -32,6 +32,16 @@ typedef struct {
     uint16_t idx;
 } StatSrc;
 
+/* Counter sets a worker's stages registered (worker_counters_register), in registration
+ * order; every worker registers the same sets in the same order. */
+#define WORKER_COUNTER_SETS 16
+
+typedef struct {
+    const CounterSet *set[WORKER_COUNTER_SETS];
+    bool eve[WORKER_COUNTER_SETS]; /* in EVE stats; else sekimori's own (the summary only) */
+    unsigned cnt;
+} WorkerCounters;
+
 typedef struct {
     SkTime next;
     uint64_t seq;
@@ -44,6 +54,7 @@ typedef struct {
     DecodeThread *scratch; /* decodes other workers' tunnel packets: its counters are unused */
     FlowTable *ft;
     EveWriter *ew;
+    WorkerCounters ctr; /* its stages' counters, for stats */
     Packet pkt;
     SkTime now;        /* this worker's clock: the latest packet time it has seen */
     StatsClock stats;
@@ -74,7 +85,7 @@ struct Engine {
     const char *stat_names[STATS_MAX];
     StatSrc stat_src[STATS_MAX];
     size_t stat_cnt;
-    uint16_t stat_pkts, stat_bytes, stat_flow_memuse;
+    StatSrc stat_pkts, stat_bytes, stat_flow_memuse; /* for the derived values */
     _Atomic uint64_t pressure_max; /* stats writers may run in several workers */
     double last_progress;
     uint64_t progress_pkts;
@@ -100,7 +111,11 @@ void worker_live_flush_tick(Worker *w, SkTime now);
 
 /* --- stats.c: stats records, progress and the summary --- */
 
-/* Builds the stats layout once, before workers start. */
+/* A stage's per-worker counters, registered when the stage's worker state is made
+ * (worker_init): eve true puts them in EVE stats records (Suricata's names only), false in the
+ * run summary only (sekimori's own counters). cs is borrowed for the worker's life. */
+void worker_counters_register(Worker *w, const CounterSet *cs, bool eve);
+/* Builds the stats layout once from worker 0's registered sets, before workers start. */
 void stats_layout(Engine *eng);
 void stats_write(Engine *eng, EveWriter *ew, SkTime ts);
 /* Writes a stats record when the clock passes the next stats.interval tick; with n threads

@@ -17,43 +17,74 @@ static const char *const capture_counter_names[CAPTURE_CTR_MAX] = {
     "capture.kernel_ifdrops",
 };
 
-/* Where a stats value comes from: a worker counter set and an index in it, summed over the
- * workers (or their maximum); decoder.avg_pkt_size and memcap.pressure, derived; or (live) a
- * capture counter of the engine's. */
+/* Where a stats value comes from: a registered worker counter set and an index in it, summed
+ * over the workers (or their maximum); decoder.avg_pkt_size and memcap.pressure, derived; or
+ * (live) a capture counter of the engine's. */
 enum { STAT_SUM, STAT_MAX, STAT_AVG_PKT, STAT_PRESSURE, STAT_PRESSURE_MAX, STAT_CAPTURE };
+
+void
+worker_counters_register(Worker *w, const CounterSet *cs, bool eve)
+{
+    WorkerCounters *wc = &w->ctr;
+
+    /* Our own invariant: the stages' registrations fit, and a set's index fits StatSrc.set. */
+    if (wc->cnt == WORKER_COUNTER_SETS) {
+        log_error("runtime: more than %d counter sets registered; raise WORKER_COUNTER_SETS",
+                  WORKER_COUNTER_SETS);
+        return;
+    }
+    wc->set[wc->cnt] = cs;
+    wc->eve[wc->cnt++] = eve;
+}
 
 static const CounterSet *
 worker_set(const Engine *eng, unsigned w, unsigned set)
 {
-    return set == 0 ? decode_thread_counters(eng->workers[w].dt)
-                    : flow_table_counters(eng->workers[w].ft);
+    return eng->workers[w].ctr.set[set];
 }
 
-/* Builds the stats layout once: every counter name in lexicographic order, because EVE nests
- * dotted names into objects and needs names sharing a prefix to be adjacent. */
+/* The set and index of a counter by name, for the values derived from it; idx stays
+ * UINT16_MAX when no stage registered it. */
+static void
+stat_find(const Engine *eng, const char *name, StatSrc *out)
+{
+    const WorkerCounters *wc = &eng->workers[0].ctr;
+
+    out->idx = UINT16_MAX;
+    for (unsigned set = 0; set < wc->cnt; set++) {
+        for (size_t i = 0; wc->eve[set] && i < wc->set[set]->cnt; i++) {
+            if (strcmp(wc->set[set]->names[i], name) == 0) {
+                out->set = (uint8_t)set;
+                out->idx = (uint16_t)i;
+                return;
+            }
+        }
+    }
+}
+
+/* Builds the stats layout once: every counter name of every set registered for EVE, in
+ * lexicographic order, because EVE nests dotted names into objects and needs names sharing a
+ * prefix to be adjacent. Registration order does not show in the record. */
 void
 stats_layout(Engine *eng)
 {
+    const WorkerCounters *wc = &eng->workers[0].ctr;
     size_t n = 0;
-    for (unsigned set = 0; set < 2; set++) {
-        const CounterSet *cs = worker_set(eng, 0, set);
-        for (size_t i = 0; i < cs->cnt && n < STATS_MAX - 1; i++) {
+
+    for (unsigned set = 0; set < wc->cnt; set++) {
+        const CounterSet *cs = wc->set[set];
+        for (size_t i = 0; wc->eve[set] && i < cs->cnt && n < STATS_MAX - 8; i++) {
             const char *nm = cs->names[i];
             StatSrc *src = &eng->stat_src[n];
             src->set = (uint8_t)set;
             src->idx = (uint16_t)i;
             src->kind = strstr(nm, ".max_") != NULL ? STAT_MAX : STAT_SUM;
             eng->stat_names[n++] = nm;
-            if (strcmp(nm, "flow.memuse") == 0) {
-                eng->stat_flow_memuse = (uint16_t)i;
-            }
-            if (strcmp(nm, "decoder.pkts") == 0) {
-                eng->stat_pkts = (uint16_t)i;
-            } else if (strcmp(nm, "decoder.bytes") == 0) {
-                eng->stat_bytes = (uint16_t)i;
-            }
         }
     }
+    stat_find(eng, "decoder.pkts", &eng->stat_pkts);
+    stat_find(eng, "decoder.bytes", &eng->stat_bytes);
+    stat_find(eng, "flow.memuse", &eng->stat_flow_memuse);
     eng->stat_names[n] = "decoder.avg_pkt_size";
     eng->stat_src[n++].kind = STAT_AVG_PKT;
     for (unsigned i = 0; eng->live_cr != NULL && i < CAPTURE_CTR_MAX; i++) {
@@ -80,12 +111,17 @@ stats_layout(Engine *eng)
     eng->stat_cnt = n;
 }
 
+/* A counter summed over the workers (max: their maximum); 0 when not registered. */
 static uint64_t
-stat_sum(const Engine *eng, unsigned set, unsigned idx, bool max)
+stat_sum(const Engine *eng, StatSrc src, bool max)
 {
     uint64_t v = 0;
+
+    if (src.idx == UINT16_MAX) {
+        return 0;
+    }
     for (unsigned w = 0; w < eng->nworkers; w++) {
-        uint64_t x = counter_get(&worker_set(eng, w, set)->vals[idx]);
+        uint64_t x = counter_get(&worker_set(eng, w, src.set)->vals[src.idx]);
         v = max ? (x > v ? x : v) : v + x;
     }
     return v;
@@ -97,7 +133,7 @@ stats_collect(Engine *eng, const char **names, uint64_t *vals, size_t max)
 {
     size_t n = eng->stat_cnt < max ? eng->stat_cnt : max;
     uint64_t memcap = eng->rc->flow.memcap ? eng->rc->flow.memcap : 1;
-    uint64_t pressure = stat_sum(eng, 1, eng->stat_flow_memuse, false) * 100 / memcap;
+    uint64_t pressure = stat_sum(eng, eng->stat_flow_memuse, false) * 100 / memcap;
     uint64_t seen = atomic_load_explicit(&eng->pressure_max, memory_order_relaxed);
     while (pressure > seen && !atomic_compare_exchange_weak_explicit(
                                   &eng->pressure_max, &seen, pressure, memory_order_relaxed,
@@ -107,8 +143,8 @@ stats_collect(Engine *eng, const char **names, uint64_t *vals, size_t max)
         const StatSrc *src = &eng->stat_src[i];
         names[i] = eng->stat_names[i];
         if (src->kind == STAT_AVG_PKT) {
-            uint64_t pkts = stat_sum(eng, 0, eng->stat_pkts, false);
-            vals[i] = pkts ? stat_sum(eng, 0, eng->stat_bytes, false) / pkts : 0;
+            uint64_t pkts = stat_sum(eng, eng->stat_pkts, false);
+            vals[i] = pkts ? stat_sum(eng, eng->stat_bytes, false) / pkts : 0;
         } else if (src->kind == STAT_PRESSURE) {
             vals[i] = pressure;
         } else if (src->kind == STAT_PRESSURE_MAX) {
@@ -116,7 +152,7 @@ stats_collect(Engine *eng, const char **names, uint64_t *vals, size_t max)
         } else if (src->kind == STAT_CAPTURE) {
             vals[i] = counter_get(&eng->capture_ctr[src->idx]);
         } else {
-            vals[i] = stat_sum(eng, src->set, src->idx, src->kind == STAT_MAX);
+            vals[i] = stat_sum(eng, *src, src->kind == STAT_MAX);
         }
     }
     return n;
@@ -259,17 +295,17 @@ stats_print_summary(Engine *eng, const CaptureReader *cr, double secs, const cha
         fprintf(stderr, "  capture: %llu timestamps out of range, clamped\n",
                 (unsigned long long)capture_ts_invalid(cr));
     }
-    const CounterSet *own = decode_thread_counters_own(eng->workers[0].dt);
+    const WorkerCounters *wc = &eng->workers[0].ctr;
     bool own_shown = false;
-    for (size_t i = 0; i < own->cnt; i++) {
-        uint64_t v = 0;
-        for (unsigned w = 0; w < eng->nworkers; w++) {
-            v += counter_get(&decode_thread_counters_own(eng->workers[w].dt)->vals[i]);
-        }
-        if (v > 0) {
-            fprintf(stderr, "%s %s %llu", own_shown ? "," : "  sekimori's own:", own->names[i],
-                    (unsigned long long)v);
-            own_shown = true;
+    for (unsigned set = 0; set < wc->cnt; set++) {
+        for (size_t i = 0; !wc->eve[set] && i < wc->set[set]->cnt; i++) {
+            StatSrc src = {.set = (uint8_t)set, .idx = (uint16_t)i};
+            uint64_t v = stat_sum(eng, src, false);
+            if (v > 0) {
+                fprintf(stderr, "%s %s %llu", own_shown ? "," : "  sekimori's own:",
+                        wc->set[set]->names[i], (unsigned long long)v);
+                own_shown = true;
+            }
         }
     }
     if (own_shown) {

@@ -92,7 +92,13 @@ worker_init(Engine *eng, Worker *w, unsigned id)
     }
     w->ew = eve_writer_new(eng->ef, &rc->eve);
     w->ft = flow_table_new(&rc->flow, eng->nworkers, id, eng->flow_seed, on_flow_end, w);
-    return w->dt != NULL && w->ew != NULL && w->ft != NULL;
+    if (w->dt == NULL || w->ew == NULL || w->ft == NULL) {
+        return false;
+    }
+    worker_counters_register(w, decode_thread_counters(w->dt), true);
+    worker_counters_register(w, decode_thread_counters_own(w->dt), false);
+    worker_counters_register(w, flow_table_counters(w->ft), true);
+    return true;
 }
 
 void
