@@ -21,13 +21,13 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "core/hash.h"
 #include "core/log.h"
+#include "core/pool.h"
 #include "decode/decode.h"
 
-#define FLOW_CHUNK 1024 /* flows per allocation */
+#define FLOW_CHUNK FLOW_CHUNK_FLOWS
 #define FLOW_LISTS (FLOW_PROTO_MAX * FLOW_STATE_MAX)
 #define EMERG_SWEEP_BUDGET 256
 /* Old buckets moved per packet while the array grows: the old array (n buckets, at most n
@@ -79,23 +79,12 @@ typedef struct {
     Flow *head, *tail;
 } FlowList;
 
-/* A chunk's flows are handed out in order (`used`) before any comes back through the free list.
- * calloc of a chunk this size maps fresh zero pages, so a flow's memory is first touched when the
- * flow is first used: preallocation reserves and charges the memory without faulting in pages
- * for flows a run never needs (a page fault is costly under a hypervisor's shadow paging). */
-typedef struct FlowChunk {
-    struct FlowChunk *next;
-    uint32_t used;
-    FlowMacs *macs; /* FLOW_CHUNK of them, one per flow, when the table tracks MACs */
-    Flow flows[FLOW_CHUNK];
-} FlowChunk;
-
 struct FlowTable {
     FlowConfig cfg;
     Flow **buckets;
     uint32_t mask;
     Flow **old;        /* while growing: the previous array, drained from old_next up */
-    bool buckets_huge, old_huge; /* from huge_zalloc, not calloc */
+    bool buckets_huge, old_huge; /* from pool_huge_zalloc, not calloc */
     uint32_t old_mask;
     uint32_t old_next; /* old buckets below this one are empty */
     uint64_t seed;     /* hash secret */
@@ -103,24 +92,29 @@ struct FlowTable {
     uint64_t id_seq;   /* flows created by this table */
     unsigned workers, worker_id;
 
-    FlowChunk *chunks;
-    uint8_t *arena;    /* flow chunks are carved from here (flow_arena_take) */
-    size_t arena_size, arena_used;
-    FlowChunk *fill;   /* the chunk whose unused flows are handed out next */
-    Flow *free_list;   /* flows that ended, reused first */
-    uint64_t free_cnt; /* free_list plus the chunks' unused flows */
-    uint64_t held;     /* flows allocated, free or in use */
+    /* Flows come from chunks of FLOW_CHUNK (their MAC sets as side records), carved from one
+     * huge-page reservation the size of this table's share of flow.memcap and charged to it
+     * (pool.h). Buckets are charged to the same Memcap. */
+    Pool flows;
+    Memcap *mc;
     uint64_t active;
-    uint64_t memuse, memcap; /* this table's share */
     uint64_t prealloc;       /* this table's share of flow.prealloc */
     bool emergency;
 
     FlowList lists[FLOW_LISTS];
 
-    FlowEndFn on_end;
-    void *user;
+    Flow *handling;          /* the flow flow_handle_packet has off its timeout list */
+    FlowStateFn state_fn;    /* NULL: the built-in tracker (flow_state_default) */
+    void *state_user;
+    struct {
+        FlowEndFn fn;
+        void *user;
+    } end[FLOW_END_STEP_MAX];
 
-    Counter ctr[FLOW_CTR_MAX];
+    /* flow.* counters, then flow.memcap's exception-policy counters when it has a policy. */
+    Counter ctr[FLOW_CTR_MAX + EXC_CTR_MAX];
+    const char *names[FLOW_CTR_MAX + EXC_CTR_MAX];
+    Counter *exc_ctr[EXC_CTR_MAX]; /* into ctr; NULL: not registered */
     CounterSet set;
 };
 
@@ -265,83 +259,28 @@ list_append(FlowTable *ft, Flow *f)
 
 /* --- memory --- */
 
-static size_t
-chunk_size(const FlowTable *ft)
-{
-    return sizeof(FlowChunk) + (ft->cfg.track_macs ? FLOW_CHUNK * sizeof(FlowMacs) : 0);
-}
-
-#define HUGE_ALIGN (2u << 20) /* a transparent huge page on x86-64 */
-
-/* Zeroed memory of n bytes (a multiple of HUGE_ALIGN), 2 MiB-aligned and advised for
- * transparent huge pages, reserved but not committed (MAP_NORESERVE: nothing is backed until
- * touched). A table filled by a flood then takes one page fault per 2 MiB instead of one per
- * 4 KiB: measured on this VM, the 35,000 faults of a million-flow flood cost 250 ns a packet.
- * NULL when the reservation is refused; release with huge_free(p, n). */
-static void *
-huge_zalloc(size_t n)
-{
-    void *m = mmap(NULL, n + HUGE_ALIGN, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (m == MAP_FAILED) {
-        return NULL;
-    }
-    /* Keep the aligned part; give back the slack before and after it. */
-    uintptr_t start = ((uintptr_t)m + HUGE_ALIGN - 1) & ~(uintptr_t)(HUGE_ALIGN - 1);
-    size_t head = start - (uintptr_t)m;
-    if (head > 0) {
-        munmap(m, head);
-    }
-    munmap((uint8_t *)start + n, HUGE_ALIGN - head);
-#ifdef MADV_HUGEPAGE
-    (void)madvise((void *)start, n, MADV_HUGEPAGE);
-#endif
-    return (void *)start;
-}
-
+/* A flow's MAC sets are its side record in the chunk: set once, when the flow is first handed
+ * out, and kept for every reuse (flow_init clears their counts). */
 static void
-huge_free(void *p, size_t n)
+flow_first_use(void *obj, void *side)
 {
-    if (p != NULL) {
-        munmap(p, n);
-    }
+    ((Flow *)obj)->macs = side;
 }
 
 static size_t
-huge_round(size_t n)
+flow_side_size(const FlowConfig *cfg)
 {
-    return (n + HUGE_ALIGN - 1) & ~(size_t)(HUGE_ALIGN - 1);
+    return cfg->track_macs ? sizeof(FlowMacs) : 0;
 }
 
-/* Flow chunks are carved from one reservation the size of this table's memcap, made at the
- * first chunk (huge_zalloc). Where it is refused, chunks come from calloc. Chunks are never
- * returned one by one: flows recycle through the free list, the arena goes at
- * flow_table_free. */
-static void *
-flow_arena_take(FlowTable *ft, size_t n)
-{
-    if (ft->arena == NULL && ft->arena_size == 0) {
-        size_t want = huge_round((size_t)ft->memcap + 1);
-        ft->arena = huge_zalloc(want);
-        ft->arena_size = ft->arena != NULL ? want : 1; /* 1: refused, calloc from now on */
-    }
-    n = (n + 63) & ~(size_t)63;
-    if (ft->arena == NULL || ft->arena_used + n > ft->arena_size) {
-        return NULL;
-    }
-    void *p = ft->arena + ft->arena_used;
-    ft->arena_used += n;
-    return p;
-}
-
-/* Bucket arrays of 2 MiB or more come from huge_zalloc too (a million-flow table's array is
- * 16 MiB: 4,096 faults on small pages); smaller ones, or when it is refused, from calloc.
+/* Bucket arrays of 2 MiB or more come from huge pages too (a million-flow table's array is
+ * 16 MiB: 4,096 faults on small pages); smaller ones, or when that is refused, from calloc.
  * *huge says which, for buckets_free. */
 static Flow **
 buckets_alloc(size_t cnt, bool *huge)
 {
     size_t bytes = cnt * sizeof(Flow *);
-    Flow **b = bytes >= HUGE_ALIGN ? huge_zalloc(huge_round(bytes)) : NULL;
+    Flow **b = bytes >= POOL_HUGE_ALIGN ? pool_huge_zalloc(pool_huge_round(bytes)) : NULL;
     *huge = b != NULL;
     return b != NULL ? b : calloc(cnt, sizeof(Flow *));
 }
@@ -350,43 +289,22 @@ static void
 buckets_free(Flow **b, size_t cnt, bool huge)
 {
     if (huge) {
-        huge_free(b, huge_round(cnt * sizeof(Flow *)));
+        pool_huge_free(b, pool_huge_round(cnt * sizeof(Flow *)));
     } else {
         free(b);
     }
 }
 
-static bool
-flow_in_arena(const FlowTable *ft, const void *p)
+static void
+memuse_update(FlowTable *ft)
 {
-    return ft->arena != NULL && (const uint8_t *)p >= ft->arena
-           && (const uint8_t *)p < ft->arena + ft->arena_size;
+    counter_set(&ft->ctr[FLOW_CTR_MEMUSE], memcap_used(ft->mc));
 }
 
-static bool
-flow_chunk_add(FlowTable *ft)
+static void
+spare_update(FlowTable *ft)
 {
-    if (ft->memuse + chunk_size(ft) > ft->memcap) {
-        return false;
-    }
-    FlowChunk *c = flow_arena_take(ft, sizeof(*c));
-    if (c == NULL && (c = calloc(1, sizeof(*c))) == NULL) {
-        return false;
-    }
-    if (ft->cfg.track_macs && (c->macs = calloc(FLOW_CHUNK, sizeof(*c->macs))) == NULL) {
-        if (!flow_in_arena(ft, c)) {
-            free(c); /* an arena chunk stays unused: out of memory is the end anyway */
-        }
-        return false;
-    }
-    c->next = ft->chunks;
-    ft->chunks = c;
-    ft->free_cnt += FLOW_CHUNK;
-    ft->held += FLOW_CHUNK;
-    counter_set(&ft->ctr[FLOW_CTR_SPARE], ft->free_cnt);
-    ft->memuse += chunk_size(ft);
-    counter_set(&ft->ctr[FLOW_CTR_MEMUSE], ft->memuse);
-    return true;
+    counter_set(&ft->ctr[FLOW_CTR_SPARE], pool_free_cnt(&ft->flows));
 }
 
 /* --- hashing --- */
@@ -455,12 +373,13 @@ buckets_grow(FlowTable *ft)
 {
     uint64_t n = (uint64_t)ft->mask + 1;
     uint64_t bytes = 2 * n * sizeof(*ft->buckets);
-    if (2 * n > BUCKETS_MAX || ft->memuse + bytes > ft->memcap) {
+    if (2 * n > BUCKETS_MAX || !memcap_charge(ft->mc, bytes)) {
         return;
     }
     bool huge;
     Flow **b = buckets_alloc(2 * n, &huge); /* fresh zero pages, no stall to clear them */
     if (b == NULL) {
+        memcap_release(ft->mc, bytes);
         return;
     }
     ft->old = ft->buckets;
@@ -470,8 +389,7 @@ buckets_grow(FlowTable *ft)
     ft->old_next = 0;
     ft->buckets = b;
     ft->mask = (uint32_t)(2 * n - 1);
-    ft->memuse += bytes;
-    counter_set(&ft->ctr[FLOW_CTR_MEMUSE], ft->memuse);
+    memuse_update(ft);
 }
 
 /* Puts f at the head of the chain at *head. Chains are doubly linked through hpprev (the
@@ -512,8 +430,8 @@ rehash_step(FlowTable *ft)
     }
     if (ft->old_next > ft->old_mask) {
         buckets_free(ft->old, (size_t)ft->old_mask + 1, ft->old_huge);
-        ft->memuse -= ((uint64_t)ft->old_mask + 1) * sizeof(*ft->old);
-        counter_set(&ft->ctr[FLOW_CTR_MEMUSE], ft->memuse);
+        memcap_release(ft->mc, ((uint64_t)ft->old_mask + 1) * sizeof(*ft->old));
+        memuse_update(ft);
         ft->old = NULL;
     }
 }
@@ -539,14 +457,18 @@ bucket_unlink(Flow *f)
     }
 }
 
-/* Ends f: its record goes out (on_end), then it leaves its chain (unless the caller empties
- * every chain at once: flow_table_flush) and its timeout list, and goes on the free list. */
+/* Ends f: every end step runs, in pipeline order (FlowEndStep), on the flow as it stands; only
+ * then does it leave its chain (unless the caller empties every chain at once:
+ * flow_table_flush) and its timeout list, and go back to the pool. No step may end another flow
+ * or handle a packet of this table. */
 static void
 flow_end_common(FlowTable *ft, Flow *f, FlowEndReason reason, SkTime now, bool unlink_chain)
 {
     f->end_reason = (uint8_t)reason;
-    if (ft->on_end != NULL) {
-        ft->on_end(f, now, ft->user);
+    for (unsigned i = 0; i < FLOW_END_STEP_MAX; i++) {
+        if (ft->end[i].fn != NULL) {
+            ft->end[i].fn(f, now, ft->end[i].user);
+        }
     }
     switch (reason) {
     case FLOW_END_TIMEOUT:
@@ -563,10 +485,8 @@ flow_end_common(FlowTable *ft, Flow *f, FlowEndReason reason, SkTime now, bool u
         bucket_unlink(f);
     }
     list_unlink(ft, f);
-    f->hnext = ft->free_list;
-    ft->free_list = f;
-    ft->free_cnt++;
-    counter_set(&ft->ctr[FLOW_CTR_SPARE], ft->free_cnt);
+    pool_put(&ft->flows, f);
+    spare_update(ft);
     ft->active--;
     counter_set(&ft->ctr[FLOW_CTR_ACTIVE], ft->active);
 }
@@ -593,10 +513,10 @@ flow_table_timeout(FlowTable *ft, SkTime now, unsigned budget)
      * free again. */
     /* The target is a share of the preallocated flows, or of all flows the table holds when
      * prealloc is smaller: hysteresis, so the table does not flap in and out at the cap. */
-    uint64_t held = ft->held;
+    uint64_t held = pool_held(&ft->flows);
+    uint64_t free_cnt = pool_free_cnt(&ft->flows);
     uint64_t base = ft->prealloc > held ? ft->prealloc : held;
-    if (ft->emergency && ft->free_cnt * 100 >= base * ft->cfg.emergency_recovery
-        && ft->free_cnt > 0) {
+    if (ft->emergency && free_cnt * 100 >= base * ft->cfg.emergency_recovery && free_cnt > 0) {
         ft->emergency = false;
         counter_inc(&ft->ctr[FLOW_CTR_EMERG_MODE_OVER]);
         log_notice("flow: worker %u: emergency mode over, %lu flows active", ft->worker_id,
@@ -619,31 +539,14 @@ oldest_flow(FlowTable *ft)
     return best;
 }
 
-/* A never-used flow from the chunks; free_cnt says one exists. `fill` remembers the chunk being
- * handed out; once it is used up, a scan finds the next with room (once per FLOW_CHUNK flows). */
-static Flow *
-chunk_take(FlowTable *ft)
-{
-    FlowChunk *c = ft->fill;
-
-    if (c == NULL || c->used == FLOW_CHUNK) {
-        for (c = ft->chunks; c != NULL && c->used == FLOW_CHUNK; c = c->next) {
-        }
-        ft->fill = c;
-    }
-    if (c == NULL) {
-        return NULL;
-    }
-    Flow *f = &c->flows[c->used];
-    f->macs = c->macs != NULL ? &c->macs[c->used] : NULL; /* kept for the flow's every reuse */
-    c->used++;
-    return f;
-}
-
+/* A flow from the pool; at flow.memcap, emergency timeouts, then the least recently active
+ * flow is evicted (reason forced) for it. NULL only when the table holds no flow to evict: then
+ * flow.memcap-policy applies to the packet. */
 static Flow *
 flow_alloc(FlowTable *ft, SkTime now)
 {
-    if (ft->free_cnt == 0 && !flow_chunk_add(ft)) {
+    Flow *f = pool_get(&ft->flows);
+    if (f == NULL) {
         /* flow.memcap reached: emergency timeouts, then evict the oldest flow. */
         counter_inc(&ft->ctr[FLOW_CTR_MEMCAP]);
         if (!ft->emergency) {
@@ -653,23 +556,34 @@ flow_alloc(FlowTable *ft, SkTime now)
                        "active", ft->worker_id, (unsigned long)ft->active);
         }
         flow_table_timeout(ft, now, EMERG_SWEEP_BUDGET);
-        if (ft->free_cnt == 0) {
+        if (pool_free_cnt(&ft->flows) == 0) {
             Flow *victim = oldest_flow(ft);
             if (victim == NULL) {
                 return NULL;
             }
             flow_end(ft, victim, FLOW_END_FORCED, now);
         }
+        f = pool_get(&ft->flows);
+        if (f == NULL) {
+            return NULL;
+        }
     }
-    Flow *f = ft->free_list;
-    if (f != NULL) {
-        ft->free_list = f->hnext;
-    } else {
-        f = chunk_take(ft);
-    }
-    ft->free_cnt--;
-    counter_set(&ft->ctr[FLOW_CTR_SPARE], ft->free_cnt);
+    spare_update(ft);
+    memuse_update(ft); /* the pool may have taken a chunk */
     return f;
+}
+
+/* flow.memcap-policy, for a packet left without a flow by the memcap: counted under its action
+ * (none for ignore, nor for the drops an IDS cannot do). Suricata's actions on the packet
+ * (pass-packet: no further inspection; reject) have no stage to act on yet: detection will read
+ * them from the packet. */
+static void
+memcap_policy_apply(FlowTable *ft)
+{
+    ExceptionCounter c = exception_policy_counter((ExceptionPolicy)ft->cfg.memcap_policy);
+    if (c != EXC_CTR_MAX && ft->exc_ctr[c] != NULL) {
+        counter_inc(ft->exc_ctr[c]);
+    }
 }
 
 /* --- per packet --- */
@@ -760,8 +674,11 @@ flow_init(FlowTable *ft, Flow *f, const Packet *p, uint16_t sp, uint16_t dp, uin
     }
 }
 
-static void
-flow_update_state(Flow *f, const Packet *p, int dir)
+/* The built-in state hook: enough of the TCP handshake and teardown for the flow state, and
+ * for other protocols, established once both directions were seen. The stream stage replaces
+ * it (flow_table_set_state_hook) with its session state machine; tcp_track is this hook's. */
+static inline void
+flow_state_default(Flow *f, const Packet *p, int dir)
 {
     if (f->proto == 6) {
         uint8_t fl = p->tcp_flags;
@@ -917,6 +834,7 @@ flow_handle_packet(FlowTable *ft, Packet *p)
         }
         f = flow_alloc(ft, p->ts);
         if (f == NULL) {
+            memcap_policy_apply(ft);
             return NULL;
         }
         flow_init(ft, f, p, sp, dp, hash);
@@ -951,17 +869,89 @@ flow_handle_packet(FlowTable *ft, Packet *p)
         f->icmp_type[dir] = p->icmp_type;
         f->icmp_code[dir] = p->icmp_code;
     }
-    if (!icmp_err) {
-        flow_update_state(f, p, dir);
-    }
     if (f->macs != NULL) {
         flow_macs_add(ft, f->macs, p, dir);
     }
-    list_append(ft, f);
-
     p->flow = f;
     p->flow_toserver = dir == FLOW_DIR_TOSERVER;
+    if (!icmp_err) {
+        if (ft->state_fn == NULL) {
+            flow_state_default(f, p, dir);
+        } else {
+            ft->handling = f; /* off its list: flow_set_state need not move it */
+            ft->state_fn(ft, f, p, dir, ft->state_user);
+            ft->handling = NULL;
+        }
+    }
+    list_append(ft, f);
     return f;
+}
+
+void
+flow_set_state(FlowTable *ft, Flow *f, FlowState s)
+{
+    if (f->state == s) {
+        return;
+    }
+    if (f == ft->handling) {
+        f->state = (uint8_t)s;
+        return;
+    }
+    /* The flow of the packet just handled is the tail of its list (its last activity is the
+     * latest): at the tail of its new list it keeps every list oldest first. */
+    list_unlink(ft, f);
+    f->state = (uint8_t)s;
+    list_append(ft, f);
+}
+
+void
+flow_swap(Flow *f, Packet *p)
+{
+#define SWAP(a, b)                                                                             \
+    do {                                                                                       \
+        __typeof__(a) t_ = (a);                                                                \
+        (a) = (b);                                                                             \
+        (b) = t_;                                                                              \
+    } while (0)
+    SWAP(f->src, f->dst);
+    SWAP(f->sp, f->dp);
+    SWAP(f->pkts[0], f->pkts[1]);
+    SWAP(f->bytes[0], f->bytes[1]);
+    SWAP(f->dir_start[0], f->dir_start[1]);
+    SWAP(f->dir_last[0], f->dir_last[1]);
+    SWAP(f->ttl_min[0], f->ttl_min[1]);
+    SWAP(f->ttl_max[0], f->ttl_max[1]);
+    SWAP(f->tcp_flags[0], f->tcp_flags[1]);
+    SWAP(f->icmp_type[0], f->icmp_type[1]);
+    SWAP(f->icmp_code[0], f->icmp_code[1]);
+    f->icmp_seen = (uint8_t)(((f->icmp_seen & 1u) << 1) | ((f->icmp_seen >> 1) & 1u));
+    if (f->macs != NULL) {
+        FlowMacs m = *f->macs;
+        f->macs->cnt[FLOW_MACS_SRC] = m.cnt[FLOW_MACS_DST];
+        f->macs->cnt[FLOW_MACS_DST] = m.cnt[FLOW_MACS_SRC];
+        memcpy(f->macs->mac[FLOW_MACS_SRC], m.mac[FLOW_MACS_DST], sizeof(m.mac[0]));
+        memcpy(f->macs->mac[FLOW_MACS_DST], m.mac[FLOW_MACS_SRC], sizeof(m.mac[0]));
+    }
+#undef SWAP
+    if (p != NULL && p->flow == f) {
+        p->flow_toserver = !p->flow_toserver;
+    }
+}
+
+void
+flow_table_set_state_hook(FlowTable *ft, FlowStateFn fn, void *user)
+{
+    ft->state_fn = fn;
+    ft->state_user = user;
+}
+
+void
+flow_table_set_end(FlowTable *ft, FlowEndStep step, FlowEndFn fn, void *user)
+{
+    if (step < FLOW_END_STEP_MAX) {
+        ft->end[step].fn = fn;
+        ft->end[step].user = user;
+    }
 }
 
 void
@@ -1006,9 +996,45 @@ pow2_at_least(uint32_t v)
     return r;
 }
 
+void
+flow_table_memory(const FlowConfig *cfg, unsigned workers, FlowMemory *out)
+{
+    if (workers == 0) {
+        workers = 1;
+    }
+    uint32_t hash_share = cfg->hash_size / workers > 0 ? cfg->hash_size / workers : 1;
+    uint64_t prealloc_share = cfg->prealloc / workers;
+    out->share = cfg->memcap / workers;
+    out->buckets = (uint64_t)pow2_at_least(hash_share) * sizeof(Flow *);
+    out->chunk = pool_chunk_bytes(sizeof(Flow), flow_side_size(cfg), FLOW_CHUNK);
+    out->prealloc_chunks = (prealloc_share + FLOW_CHUNK - 1) / FLOW_CHUNK;
+}
+
+/* The table's counter set: flow.*, then exception_policy.flow.memcap.* when flow.memcap has a
+ * policy (Suricata registers those only then: default stats records stay as they were). */
+static void
+counters_init(FlowTable *ft)
+{
+    static const char *const exc_names[EXC_CTR_MAX] = EXC_COUNTER_NAMES("flow.memcap", false);
+    size_t n = 0;
+
+    for (; n < FLOW_CTR_MAX; n++) {
+        ft->names[n] = flow_counter_names[n];
+    }
+    for (unsigned i = 0; ft->cfg.memcap_policy != EXC_POLICY_IGNORE && i < EXC_CTR_MAX; i++) {
+        if (exc_names[i] != NULL) {
+            ft->names[n] = exc_names[i];
+            ft->exc_ctr[i] = &ft->ctr[n++];
+        }
+    }
+    ft->set.names = ft->names;
+    ft->set.vals = ft->ctr;
+    ft->set.cnt = n;
+}
+
 FlowTable *
 flow_table_new(const FlowConfig *cfg, unsigned workers, unsigned worker_id, uint64_t id_seed,
-               FlowEndFn on_end, void *user)
+               Memcap *mc)
 {
     FlowTable *ft = calloc(1, sizeof(*ft));
     if (ft == NULL) {
@@ -1022,29 +1048,36 @@ flow_table_new(const FlowConfig *cfg, unsigned workers, unsigned worker_id, uint
     ft->worker_id = worker_id;
     ft->id_seed = id_seed;
     ft->seed = hash_splitmix64(id_seed ^ 0x5eca11ab1eULL);
-    ft->on_end = on_end;
-    ft->user = user;
-    ft->memcap = cfg->memcap / workers;
+    ft->mc = mc;
     ft->prealloc = cfg->prealloc / workers;
 
     uint32_t nb = pow2_at_least(cfg->hash_size / workers > 0 ? cfg->hash_size / workers : 1);
+    if (!memcap_charge(mc, (uint64_t)nb * sizeof(*ft->buckets))) {
+        log_error("flow: flow.memcap %lu cannot hold the flow hash table (flow.hash-size %u); "
+                  "raise memcap or lower hash-size", (unsigned long)cfg->memcap,
+                  cfg->hash_size);
+        goto fail;
+    }
+    ft->mask = nb - 1;
     ft->buckets = buckets_alloc(nb, &ft->buckets_huge);
     if (ft->buckets == NULL) {
         goto fail;
     }
-    ft->mask = nb - 1;
-    ft->memuse = (uint64_t)nb * sizeof(*ft->buckets);
-    while (ft->free_cnt < ft->prealloc) {
-        if (!flow_chunk_add(ft)) {
-            log_error("flow: flow.prealloc %u does not fit flow.memcap %lu; lower prealloc or "
-                      "raise memcap", cfg->prealloc, (unsigned long)cfg->memcap);
-            goto fail;
-        }
+    const PoolConfig pc = {
+        .obj_size = sizeof(Flow),
+        .side_size = flow_side_size(cfg),
+        .chunk_cnt = FLOW_CHUNK,
+        .huge = true,
+        .first_use = cfg->track_macs ? flow_first_use : NULL, /* no call per flow without */
+    };
+    if (pool_init_cfg(&ft->flows, &pc, (uint32_t)ft->prealloc, mc) != SK_OK) {
+        log_error("flow: flow.prealloc %u does not fit flow.memcap %lu; lower prealloc or "
+                  "raise memcap", cfg->prealloc, (unsigned long)cfg->memcap);
+        goto fail;
     }
-    ft->set.names = flow_counter_names;
-    ft->set.vals = ft->ctr;
-    ft->set.cnt = FLOW_CTR_MAX;
-    counter_set(&ft->ctr[FLOW_CTR_MEMUSE], ft->memuse);
+    counters_init(ft);
+    memuse_update(ft);
+    spare_update(ft);
     return ft;
 fail:
     if (ft == NULL) {
@@ -1060,21 +1093,14 @@ flow_table_free(FlowTable *ft)
     if (ft == NULL) {
         return;
     }
-    FlowChunk *c = ft->chunks;
-    while (c != NULL) {
-        FlowChunk *next = c->next;
-        free(c->macs);
-        if (!flow_in_arena(ft, c)) {
-            free(c);
-        }
-        c = next;
+    pool_fini(&ft->flows);
+    if (ft->buckets != NULL || ft->mask != 0) {
+        buckets_free(ft->buckets, (size_t)ft->mask + 1, ft->buckets_huge);
+        memcap_release(ft->mc, ((uint64_t)ft->mask + 1) * sizeof(*ft->buckets));
     }
-    if (ft->arena != NULL) {
-        huge_free(ft->arena, ft->arena_size);
-    }
-    buckets_free(ft->buckets, (size_t)ft->mask + 1, ft->buckets_huge);
     if (ft->old != NULL) {
         buckets_free(ft->old, (size_t)ft->old_mask + 1, ft->old_huge);
+        memcap_release(ft->mc, ((uint64_t)ft->old_mask + 1) * sizeof(*ft->old));
     }
     free(ft);
 }

@@ -1,9 +1,12 @@
 /* flow.h: bidirectional flows. A FlowTable belongs to one worker and is never shared: nothing
  * here locks. Flows are keyed as Suricata keys them (addresses, ports, protocol, VLAN ids,
  * tunnel depth; ICMP by addresses only, ICMP errors by the packet they quote), timed out by
- * engine time (the capture's packet time offline), and charged to flow.memcap. A flow that
- * ends (timeout, eviction under memcap, shutdown) is handed to the FlowEndFn before it is
- * recycled; that is where the EVE flow record is written. */
+ * engine time (the capture's packet time offline), and charged to the worker's static share of
+ * flow.memcap (a Memcap, core/memcap.h). A flow that ends (timeout, eviction under memcap,
+ * shutdown) runs the end steps, in pipeline order, before it is recycled: stream flush,
+ * app-layer end, detection on a pseudo packet, EVE records, per-flow state back to its pools.
+ * The flow state comes from a state hook: a built-in TCP handshake tracker until the stream
+ * stage installs its own. */
 #ifndef SK_FLOW_FLOW_H
 #define SK_FLOW_FLOW_H
 
@@ -11,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/counters.h"
+#include "core/memcap.h"
 #include "core/packet.h"
 #include "core/time.h"
 
@@ -53,6 +57,8 @@ typedef struct {
     bool vlan_tracking;          /* vlan.use-for-tracking: VLAN ids are part of the key */
     bool recursion_tracking;     /* decoder.recursion-level.use-for-tracking: tunnel depth too */
     bool track_macs;             /* keep each flow's MAC addresses (eve-log ethernet: yes) */
+    uint8_t memcap_policy;       /* flow.memcap-policy (exception-policy), an ExceptionPolicy
+                                  * resolved by exception_policy_resolve(..., false) */
     FlowTimeouts timeouts[FLOW_PROTO_MAX];
 } FlowConfig;
 
@@ -117,15 +123,66 @@ typedef struct Flow {
 /* Flow.flags. */
 #define FLOW_F_ALERTED 0x01         /* a rule alerted on the flow: EVE flow.alerted */
 
-typedef void (*FlowEndFn)(const Flow *f, SkTime now, void *user);
-
 typedef struct FlowTable FlowTable; /* opaque */
 
-/* workers: how many tables share cfg's memcap, hash size and prealloc. id_seed makes flow_id
- * values unique across workers and runs. NULL: out of memory (logged). */
+/* workers: how many tables share cfg's hash size and prealloc. mc is this worker's share of
+ * flow.memcap (memcap_init_share): flows keep the static split, so whether a worker reaches
+ * its cap never depends on what the others hold at that instant, and the flow chunks' arena is
+ * reserved at that size. Borrowed until flow_table_free. id_seed makes flow_id values unique
+ * across workers and runs. NULL: out of memory (logged). */
 FlowTable *flow_table_new(const FlowConfig *cfg, unsigned workers, unsigned worker_id,
-                          uint64_t id_seed, FlowEndFn on_end, void *user);
-void flow_table_free(FlowTable *ft); /* accepts NULL; does not call on_end */
+                          uint64_t id_seed, Memcap *mc);
+void flow_table_free(FlowTable *ft); /* accepts NULL; runs no end step */
+
+/* What one worker's table needs of flow.memcap (for the config check, runtime/settings.c): its
+ * share, its starting bucket array, one chunk of FLOW_CHUNK_FLOWS flows (what a chunk charges,
+ * MAC sets included when tracked), and the chunks its share of flow.prealloc takes. A table
+ * whose share cannot hold buckets + one chunk can never hold a flow. */
+#define FLOW_CHUNK_FLOWS 1024
+typedef struct {
+    uint64_t share, buckets, chunk, prealloc_chunks;
+} FlowMemory;
+void flow_table_memory(const FlowConfig *cfg, unsigned workers, FlowMemory *out);
+
+/* ---- Flow end: a chain of steps, in pipeline order ----
+ * When a flow ends (timeout, eviction, shutdown: Flow.end_reason says which), each step that is
+ * set runs once, in this order, on the flow as it stands; the flow is recycled only after the
+ * last. A step may change the flow (flush, set flags, free its slot's state) but must not end
+ * other flows or handle packets of the same table: ends happen inside flow_handle_packet for
+ * another packet (timeout on lookup, eviction), so a step that needs a packet takes one of the
+ * worker's spare packet slots. */
+typedef enum {
+    FLOW_END_STEP_STREAM = 0, /* stream: flush both directions (EOF) to the app layer */
+    FLOW_END_STEP_APPLAYER,   /* app layer: end of stream to the parsers, last transactions */
+    FLOW_END_STEP_DETECT,     /* detection on a pseudo packet: what the flush made inspectable */
+    FLOW_END_STEP_OUTPUT,     /* EVE: flow / netflow records, transactions not yet logged */
+    FLOW_END_STEP_FREE,       /* each stage's per-flow state back to its pool */
+    FLOW_END_STEP_MAX
+} FlowEndStep;
+
+typedef void (*FlowEndFn)(Flow *f, SkTime now, void *user);
+
+/* Sets (fn NULL: clears) one step's function. Before the first packet. */
+void flow_table_set_end(FlowTable *ft, FlowEndStep step, FlowEndFn fn, void *user);
+
+/* ---- Flow state: a hook the stream stage owns ----
+ * After a packet's counters are added, the state hook decides the flow's state (and may swap its
+ * direction). The built-in one (fn NULL) tracks the TCP handshake (SYN, SYN|ACK, ACK: established;
+ * a RST or a FIN each way after a SYN: closed) and, for other protocols, a packet each way
+ * (established); the stream stage replaces it with its session state machine, so there is one
+ * TCP state machine, not two. Not called for an ICMPv4 error joining the flow it quotes. */
+typedef void (*FlowStateFn)(FlowTable *ft, Flow *f, const Packet *p, int dir, void *user);
+void flow_table_set_state_hook(FlowTable *ft, FlowStateFn fn, void *user);
+
+/* Moves f to state s (its timeout class changes with it). Call it from the state hook, or for
+ * the flow of the packet flow_handle_packet just handled. */
+void flow_set_state(FlowTable *ft, Flow *f, FlowState s);
+
+/* Turns f around: the side that sent its first packet becomes the destination, with every
+ * per-direction count, time, TTL, flag set and MAC set going along (the stream stage, when the
+ * first packet seen was the server's SYN|ACK). If p is f's current packet, its direction flips
+ * too. The key hash is symmetric: f stays in its bucket. */
+void flow_swap(Flow *f, Packet *p);
 
 /* The ICMP type answering `type` (echo 8 -> reply 0, ...), or 255 when there is none. ICMP
  * flows are keyed on (type, counterpart) as ports, as Suricata does: a request and its reply
@@ -136,7 +193,7 @@ uint8_t flow_icmp_counterpart(uint8_t proto, uint8_t type);
  * p->flow_toserver. Returns NULL (p->flow NULL) when p cannot have a flow: no IP layer, a
  * protocol Suricata keys no flow for (anything but TCP, UDP, SCTP, ICMP, ICMPv6, ESP and
  * IP-in-IP carriers), an ICMPv4 error quoting an unknown flow, or no memory even after
- * eviction (counted). A flow
+ * eviction (counted, and flow.memcap-policy applies: exception_policy.flow.memcap.*). A flow
  * whose timeout passed before p's time ends (reason timeout) and p starts a new one, so results
  * do not depend on when the timeout sweep ran. */
 Flow *flow_handle_packet(FlowTable *ft, Packet *p);
@@ -148,7 +205,8 @@ unsigned flow_table_timeout(FlowTable *ft, SkTime now, unsigned budget);
 /* Ends every flow (reason shutdown), at end of input. */
 void flow_table_flush(FlowTable *ft, SkTime now);
 
-/* flow.* counters of this table, for stats. */
+/* flow.* counters of this table, for stats; exception_policy.flow.memcap.* follow them when
+ * FlowConfig.memcap_policy is not ignore. */
 const CounterSet *flow_table_counters(const FlowTable *ft);
 
 /* Active flows now (for the summary). */

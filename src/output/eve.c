@@ -1,4 +1,6 @@
-/* eve.c: EVE flow, anomaly and stats records.
+/* eve.c: the EVE file, the per-worker writers, and the record API every record type uses:
+ * the common headers of packet and flow records, and the commit of a finished line. The records
+ * themselves are in eve_flow.c (flow, netflow), eve_anomaly.c and eve_stats.c.
  *
  * Each worker formats a record into its JsonBuf, then copies the finished line into its output
  * buffer; a full buffer is written to the shared file in one write(2) under the file's lock, so
@@ -17,7 +19,7 @@
 
 #include "core/log.h"
 #include "decode/decode.h"
-#include "core/json.h"
+#include "output/eve_int.h"
 
 #define EVE_OUTBUF 65536
 
@@ -34,15 +36,6 @@ struct EveFile {
     _Atomic uint64_t lost;
     uint64_t errors;       /* failed writes (under lock) */
     int last_errno;
-};
-
-struct EveWriter {
-    EveFile *ef;
-    EveConfig cfg;
-    JsonBuf jb;
-    char *out;
-    size_t out_len;
-    uint64_t records;
 };
 
 /* Opens path for appending. A FIFO, a pipe or a socket is written without blocking (poll with a
@@ -291,7 +284,16 @@ eve_writer_new(EveFile *ef, const EveConfig *cfg)
     }
     ew->ef = ef;
     ew->cfg = *cfg;
+    ew->event_name[PKT_EVENT_SRC_DECODE] = decode_event_name;
     return ew;
+}
+
+void
+eve_writer_set_event_names(EveWriter *ew, PktEventSrc src, EveEventNameFn fn)
+{
+    if ((unsigned)src < PKT_EVENT_SRC_MAX) {
+        ew->event_name[src] = fn;
+    }
 }
 
 void
@@ -318,85 +320,91 @@ eve_writer_free(EveWriter *ew)
     free(ew);
 }
 
-/* Moves the finished record, plus its newline, into the output buffer. */
-static void
-record_commit(EveWriter *ew)
+/* --- event types (eve_types.def) --- */
+
+static const char *const type_names[EVE_TYPE_MAX] = {
+#define EVE_TYPE(id, name) [id] = name,
+#define EVE_OPTION(type, id, key, dflt)
+#include "output/eve_types.def"
+#undef EVE_OPTION
+#undef EVE_TYPE
+};
+
+const EveOptionDesc eve_options[EVE_OPTION_MAX] = {
+#define EVE_TYPE(id, name)
+#define EVE_OPTION(type, id, key, dflt) [id] = {type, key, dflt},
+#include "output/eve_types.def"
+#undef EVE_OPTION
+#undef EVE_TYPE
+};
+
+_Static_assert(EVE_OPTION_MAX <= 32, "EveTypeConfig.opts holds one bit per option");
+
+const char *
+eve_type_name(EveType t)
 {
-    JsonBuf *jb = &ew->jb;
-    json_end_line(jb);
-    if (jb->oom) {
-        return;
-    }
-    if (ew->out_len + jb->len > EVE_OUTBUF) {
-        eve_writer_flush(ew);
-    }
-    if (ew->ef == NULL) {
-        return;
-    }
-    if (jb->len > EVE_OUTBUF) {
-        /* A record larger than the buffer goes straight out, whole. */
-        file_write(ew->ef, jb->buf, jb->len, 1);
-        return;
-    }
-    memcpy(ew->out + ew->out_len, jb->buf, jb->len);
-    ew->out_len += jb->len;
-    ew->records++;
+    return (unsigned)t < EVE_TYPE_MAX ? type_names[t] : NULL;
 }
+
+int
+eve_type_lookup(const char *name)
+{
+    for (int t = 0; t < EVE_TYPE_MAX; t++) {
+        if (strcmp(type_names[t], name) == 0) {
+            return t;
+        }
+    }
+    return -1;
+}
+
+void
+eve_config_types_default(EveConfig *ec)
+{
+    memset(ec->types, 0, sizeof(ec->types));
+    for (unsigned o = 0; o < EVE_OPTION_MAX; o++) {
+        if (eve_options[o].dflt) {
+            ec->types[eve_options[o].type].opts |= 1u << o;
+        }
+    }
+}
+
+/* --- field formatting --- */
+
+/* Suricata's names for IP protocol numbers (the IANA keywords, with its own spellings: 4 is
+ * "IP-in-IP", 89 "OSPF", the "any ..." rows "Any"), read from the proto of anomaly records it
+ * wrote for every number (tests/eve/proto_names.py checks ours the same way). From 144 on it
+ * writes the number. */
+static const char *const proto_names[] = {
+    /*   0 */ "HOPOPT", "ICMP", "IGMP", "GGP", "IP-in-IP", "ST",
+    /*   6 */ "TCP", "CBT", "EGP", "IGP", "BBN-RCC-MON", "NVP-II",
+    /*  12 */ "PUP", "ARGUS", "EMCON", "XNET", "CHAOS", "UDP",
+    /*  18 */ "MUX", "DCN-MEAS", "HMP", "PRM", "XNS-IDP", "TRUNK-1",
+    /*  24 */ "TRUNK-2", "LEAF-1", "LEAF-2", "RDP", "IRTP", "ISO-TP4",
+    /*  30 */ "NETBLT", "MFE-NSP", "MERIT-INP", "DCCP", "3PC", "IDPR",
+    /*  36 */ "XTP", "DDP", "IDPR-CMTP", "TP++", "IL", "IPv6",
+    /*  42 */ "SDRP", "IPv6-Route", "IPv6-Frag", "IDRP", "RSVP", "GRE",
+    /*  48 */ "DSR", "BNA", "ESP", "AH", "I-NLSP", "SwIPe",
+    /*  54 */ "NARP", "MOBILE", "TLSP", "SKIP", "IPv6-ICMP", "IPv6-NoNxt",
+    /*  60 */ "IPv6-Opts", "Any", "CFTP", "Any", "SAT-EXPAK", "KRYPTOLAN",
+    /*  66 */ "RVD", "IPPC", "Any", "SAT-MON", "VISA", "IPCU",
+    /*  72 */ "CPNX", "CPHB", "WSN", "PVP", "BR-SAT-MON", "SUN-ND",
+    /*  78 */ "WB-MON", "WB-EXPAK", "ISO-IP", "VMTP", "SECURE-VMTP", "VINES",
+    /*  84 */ "TTP", "NSFNET-IGP", "DGP", "TCF", "EIGRP", "OSPF",
+    /*  90 */ "Sprite-RPC", "LARP", "MTP", "AX.25", "OS", "MICP",
+    /*  96 */ "SCC-SP", "ETHERIP", "ENCAP", "Any", "GMTP", "IFMP",
+    /* 102 */ "PNNI", "PIM", "ARIS", "SCPS", "QNX", "A/N",
+    /* 108 */ "IPComp", "SNP", "Compaq-Peer", "IPX-in-IP", "VRRP", "PGM",
+    /* 114 */ "Any", "L2TP", "DDX", "IATP", "STP", "SRP",
+    /* 120 */ "UTI", "SMP", "SM", "PTP", "IS-IS", "FIRE",
+    /* 126 */ "CRTP", "CRUDP", "SSCOPMCE", "IPLT", "SPS", "PIPE",
+    /* 132 */ "SCTP", "FC", "RSVP-E2E-IGNORE", "Mobility", "UDPLite", "MPLS-in-IP",
+    /* 138 */ "manet", "HIP", "Shim6", "WESP", "ROHC", "Ethernet",
+};
 
 const char *
 eve_proto_name(uint8_t proto)
 {
-    /* IANA protocol keywords, as Suricata prints them. */
-    switch (proto) {
-    case 0:
-        return "HOPOPT";
-    case 1:
-        return "ICMP";
-    case 2:
-        return "IGMP";
-    case 4:
-        return "IPv4";
-    case 6:
-        return "TCP";
-    case 17:
-        return "UDP";
-    case 41:
-        return "IPv6";
-    case 43:
-        return "IPv6-Route";
-    case 44:
-        return "IPv6-Frag";
-    case 46:
-        return "RSVP";
-    case 47:
-        return "GRE";
-    case 50:
-        return "ESP";
-    case 51:
-        return "AH";
-    case 58:
-        return "IPv6-ICMP";
-    case 59:
-        return "IPv6-NoNxt";
-    case 60:
-        return "IPv6-Opts";
-    case 88:
-        return "EIGRP";
-    case 89:
-        return "OSPFIGP";
-    case 103:
-        return "PIM";
-    case 112:
-        return "VRRP";
-    case 115:
-        return "L2TP";
-    case 132:
-        return "SCTP";
-    case 136:
-        return "UDPLite";
-    default:
-        return NULL;
-    }
+    return proto < sizeof(proto_names) / sizeof(proto_names[0]) ? proto_names[proto] : NULL;
 }
 
 size_t
@@ -444,8 +452,8 @@ put_addr(JsonBuf *jb, const char *key, const SkAddr *a, uint8_t ip_ver)
     json_str_plain(jb, key, buf, n);
 }
 
-static void
-put_time(JsonBuf *jb, const char *key, SkTime t)
+void
+eve_put_time(JsonBuf *jb, const char *key, SkTime t)
 {
     char ts[SK_TIME_EVE_LEN + 1];
     size_t n = time_format_eve(t, ts);
@@ -478,21 +486,28 @@ put_vlans(JsonBuf *jb, const uint16_t *ids, unsigned cnt)
     json_close_arr(jb);
 }
 
-static bool
-proto_has_ports(uint8_t proto)
+/* Both ends, each followed by its port when the protocol has ports. */
+static void
+put_ends(JsonBuf *jb, uint8_t ip_ver, const SkAddr *src, const SkAddr *dst, bool ports,
+         uint16_t sp, uint16_t dp)
 {
-    return proto == 6 || proto == 17 || proto == 132 || proto == 136;
+    put_addr(jb, "src_ip", src, ip_ver);
+    if (ports) {
+        json_u64(jb, "src_port", sp);
+    }
+    put_addr(jb, "dest_ip", dst, ip_ver);
+    if (ports) {
+        json_u64(jb, "dest_port", dp);
+    }
 }
 
 static void
-put_flow_community_id(EveWriter *ew, const Flow *f)
+put_community_id(EveWriter *ew, uint8_t ip_ver, const SkAddr *src, const SkAddr *dst,
+                 uint8_t proto, uint16_t sp, uint16_t dp, bool icmp)
 {
     char cid[32];
-    bool icmp = f->proto == 1 || f->proto == 58;
-    uint16_t sp = icmp ? f->icmp_type[FLOW_DIR_TOSERVER] : f->sp;
-    uint16_t dp = icmp ? f->icmp_code[FLOW_DIR_TOSERVER] : f->dp;
-    size_t n = eve_community_id(ew->cfg.community_id_seed, f->ip_ver, &f->src, &f->dst, f->proto,
-                                sp, dp, icmp, cid);
+    size_t n = eve_community_id(ew->cfg.community_id_seed, ip_ver, src, dst, proto, sp, dp, icmp,
+                                cid);
     if (n > 0) {
         json_str_plain(&ew->jb, "community_id", cid, n);
     }
@@ -509,6 +524,119 @@ format_mac(const uint8_t *mac, char *out)
         out[i * 3 + 2] = i < 5 ? ':' : '\0';
     }
     return 17;
+}
+
+/* --- the record API --- */
+
+JsonBuf *
+eve_begin(EveWriter *ew, SkTime ts, const char *event_type)
+{
+    JsonBuf *jb = &ew->jb;
+
+    json_reset(jb);
+    json_open_obj(jb, NULL);
+    eve_put_time(jb, "timestamp", ts);
+    json_str(jb, "event_type", event_type);
+    return jb;
+}
+
+void
+eve_commit(EveWriter *ew)
+{
+    JsonBuf *jb = &ew->jb;
+
+    json_close_obj(jb);
+    json_end_line(jb);
+    if (jb->oom) {
+        return;
+    }
+    if (ew->out_len + jb->len > EVE_OUTBUF) {
+        eve_writer_flush(ew);
+    }
+    if (ew->ef == NULL) {
+        return;
+    }
+    if (jb->len > EVE_OUTBUF) {
+        /* A record larger than the buffer goes straight out, whole. */
+        file_write(ew->ef, jb->buf, jb->len, 1);
+        return;
+    }
+    memcpy(ew->out + ew->out_len, jb->buf, jb->len);
+    ew->out_len += jb->len;
+    ew->records++;
+}
+
+static const char *
+tunnel_pkt_src(uint8_t tunnel_type)
+{
+    switch (tunnel_type) {
+    case TUNNEL_GRE:
+        return "gre tunnel";
+    case TUNNEL_IPIP:
+        return "ip tunnel";
+    case TUNNEL_TEREDO:
+        return "teredo tunnel";
+    case TUNNEL_VXLAN:
+        return "vxlan encapsulation";
+    case TUNNEL_GENEVE:
+        return "geneve encapsulation";
+    case TUNNEL_ERSPAN:
+        return "erspan tunnel";
+    default:
+        return "wire/pcap";
+    }
+}
+
+JsonBuf *
+eve_begin_packet(EveWriter *ew, const Packet *p, const char *event_type)
+{
+    JsonBuf *jb = &ew->jb;
+
+    json_reset(jb);
+    json_open_obj(jb, NULL);
+    eve_put_time(jb, "timestamp", p->ts);
+    if (p->flow != NULL) {
+        json_u64(jb, "flow_id", p->flow->flow_id);
+    }
+    json_u64(jb, "pcap_cnt", p->pcap_cnt);
+    json_str(jb, "event_type", event_type);
+    put_vlans(jb, p->vlan_id, p->vlan_cnt);
+    if (p->ip_ver != 0) {
+        put_ends(jb, p->ip_ver, &p->src, &p->dst, (p->flags & PKT_F_HAS_PORTS) != 0, p->sp,
+                 p->dp);
+        /* Packet records have proto before ip_v, flow records after: Suricata's order. */
+        put_proto(jb, p->proto);
+        json_u64(jb, "ip_v", p->ip_ver);
+        if (p->flags & PKT_F_HAS_ICMP) {
+            json_u64(jb, "icmp_type", p->icmp_type);
+            json_u64(jb, "icmp_code", p->icmp_code);
+        }
+        if (ew->cfg.community_id && (p->flags & (PKT_F_HAS_PORTS | PKT_F_HAS_ICMP))) {
+            bool icmp = (p->flags & PKT_F_HAS_ICMP) != 0;
+            put_community_id(ew, p->ip_ver, &p->src, &p->dst, p->proto,
+                             icmp ? p->icmp_type : p->sp, icmp ? p->icmp_code : p->dp, icmp);
+        }
+    }
+    json_str(jb, "pkt_src", p->parent != NULL ? tunnel_pkt_src(p->tunnel_type) : "wire/pcap");
+    if (p->parent != NULL && p->parent->ip_ver != 0) {
+        const Packet *o = p->parent;
+        json_open_obj(jb, "tunnel");
+        put_addr(jb, "src_ip", &o->src, o->ip_ver);
+        put_addr(jb, "dest_ip", &o->dst, o->ip_ver);
+        put_proto(jb, o->proto);
+        json_u64(jb, "depth", o->tunnel_depth);
+        json_str(jb, "pkt_src", o->parent != NULL ? tunnel_pkt_src(o->tunnel_type) : "wire/pcap");
+        json_close_obj(jb);
+    }
+    const uint8_t *eth;
+    if (ew->cfg.ethernet && (eth = packet_ether(p)) != NULL) {
+        char text[18];
+        json_open_obj(jb, "ether");
+        json_str_plain(jb, "src_mac", text, format_mac(eth + 6, text));
+        json_str_plain(jb, "dest_mac", text, format_mac(eth, text));
+        json_close_obj(jb);
+    }
+    return jb;
 }
 
 /* A flow's MACs, "src" side first as seen from the record's orientation: src_macs are the
@@ -538,345 +666,79 @@ put_flow_ether(JsonBuf *jb, const FlowMacs *m, unsigned src_side)
     json_close_obj(jb);
 }
 
-/* Netflow: one record per direction that carried packets, oriented as that direction. */
-static void
-log_netflow(EveWriter *ew, const Flow *f)
+static bool
+proto_has_ports(uint8_t proto)
 {
-    JsonBuf *jb = &ew->jb;
+    return proto == 6 || proto == 17 || proto == 132 || proto == 136;
+}
 
-    for (int dir = FLOW_DIR_TOSERVER; dir <= FLOW_DIR_TOCLIENT; dir++) {
-        if (f->pkts[dir] == 0) {
-            continue;
-        }
-        const SkAddr *src = dir == FLOW_DIR_TOSERVER ? &f->src : &f->dst;
-        const SkAddr *dst = dir == FLOW_DIR_TOSERVER ? &f->dst : &f->src;
-        uint16_t sp = dir == FLOW_DIR_TOSERVER ? f->sp : f->dp;
-        uint16_t dp = dir == FLOW_DIR_TOSERVER ? f->dp : f->sp;
-        json_reset(jb);
-        json_open_obj(jb, NULL);
-        put_time(jb, "timestamp", f->dir_start[dir]);
-        json_u64(jb, "flow_id", f->flow_id);
-        json_str(jb, "event_type", "netflow");
-        put_vlans(jb, f->vlan_id, f->vlan_cnt);
-        put_addr(jb, "src_ip", src, f->ip_ver);
-        if (proto_has_ports(f->proto)) {
-            json_u64(jb, "src_port", sp);
-        }
-        put_addr(jb, "dest_ip", dst, f->ip_ver);
-        if (proto_has_ports(f->proto)) {
-            json_u64(jb, "dest_port", dp);
-        }
-        json_u64(jb, "ip_v", f->ip_ver);
-        put_proto(jb, f->proto);
-        if (f->proto == 50) {
-            json_u64(jb, "spi", f->spi);
-        }
-        if (f->icmp_seen & (1u << dir)) {
-            json_u64(jb, "icmp_type", f->icmp_type[dir]);
-            json_u64(jb, "icmp_code", f->icmp_code[dir]);
-        }
-        if (ew->cfg.community_id) {
-            put_flow_community_id(ew, f); /* symmetric: the same both ways */
-        }
-        if (ew->cfg.ethernet) {
-            put_flow_ether(jb, f->macs, dir == FLOW_DIR_TOSERVER ? FLOW_MACS_SRC : FLOW_MACS_DST);
-        }
-        json_open_obj(jb, "netflow");
-        json_u64(jb, "pkts", f->pkts[dir]);
-        json_u64(jb, "bytes", f->bytes[dir]);
-        put_time(jb, "start", f->dir_start[dir]);
-        put_time(jb, "end", f->dir_last[dir]);
-        json_u64(jb, "age", SK_TIME_SEC(f->dir_last[dir]) - SK_TIME_SEC(f->dir_start[dir]));
-        json_u64(jb, "min_ttl", f->ttl_min[dir]);
-        json_u64(jb, "max_ttl", f->ttl_max[dir]);
-        json_close_obj(jb);
-        json_close_obj(jb);
-        record_commit(ew);
+/* A flow's application protocol as EVE names it. The app layer's own names come with its
+ * protocol table; until then a flow's alproto is unknown or failed. */
+static const char *
+app_proto_name(uint16_t alproto)
+{
+    switch (alproto) {
+    case FLOW_ALPROTO_UNKNOWN:
+        return "unknown";
+    case FLOW_ALPROTO_FAILED:
+        return "failed";
+    default:
+        return NULL;
     }
 }
 
-void
-eve_log_flow(EveWriter *ew, const Flow *f, SkTime now)
+JsonBuf *
+eve_begin_flow_dir(EveWriter *ew, const Flow *f, SkTime ts, const char *event_type, int dir,
+                   unsigned flags)
 {
     JsonBuf *jb = &ew->jb;
+    const bool back = dir == FLOW_DIR_TOCLIENT;
+    const int other = back ? FLOW_DIR_TOSERVER : FLOW_DIR_TOCLIENT;
 
-    if (!ew->cfg.enabled) {
-        return;
-    }
-    if (ew->cfg.netflow) {
-        log_netflow(ew, f);
-    }
-    if (!ew->cfg.flow) {
-        return;
-    }
     json_reset(jb);
     json_open_obj(jb, NULL);
-    put_time(jb, "timestamp", now);
+    eve_put_time(jb, "timestamp", ts);
     json_u64(jb, "flow_id", f->flow_id);
-    json_str(jb, "event_type", "flow");
+    json_str(jb, "event_type", event_type);
     put_vlans(jb, f->vlan_id, f->vlan_cnt);
-    put_addr(jb, "src_ip", &f->src, f->ip_ver);
-    if (proto_has_ports(f->proto)) {
-        json_u64(jb, "src_port", f->sp);
-    }
-    put_addr(jb, "dest_ip", &f->dst, f->ip_ver);
-    if (proto_has_ports(f->proto)) {
-        json_u64(jb, "dest_port", f->dp);
-    }
+    put_ends(jb, f->ip_ver, back ? &f->dst : &f->src, back ? &f->src : &f->dst,
+             proto_has_ports(f->proto), back ? f->dp : f->sp, back ? f->sp : f->dp);
     json_u64(jb, "ip_v", f->ip_ver);
     put_proto(jb, f->proto);
     if (f->proto == 50) {
         json_u64(jb, "spi", f->spi);
     }
-    if (f->icmp_seen & 1) {
-        json_u64(jb, "icmp_type", f->icmp_type[FLOW_DIR_TOSERVER]);
-        json_u64(jb, "icmp_code", f->icmp_code[FLOW_DIR_TOSERVER]);
+    if (f->icmp_seen & (1u << dir)) {
+        json_u64(jb, "icmp_type", f->icmp_type[dir]);
+        json_u64(jb, "icmp_code", f->icmp_code[dir]);
     }
-    if (f->icmp_seen & 2) {
-        json_u64(jb, "response_icmp_type", f->icmp_type[FLOW_DIR_TOCLIENT]);
-        json_u64(jb, "response_icmp_code", f->icmp_code[FLOW_DIR_TOCLIENT]);
+    if ((flags & EVE_FLOW_ICMP_RESPONSE) && (f->icmp_seen & (1u << other))) {
+        json_u64(jb, "response_icmp_type", f->icmp_type[other]);
+        json_u64(jb, "response_icmp_code", f->icmp_code[other]);
+    }
+    /* Suricata's flow records name the protocol once detection has run ("failed" when it gave
+     * up); its netflow records say "unknown" before that. */
+    if (f->alproto != FLOW_ALPROTO_UNKNOWN || (flags & EVE_FLOW_APP_PROTO_ALL)) {
+        const char *name = app_proto_name(f->alproto);
+        if (name != NULL) {
+            json_str_plain(jb, "app_proto", name, strlen(name));
+        }
     }
     if (ew->cfg.community_id) {
-        put_flow_community_id(ew, f);
+        /* Symmetric: the same for both directions, from the first packet's ICMP type. */
+        bool icmp = f->proto == 1 || f->proto == 58;
+        put_community_id(ew, f->ip_ver, &f->src, &f->dst, f->proto,
+                         icmp ? f->icmp_type[FLOW_DIR_TOSERVER] : f->sp,
+                         icmp ? f->icmp_code[FLOW_DIR_TOSERVER] : f->dp, icmp);
     }
     if (ew->cfg.ethernet) {
-        put_flow_ether(jb, f->macs, FLOW_MACS_SRC);
+        put_flow_ether(jb, f->macs, back ? FLOW_MACS_DST : FLOW_MACS_SRC);
     }
-    json_open_obj(jb, "flow");
-    json_u64(jb, "pkts_toserver", f->pkts[FLOW_DIR_TOSERVER]);
-    json_u64(jb, "pkts_toclient", f->pkts[FLOW_DIR_TOCLIENT]);
-    json_u64(jb, "bytes_toserver", f->bytes[FLOW_DIR_TOSERVER]);
-    json_u64(jb, "bytes_toclient", f->bytes[FLOW_DIR_TOCLIENT]);
-    put_time(jb, "start", f->start);
-    put_time(jb, "end", f->last);
-    json_u64(jb, "age", SK_TIME_SEC(f->last) - SK_TIME_SEC(f->start));
-    json_str(jb, "state", flow_state_name((FlowState)f->state));
-    json_str(jb, "reason", flow_end_reason_name((FlowEndReason)f->end_reason));
-    json_bool(jb, "alerted", false);
-    json_close_obj(jb);
-    if (f->proto == 6) {
-        static const struct {
-            uint8_t bit;
-            const char *name;
-        } flag_names[] = {
-            {0x01, "fin"}, {0x02, "syn"}, {0x04, "rst"}, {0x08, "psh"},
-            {0x10, "ack"}, {0x20, "urg"}, {0x40, "ecn"}, {0x80, "cwr"},
-        };
-        static const char hex[] = "0123456789abcdef";
-        uint8_t all = f->tcp_flags[0] | f->tcp_flags[1];
-        char h[3] = {hex[all >> 4], hex[all & 15], 0};
-        json_open_obj(jb, "tcp");
-        json_str(jb, "tcp_flags", h);
-        h[0] = hex[f->tcp_flags[0] >> 4];
-        h[1] = hex[f->tcp_flags[0] & 15];
-        json_str(jb, "tcp_flags_ts", h);
-        h[0] = hex[f->tcp_flags[1] >> 4];
-        h[1] = hex[f->tcp_flags[1] & 15];
-        json_str(jb, "tcp_flags_tc", h);
-        for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++) {
-            if (all & flag_names[i].bit) {
-                json_bool(jb, flag_names[i].name, true);
-            }
-        }
-        json_close_obj(jb);
-    }
-    json_close_obj(jb);
-    record_commit(ew);
+    return jb;
 }
 
-static const char *
-tunnel_pkt_src(uint8_t tunnel_type)
+JsonBuf *
+eve_begin_flow(EveWriter *ew, const Flow *f, SkTime ts, const char *event_type)
 {
-    switch (tunnel_type) {
-    case TUNNEL_GRE:
-        return "gre tunnel";
-    case TUNNEL_IPIP:
-        return "ip tunnel";
-    case TUNNEL_TEREDO:
-        return "teredo tunnel";
-    case TUNNEL_VXLAN:
-        return "vxlan encapsulation";
-    case TUNNEL_GENEVE:
-        return "geneve encapsulation";
-    case TUNNEL_ERSPAN:
-        return "erspan tunnel";
-    default:
-        return "wire/pcap";
-    }
-}
-
-/* The common header of a record about one packet. */
-static void
-packet_header(EveWriter *ew, const Packet *p, const char *event_type)
-{
-    JsonBuf *jb = &ew->jb;
-
-    put_time(jb, "timestamp", p->ts);
-    if (p->flow != NULL) {
-        json_u64(jb, "flow_id", p->flow->flow_id);
-    }
-    json_u64(jb, "pcap_cnt", p->pcap_cnt);
-    json_str(jb, "event_type", event_type);
-    put_vlans(jb, p->vlan_id, p->vlan_cnt);
-    if (p->ip_ver != 0) {
-        put_addr(jb, "src_ip", &p->src, p->ip_ver);
-        if (p->flags & PKT_F_HAS_PORTS) {
-            json_u64(jb, "src_port", p->sp);
-        }
-        put_addr(jb, "dest_ip", &p->dst, p->ip_ver);
-        if (p->flags & PKT_F_HAS_PORTS) {
-            json_u64(jb, "dest_port", p->dp);
-        }
-        json_u64(jb, "ip_v", p->ip_ver);
-        put_proto(jb, p->proto);
-        if (p->flags & PKT_F_HAS_ICMP) {
-            json_u64(jb, "icmp_type", p->icmp_type);
-            json_u64(jb, "icmp_code", p->icmp_code);
-        }
-        if (ew->cfg.community_id && (p->flags & (PKT_F_HAS_PORTS | PKT_F_HAS_ICMP))) {
-            char cid[32];
-            bool icmp = (p->flags & PKT_F_HAS_ICMP) != 0;
-            size_t n = eve_community_id(ew->cfg.community_id_seed, p->ip_ver, &p->src, &p->dst,
-                                        p->proto, icmp ? p->icmp_type : p->sp,
-                                        icmp ? p->icmp_code : p->dp, icmp, cid);
-            if (n > 0) {
-                json_str_plain(jb, "community_id", cid, n);
-            }
-        }
-    }
-    json_str(jb, "pkt_src", p->parent != NULL ? tunnel_pkt_src(p->tunnel_type) : "wire/pcap");
-    if (p->parent != NULL && p->parent->ip_ver != 0) {
-        const Packet *o = p->parent;
-        json_open_obj(jb, "tunnel");
-        put_addr(jb, "src_ip", &o->src, o->ip_ver);
-        put_addr(jb, "dest_ip", &o->dst, o->ip_ver);
-        put_proto(jb, o->proto);
-        json_u64(jb, "depth", o->tunnel_depth);
-        json_str(jb, "pkt_src", o->parent != NULL ? tunnel_pkt_src(o->tunnel_type) : "wire/pcap");
-        json_close_obj(jb);
-    }
-    const uint8_t *eth;
-    if (ew->cfg.ethernet && (eth = packet_ether(p)) != NULL) {
-        char text[18];
-        json_open_obj(jb, "ether");
-        json_str_plain(jb, "src_mac", text, format_mac(eth + 6, text));
-        json_str_plain(jb, "dest_mac", text, format_mac(eth, text));
-        json_close_obj(jb);
-    }
-}
-
-void
-eve_log_anomalies(EveWriter *ew, const Packet *p)
-{
-    JsonBuf *jb = &ew->jb;
-    char name[96];
-
-    if (!ew->cfg.enabled || !ew->cfg.anomaly || !ew->cfg.anomaly_decode) {
-        return;
-    }
-    for (unsigned i = 0; i < p->event_cnt; i++) {
-        json_reset(jb);
-        json_open_obj(jb, NULL);
-        packet_header(ew, p, "anomaly");
-        if (ew->cfg.packethdr) {
-            /* The captured frame, as Suricata logs it: the root packet of a tunnel. */
-            const Packet *root = p;
-            while (root->parent != NULL) {
-                root = root->parent;
-            }
-            json_base64(jb, "packet", root->data, root->len);
-            json_open_obj(jb, "packet_info");
-            json_u64(jb, "linktype", root->linktype);
-            json_close_obj(jb);
-        }
-        json_open_obj(jb, "anomaly");
-        json_str(jb, "type", "decode");
-        snprintf(name, sizeof(name), "decoder.%s", decode_event_name(p->events[i]));
-        json_str(jb, "event", name);
-        json_close_obj(jb);
-        json_close_obj(jb);
-        record_commit(ew);
-    }
-}
-
-/* How many whole dotted components a and b share as a prefix. */
-static unsigned
-shared_components(const char *a, const char *b)
-{
-    unsigned n = 0;
-    size_t i = 0;
-    /* Only components followed by a '.' in both count: leaves are never shared. */
-    while (a[i] != '\0' && a[i] == b[i]) {
-        if (a[i] == '.') {
-            n++;
-        }
-        i++;
-    }
-    return n;
-}
-
-static unsigned
-count_dots(const char *s)
-{
-    unsigned n = 0;
-    for (; *s; s++) {
-        n += *s == '.';
-    }
-    return n;
-}
-
-void
-eve_log_stats(EveWriter *ew, SkTime ts, uint64_t uptime_s, const char *const *names,
-              const uint64_t *vals, size_t cnt)
-{
-    JsonBuf *jb = &ew->jb;
-    char comp[128];
-
-    if (!ew->cfg.enabled || !ew->cfg.stats) {
-        return;
-    }
-    json_reset(jb);
-    json_open_obj(jb, NULL);
-    put_time(jb, "timestamp", ts);
-    json_str(jb, "event_type", "stats");
-    json_open_obj(jb, "stats");
-    json_u64(jb, "uptime", uptime_s);
-
-    const char *prev = "";
-    unsigned open = 0; /* objects open below "stats" */
-    for (size_t i = 0; i < cnt; i++) {
-        const char *name = names[i];
-        if (vals[i] == 0 && !ew->cfg.stats_null_values) {
-            continue;
-        }
-        unsigned shared = shared_components(prev, name);
-        while (open > shared) {
-            json_close_obj(jb);
-            open--;
-        }
-        /* Skip the components already open, then open the rest. */
-        const char *s = name;
-        for (unsigned k = 0; k < open; k++) {
-            s = strchr(s, '.') + 1;
-        }
-        unsigned depth = count_dots(name);
-        while (open < depth) {
-            const char *dot = strchr(s, '.');
-            size_t n = (size_t)(dot - s) < sizeof(comp) - 1 ? (size_t)(dot - s) : sizeof(comp) - 1;
-            memcpy(comp, s, n);
-            comp[n] = '\0';
-            json_open_obj(jb, comp);
-            open++;
-            s = dot + 1;
-        }
-        json_u64(jb, s, vals[i]);
-        prev = name;
-    }
-    while (open > 0) {
-        json_close_obj(jb);
-        open--;
-    }
-    json_close_obj(jb);
-    json_close_obj(jb);
-    record_commit(ew);
+    return eve_begin_flow_dir(ew, f, ts, event_type, FLOW_DIR_TOSERVER, EVE_FLOW_ICMP_RESPONSE);
 }

@@ -10,30 +10,77 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/json.h"
 #include "core/packet.h"
 #include "core/result.h"
 #include "core/time.h"
 #include "flow/flow.h"
 
+/* The event types and their options (eve_types.def): EveType and EveOption. */
+typedef enum {
+#define EVE_TYPE(id, name) id,
+#define EVE_OPTION(type, id, key, dflt)
+#include "output/eve_types.def"
+#undef EVE_OPTION
+#undef EVE_TYPE
+    EVE_TYPE_MAX
+} EveType;
+
+typedef enum {
+#define EVE_TYPE(id, name)
+#define EVE_OPTION(type, id, key, dflt) id,
+#include "output/eve_types.def"
+#undef EVE_OPTION
+#undef EVE_TYPE
+    EVE_OPTION_MAX
+} EveOption;
+
+/* One row of eve_types.def's options, for the config loader. */
+typedef struct {
+    EveType type;    /* the type whose map holds it */
+    const char *key; /* below that map: "types.decode", "null-values" */
+    bool dflt;       /* when the type is listed without it */
+} EveOptionDesc;
+
+extern const EveOptionDesc eve_options[EVE_OPTION_MAX];
+
+/* One event type's settings: types: - <name>: {enabled: yes, <option>: yes, ...}. */
+typedef struct {
+    bool enabled;
+    uint32_t opts; /* bit (1u << EveOption) for each of its options that is on */
+} EveTypeConfig;
+
 typedef struct {
     bool enabled;          /* outputs.eve-log.enabled */
     char filename[4096];   /* outputs.eve-log.filename: relative to the log dir, or absolute */
-    bool flow;             /* types: - flow */
-    bool netflow;          /* types: - netflow (one record per direction) */
-    bool packethdr;        /* anomaly.packethdr: the packet, base64, in anomaly records */
     bool community_id;     /* outputs.eve-log.community-id */
     bool ethernet;         /* outputs.eve-log.ethernet: MAC addresses in records */
     uint16_t community_id_seed; /* outputs.eve-log.community-id-seed */
-    bool anomaly;          /* types: - anomaly (enabled) */
-    bool anomaly_decode;   /* anomaly.types.decode */
-    bool anomaly_stream;   /* anomaly.types.stream */
-    bool anomaly_applayer; /* anomaly.types.applayer */
-    bool stats;            /* types: - stats */
-    bool stats_totals;     /* stats.totals */
-    bool stats_threads;    /* stats.threads */
-    bool stats_deltas;     /* stats.deltas */
-    bool stats_null_values; /* stats.null-values: also log counters that are zero */
+    EveTypeConfig types[EVE_TYPE_MAX]; /* outputs.eve-log.types, by EveType */
 } EveConfig;
+
+/* The name users write for t ("flow"); NULL when t is not a type. */
+const char *eve_type_name(EveType t);
+/* The type of that name, or -1 when sekimori writes no such records (alert, http, ... until
+ * their stages exist). */
+int eve_type_lookup(const char *name);
+/* Every type off, every option at its default: what an eve-log section starts from. */
+void eve_config_types_default(EveConfig *ec);
+
+/* Is the output on and type t listed (and enabled)? */
+static inline bool
+eve_config_type_on(const EveConfig *ec, EveType t)
+{
+    return ec->enabled && ec->types[t].enabled;
+}
+
+/* Is option o on, and the output and its type too? */
+static inline bool
+eve_config_option_on(const EveConfig *ec, EveOption o)
+{
+    EveType t = eve_options[o].type;
+    return eve_config_type_on(ec, t) && (ec->types[t].opts >> o & 1u) != 0;
+}
 
 typedef struct EveFile EveFile;
 typedef struct EveWriter EveWriter;
@@ -54,26 +101,54 @@ uint64_t eve_file_lost(const EveFile *ef);    /* records a write error lost */
 /* Did any write fail? The run then ends with a non-zero exit code. */
 bool eve_file_failed(const EveFile *ef);
 
+/* ef may be NULL: records are formatted and dropped (EVE off). The writer copies cfg. */
 EveWriter *eve_writer_new(EveFile *ef, const EveConfig *cfg);
 void eve_writer_flush(EveWriter *ew);
 void eve_writer_free(EveWriter *ew); /* flushes; accepts NULL */
 
-/* A flow that ended; now is the time it is logged at. */
-void eve_log_flow(EveWriter *ew, const Flow *f, SkTime now);
-/* One anomaly record per decoder event on p, if decode anomalies are enabled. */
-void eve_log_anomalies(EveWriter *ew, const Packet *p);
+/* Record API, for every event_type: begin writes the common header and returns the writer's
+ * JsonBuf with the record's top-level object open; the caller adds the record's own fields
+ * ("flow": {...}); eve_commit closes the object and queues the line. The JsonBuf is borrowed
+ * until eve_commit, and exactly one record is open at a time. Fields come in Suricata's order,
+ * except community_id and the MAC addresses, which end the header here and follow the record's
+ * own object in Suricata's records (key order carries no meaning in JSON).
+ *
+ * eve_begin: timestamp and event_type only (stats).
+ * eve_begin_packet: about one packet: timestamp (the packet's), flow_id, pcap_cnt, event_type,
+ *   vlan, addresses, ports, proto, ip_v, icmp type/code, community_id, pkt_src, the tunnel
+ *   that carried it, MAC addresses (ethernet: yes).
+ * eve_begin_flow: about a flow, oriented as its first packet: timestamp ts, flow_id,
+ *   event_type, vlan, addresses, ports, ip_v, proto, spi, icmp type/code of each direction,
+ *   app_proto once known, community_id, MAC addresses. */
+JsonBuf *eve_begin(EveWriter *ew, SkTime ts, const char *event_type);
+JsonBuf *eve_begin_packet(EveWriter *ew, const Packet *p, const char *event_type);
+JsonBuf *eve_begin_flow(EveWriter *ew, const Flow *f, SkTime ts, const char *event_type);
+void eve_commit(EveWriter *ew);
 
+/* A flow that ended, logged at now: its flow record and its netflow records, those enabled. */
+void eve_log_flow(EveWriter *ew, const Flow *f, SkTime now);
+/* One anomaly record per event on p whose source's anomaly type is enabled. */
+void eve_log_anomalies(EveWriter *ew, const Packet *p);
 /* A stats record: names are dotted stats keys, grouped so that keys sharing a prefix are
  * contiguous; vals the totals. */
 void eve_log_stats(EveWriter *ew, SkTime ts, uint64_t uptime_s, const char *const *names,
                    const uint64_t *vals, size_t cnt);
+
+/* The name of one of a source's events, as rules write it ("ipv4.trunc_pkt"); NULL when id is
+ * not one. EVE prefixes it as Suricata does ("decoder.", "stream.", none for app-layer). */
+typedef const char *(*EveEventNameFn)(unsigned id);
+/* Sets the names of src's events (PKT_EVENT_SRC_*) for this writer's anomaly records. Decode's
+ * are set by eve_writer_new; the runtime sets each later stage's. An event whose source has no
+ * names is not logged. */
+void eve_writer_set_event_names(EveWriter *ew, PktEventSrc src, EveEventNameFn fn);
 
 /* The Community ID v1 string ("1:" + 28 base64 characters) of a tuple; out needs 32 bytes.
  * For ICMP (icmp true) sp and dp are the type and code. Returns its length (0: no SHA-1). */
 size_t eve_community_id(uint16_t seed, uint8_t ip_ver, const SkAddr *src, const SkAddr *dst,
                         uint8_t proto, uint16_t sp, uint16_t dp, bool icmp, char *out);
 
-/* "TCP", "UDP", "ICMP", "IPv6-ICMP" ...: the IANA keyword EVE uses; NULL when unnamed. */
+/* The name EVE writes for an IP protocol number ("TCP", "IPv6-ICMP", "IP-in-IP"), as
+ * Suricata's table has it; NULL for the numbers it writes as digits (144 and up). */
 const char *eve_proto_name(uint8_t proto);
 /* Writes the address as EVE does (IPv6 fully expanded) into buf (>= 40 bytes); returns its
  * length. */

@@ -10,6 +10,8 @@
 
 #include "capture/capture.h"
 #include "core/counters.h"
+#include "core/memcap.h"
+#include "core/pool.h"
 #include "runtime/ring.h"
 #include "runtime/runtime.h"
 
@@ -23,6 +25,8 @@ typedef struct Engine Engine;
                                 * cache, not back from memory (measured: 40% less CPU than 8 MiB) */
 
 #define STATS_MAX 1024
+#define ENGINE_MEMCAPS_MAX 16   /* memcap keys: flow.memcap now; stream, defrag, app-layer next */
+#define WORKER_SPARE_PACKETS 8  /* pseudo packets at flow end, defrag's reassembled datagrams */
 
 /* Live capture: the kernel's counts, as Suricata names them for pcap. */
 enum { CAPTURE_CTR_PACKETS, CAPTURE_CTR_DROPS, CAPTURE_CTR_IFDROPS, CAPTURE_CTR_MAX };
@@ -53,6 +57,8 @@ typedef struct {
     DecodeThread *dt;
     DecodeThread *scratch; /* decodes other workers' tunnel packets: its counters are unused */
     FlowTable *ft;
+    Memcap flow_mc;    /* this worker's static share of flow.memcap */
+    Pool spare_pkts;   /* WORKER_SPARE_PACKETS Packets: worker_packet_get/put */
     EveWriter *ew;
     WorkerCounters ctr; /* its stages' counters, for stats */
     Packet pkt;
@@ -79,6 +85,10 @@ struct Engine {
     StatsClock reader_stats;
     uint64_t shard_seed;
     uint64_t flow_seed;
+    /* Every memcap key's budget, for the workers' Memcaps and for memcap.pressure. */
+    MemcapBudget flow_memcap;
+    const MemcapBudget *memcaps[ENGINE_MEMCAPS_MAX];
+    unsigned memcap_cnt;
     double wall_start;
     _Atomic SkTime clock;  /* autofp: the reader's packet time, published for idle workers */
     /* stats layout (stats_layout) */
@@ -102,6 +112,14 @@ void worker_packet(Worker *w, Packet *p);
 void worker_packet_complex(Worker *w, Packet *p);
 /* workers run mode: takes the packet if it is this worker's share; else only its time. */
 void worker_dispatch(Worker *w, Packet *p);
+/* A spare packet slot of the worker, zeroed, for a pseudo packet (flow end) or a reassembled
+ * datagram: NULL when all WORKER_SPARE_PACKETS are out (a bug: each user gives its slot back
+ * before the packet that needed it is done). Give it back with worker_packet_put. */
+Packet *worker_packet_get(Worker *w);
+void worker_packet_put(Worker *w, Packet *p);
+/* The spare slots alone (worker_init sets them up; tests use them without a whole worker). */
+bool worker_spares_init(Worker *w);
+void worker_spares_fini(Worker *w);
 /* The clock moves to ts if later; flows idle past their timeout are swept, a few at a time. */
 void worker_tick(Worker *w, SkTime ts);
 /* End of input at time end: expired flows time out, the rest are flushed, EVE written. */

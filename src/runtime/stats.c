@@ -92,7 +92,7 @@ stats_layout(Engine *eng)
         eng->stat_src[n].kind = STAT_CAPTURE;
         eng->stat_src[n++].idx = (uint16_t)i;
     }
-    /* memcap.pressure: the fullest memcap in percent (only flow.memcap exists yet). */
+    /* memcap.pressure: the fullest memcap in percent (memcap_pressure). */
     eng->stat_names[n] = "memcap.pressure";
     eng->stat_src[n++].kind = STAT_PRESSURE;
     eng->stat_names[n] = "memcap.pressure_max";
@@ -127,13 +127,26 @@ stat_sum(const Engine *eng, StatSrc src, bool max)
     return v;
 }
 
+/* memcap.pressure: the fullest memcap, in percent of its key's value, as Suricata computes it
+ * (the largest of flow, stream, reassembly and app-layer memuse over memcap): every budget the
+ * engine has, each summed over the workers' Memcaps drawing on it. */
+static uint64_t
+memcap_pressure(const Engine *eng)
+{
+    uint64_t pressure = 0;
+    for (unsigned i = 0; i < eng->memcap_cnt; i++) {
+        uint64_t p = memcap_budget_pressure(eng->memcaps[i]);
+        pressure = p > pressure ? p : pressure;
+    }
+    return pressure;
+}
+
 /* Totals over all workers, in layout order. Called at stats time only, never per packet. */
 static size_t
 stats_collect(Engine *eng, const char **names, uint64_t *vals, size_t max)
 {
     size_t n = eng->stat_cnt < max ? eng->stat_cnt : max;
-    uint64_t memcap = eng->rc->flow.memcap ? eng->rc->flow.memcap : 1;
-    uint64_t pressure = stat_sum(eng, eng->stat_flow_memuse, false) * 100 / memcap;
+    uint64_t pressure = memcap_pressure(eng);
     uint64_t seen = atomic_load_explicit(&eng->pressure_max, memory_order_relaxed);
     while (pressure > seen && !atomic_compare_exchange_weak_explicit(
                                   &eng->pressure_max, &seen, pressure, memory_order_relaxed,

@@ -1,15 +1,57 @@
 /* worker.c: the per-packet pipeline, run to completion on the worker that owns the packet's
  * flow: decode -> flow -> anomaly records, then any tunnel inner packets the same way. A worker
- * owns a DecodeThread, a FlowTable and an EveWriter; nothing here locks. */
+ * owns a DecodeThread, a FlowTable, its Memcaps, a few spare packet slots and an EveWriter;
+ * nothing here locks. */
 #include "core/log.h"
 #include "runtime/runtime_int.h"
 #include "runtime/shard.h"
 
+/* Flow end, EVE step: the flow (and netflow) records. The other steps of the chain (stream
+ * flush, app-layer end, detection on a pseudo packet, state back to pools) are set by their
+ * stages as they arrive (flow.h, FlowEndStep). */
 static void
-on_flow_end(const Flow *f, SkTime now, void *user)
+on_flow_end_output(Flow *f, SkTime now, void *user)
 {
     Worker *w = user;
     eve_log_flow(w->ew, f, now);
+}
+
+/* The engine's memcap budgets, set up with worker 0: runtime.c creates the workers in order,
+ * before any of them runs, and every worker's Memcaps draw on these. */
+static void
+engine_memcaps_init(Engine *eng)
+{
+    memcap_budget_init(&eng->flow_memcap, "flow.memcap", eng->rc->flow.memcap);
+    eng->memcap_cnt = 0;
+    eng->memcaps[eng->memcap_cnt++] = &eng->flow_memcap;
+}
+
+bool
+worker_spares_init(Worker *w)
+{
+    return pool_init(&w->spare_pkts, sizeof(Packet), WORKER_SPARE_PACKETS, NULL) == SK_OK;
+}
+
+void
+worker_spares_fini(Worker *w)
+{
+    pool_fini(&w->spare_pkts);
+}
+
+Packet *
+worker_packet_get(Worker *w)
+{
+    Packet *p = pool_get(&w->spare_pkts);
+    if (p != NULL) {
+        packet_reset(p);
+    }
+    return p;
+}
+
+void
+worker_packet_put(Worker *w, Packet *p)
+{
+    pool_put(&w->spare_pkts, p);
 }
 
 void
@@ -86,12 +128,23 @@ worker_init(Engine *eng, Worker *w, unsigned id)
     const RunConfig *rc = eng->rc;
     w->eng = eng;
     w->id = id;
+    if (id == 0) {
+        engine_memcaps_init(eng);
+    }
+    memcap_init_share(&w->flow_mc, &eng->flow_memcap, eng->nworkers);
+    if (!worker_spares_init(w)) {
+        log_error("runtime: out of memory for spare packets");
+        return false;
+    }
     w->dt = decode_thread_new(&rc->decode);
     if (eng->nworkers > 1 && (w->scratch = decode_thread_new(&rc->decode)) == NULL) {
         return false;
     }
     w->ew = eve_writer_new(eng->ef, &rc->eve);
-    w->ft = flow_table_new(&rc->flow, eng->nworkers, id, eng->flow_seed, on_flow_end, w);
+    w->ft = flow_table_new(&rc->flow, eng->nworkers, id, eng->flow_seed, &w->flow_mc);
+    if (w->ft != NULL) {
+        flow_table_set_end(w->ft, FLOW_END_STEP_OUTPUT, on_flow_end_output, w);
+    }
     if (w->dt == NULL || w->ew == NULL || w->ft == NULL) {
         return false;
     }
@@ -105,6 +158,8 @@ void
 worker_fini(Worker *w)
 {
     flow_table_free(w->ft);
+    memcap_fini(&w->flow_mc);
+    worker_spares_fini(w);
     eve_writer_free(w->ew);
     decode_thread_free(w->dt);
     decode_thread_free(w->scratch);

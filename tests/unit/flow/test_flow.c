@@ -18,13 +18,30 @@ typedef struct {
 } Ended;
 
 static void
-record_end(const Flow *f, SkTime now, void *user)
+record_end(Flow *f, SkTime now, void *user)
 {
     Ended *e = user;
     (void)now;
     if (e->cnt < MAX_ENDED) {
         e->ended[e->cnt++] = *f;
     }
+}
+
+/* A table as one worker's: its Memcap is the whole of cfg's flow.memcap (a test's tables are
+ * freed before the test ends; a ring of Memcaps outlives them). EVE's step is fn. */
+static FlowTable *
+test_table_new(const FlowConfig *cfg, FlowEndFn fn, void *user)
+{
+    static Memcap mcs[64];
+    static unsigned next;
+    Memcap *mc = &mcs[next++ % 64];
+
+    memcap_init_fixed(mc, cfg->memcap);
+    FlowTable *ft = flow_table_new(cfg, 1, 0, 42, mc);
+    if (ft != NULL) {
+        flow_table_set_end(ft, FLOW_END_STEP_OUTPUT, fn, user);
+    }
+    return ft;
 }
 
 static SkAddr
@@ -76,7 +93,7 @@ table(Ended *e, uint64_t memcap)
         cfg.hash_size = 64;
     }
     memset(e, 0, sizeof(*e));
-    return flow_table_new(&cfg, 1, 0, 42, record_end, e);
+    return test_table_new(&cfg, record_end, e);
 }
 
 static void
@@ -326,7 +343,7 @@ preallocated_flows_are_handed_out_once_then_reused(void **state)
     flow_config_default(&cfg);
     cfg.prealloc = N; /* three chunks of 1024 */
     memset(&e, 0, sizeof(e));
-    FlowTable *ft = flow_table_new(&cfg, 1, 0, 42, record_end, &e);
+    FlowTable *ft = test_table_new(&cfg, record_end, &e);
     assert_non_null(ft);
     uint64_t memuse = counter_named(ft, "flow.memuse");
     uint64_t spare = counter_named(ft, "flow.spare");
@@ -374,7 +391,7 @@ mac_sets_follow_the_flow_direction(void **state)
     flow_config_default(&cfg);
     cfg.track_macs = true;
     memset(&e, 0, sizeof(e));
-    FlowTable *ft = flow_table_new(&cfg, 1, 0, 42, record_end, &e);
+    FlowTable *ft = test_table_new(&cfg, record_end, &e);
     assert_non_null(ft);
     memset(frames, 0, sizeof(frames));
     for (unsigned i = 0; i < 8; i++) {
@@ -622,7 +639,7 @@ esp_flows_do_not_match_the_reverse_direction(void **state)
 }
 
 static void
-count_end(const Flow *f, SkTime now, void *user)
+count_end(Flow *f, SkTime now, void *user)
 {
     (void)f;
     (void)now;
@@ -644,7 +661,7 @@ hash_table_grows_with_the_flows_and_loses_none(void **state)
     flow_config_default(&cfg);
     cfg.hash_size = 64;
     cfg.prealloc = 0;
-    FlowTable *ft = flow_table_new(&cfg, 1, 0, 42, count_end, &ended);
+    FlowTable *ft = test_table_new(&cfg, count_end, &ended);
     assert_non_null(ft);
     for (unsigned i = 0; i < N; i++) {
         SkAddr c = v4(10, 4, (uint8_t)(i >> 8), (uint8_t)i);
@@ -718,6 +735,325 @@ timeout_boundary_is_inclusive(void **state)
     flow_table_free(ft);
 }
 
+/* --- the flow-end chain --- */
+
+typedef struct {
+    FlowTable *ft;
+    unsigned order[32];
+    uint64_t flow_id[32];
+    Flow *flow[32];
+    uint64_t active[32];
+    unsigned cnt;
+} Chain;
+
+static void
+chain_step(Chain *c, FlowEndStep step, Flow *f)
+{
+    if (c->cnt < 32) {
+        c->order[c->cnt] = step;
+        c->flow_id[c->cnt] = f->flow_id;
+        c->flow[c->cnt] = f;
+        c->active[c->cnt] = flow_table_active(c->ft);
+        c->cnt++;
+    }
+}
+
+#define CHAIN_STEP(name, step)                                                                 \
+    static void name(Flow *f, SkTime now, void *user)                                         \
+    {                                                                                          \
+        (void)now;                                                                             \
+        chain_step(user, step, f);                                                             \
+    }
+CHAIN_STEP(step_stream, FLOW_END_STEP_STREAM)
+CHAIN_STEP(step_applayer, FLOW_END_STEP_APPLAYER)
+CHAIN_STEP(step_detect, FLOW_END_STEP_DETECT)
+CHAIN_STEP(step_output, FLOW_END_STEP_OUTPUT)
+
+/* The last step frees the flow's per-stage state: here it marks the flow, so a flow recycled
+ * before the chain ended would be caught wearing the mark. */
+static void
+step_free(Flow *f, SkTime now, void *user)
+{
+    (void)now;
+    chain_step(user, FLOW_END_STEP_FREE, f);
+    f->flags |= 0x80;
+}
+
+static FlowTable *
+chain_table(Chain *c, uint64_t memcap)
+{
+    FlowConfig cfg;
+    flow_config_default(&cfg);
+    if (memcap) {
+        cfg.memcap = memcap;
+        cfg.prealloc = 0;
+        cfg.hash_size = 64;
+    }
+    memset(c, 0, sizeof(*c));
+    FlowTable *ft = test_table_new(&cfg, NULL, NULL);
+    /* Set out of order: the chain runs in FlowEndStep order all the same. */
+    flow_table_set_end(ft, FLOW_END_STEP_FREE, step_free, c);
+    flow_table_set_end(ft, FLOW_END_STEP_OUTPUT, step_output, c);
+    flow_table_set_end(ft, FLOW_END_STEP_STREAM, step_stream, c);
+    flow_table_set_end(ft, FLOW_END_STEP_DETECT, step_detect, c);
+    flow_table_set_end(ft, FLOW_END_STEP_APPLAYER, step_applayer, c);
+    c->ft = ft;
+    return ft;
+}
+
+static void
+flow_end_runs_every_step_in_pipeline_order_before_recycling(void **state)
+{
+    Chain c;
+    FlowTable *ft = chain_table(&c, 0);
+    (void)state;
+
+    Packet a = pkt(17, v4(10, 6, 0, 1), 1, v4(10, 6, 0, 2), 2, 0, SEC(1));
+    Flow *f = flow_handle_packet(ft, &a);
+    uint64_t id = f->flow_id;
+    flow_table_flush(ft, SEC(2));
+    assert_int_equal(c.cnt, FLOW_END_STEP_MAX);
+    for (unsigned i = 0; i < FLOW_END_STEP_MAX; i++) {
+        assert_int_equal(c.order[i], i);
+        assert_ptr_equal(c.flow[i], f);
+        assert_int_equal(c.flow_id[i], id);
+        assert_int_equal(c.active[i], 1); /* still the table's while the chain runs */
+    }
+    assert_int_equal(flow_table_active(ft), 0);
+    /* A step cleared is skipped, the others still run in order. */
+    flow_table_set_end(ft, FLOW_END_STEP_DETECT, NULL, NULL);
+    c.cnt = 0;
+    Packet b = pkt(17, v4(10, 6, 0, 3), 1, v4(10, 6, 0, 2), 2, 0, SEC(3));
+    flow_handle_packet(ft, &b);
+    assert_int_equal(flow_table_timeout(ft, SEC(100), 8), 1);
+    assert_int_equal(c.cnt, FLOW_END_STEP_MAX - 1);
+    assert_int_equal(c.order[2], FLOW_END_STEP_OUTPUT);
+    flow_table_free(ft);
+}
+
+/* Eviction ends a flow inside flow_handle_packet for another packet: the victim's whole chain
+ * runs on the victim, and only then does its memory become the new flow. */
+static void
+an_evicted_flow_finishes_its_chain_before_its_memory_is_reused(void **state)
+{
+    Chain c;
+    /* Room for the buckets and one chunk of flows. */
+    FlowTable *ft = chain_table(&c, 64 * sizeof(void *) + 1100 * sizeof(Flow) + 64);
+    (void)state;
+
+    Flow *first = NULL;
+    for (unsigned i = 0; i < 1024; i++) {
+        Packet a = pkt(17, v4(10, 7, (uint8_t)(i >> 8), (uint8_t)i), 1, v4(10, 0, 7, 1), 2, 0,
+                       SEC(1) + i);
+        Flow *f = flow_handle_packet(ft, &a);
+        if (i == 0) {
+            first = f;
+        }
+    }
+    uint64_t victim_id = first->flow_id;
+    assert_int_equal(c.cnt, 0);
+    Packet n = pkt(17, v4(10, 8, 0, 1), 1, v4(10, 0, 7, 1), 2, 0, SEC(2)); /* none expired */
+    Flow *g = flow_handle_packet(ft, &n);
+    assert_int_equal(c.cnt, FLOW_END_STEP_MAX);
+    for (unsigned i = 0; i < FLOW_END_STEP_MAX; i++) {
+        assert_int_equal(c.order[i], i);
+        assert_ptr_equal(c.flow[i], first);
+        assert_int_equal(c.flow_id[i], victim_id); /* not yet overwritten by the new flow */
+    }
+    assert_ptr_equal(g, first); /* the victim's memory, after its chain */
+    assert_int_not_equal(g->flow_id, victim_id);
+    assert_int_equal(g->flags & 0x80, 0); /* flow_init cleared the last step's mark */
+    flow_table_free(ft);
+}
+
+/* --- the state hook --- */
+
+typedef struct {
+    unsigned calls;
+    int last_dir;
+} HookSeen;
+
+/* A stand-in for the stream stage: closed at the first FIN, whatever the handshake. */
+static void
+stream_like_hook(FlowTable *ft, Flow *f, const Packet *p, int dir, void *user)
+{
+    HookSeen *h = user;
+    h->calls++;
+    h->last_dir = dir;
+    if (p->tcp_flags & FIN) {
+        flow_set_state(ft, f, FLOW_STATE_CLOSED);
+    } else if (dir == FLOW_DIR_TOCLIENT) {
+        flow_set_state(ft, f, FLOW_STATE_ESTABLISHED);
+    }
+}
+
+static void
+a_state_hook_replaces_the_built_in_tracker(void **state)
+{
+    Ended e;
+    HookSeen h = {0};
+    FlowTable *ft = table(&e, 0);
+    SkAddr c = v4(10, 0, 0, 1), s = v4(10, 0, 0, 2);
+    (void)state;
+
+    flow_table_set_state_hook(ft, stream_like_hook, &h);
+    Packet a = pkt(6, c, 40000, s, 80, SYN, SEC(1));
+    Packet b = pkt(6, s, 80, c, 40000, SYN | ACK, SEC(1));
+    Flow *f = flow_handle_packet(ft, &a);
+    assert_int_equal(h.calls, 1);
+    assert_int_equal(h.last_dir, FLOW_DIR_TOSERVER);
+    assert_int_equal(f->tcp_track, 0); /* the built-in tracker did not run */
+    flow_handle_packet(ft, &b);
+    assert_int_equal(f->state, FLOW_STATE_ESTABLISHED); /* the hook's rule, not a 3WHS */
+    Packet d = pkt(6, c, 40000, s, 80, FIN | ACK, SEC(2));
+    flow_handle_packet(ft, &d);
+    assert_int_equal(f->state, FLOW_STATE_CLOSED);
+    /* Its timeout is now the closed one (tcp 60 s), not established's 600 s. */
+    assert_int_equal(flow_table_timeout(ft, SEC(61), 8), 0);
+    assert_int_equal(flow_table_timeout(ft, SEC(62), 8), 1);
+    assert_int_equal(e.ended[0].state, FLOW_STATE_CLOSED);
+    flow_table_free(ft);
+}
+
+/* flow_set_state after flow_handle_packet (the stream stage runs after the flow stage) moves
+ * the flow to its new state's timeout list, keeping every list oldest first. */
+static void
+set_state_after_the_packet_moves_the_timeout_class(void **state)
+{
+    Ended e;
+    FlowTable *ft = table(&e, 0);
+    (void)state;
+
+    flow_table_set_state_hook(ft, NULL, NULL); /* back to built-in: no-op here */
+    Packet old = pkt(17, v4(10, 9, 0, 1), 1, v4(10, 9, 0, 2), 2, 0, SEC(1));
+    Packet a = pkt(17, v4(10, 9, 0, 3), 1, v4(10, 9, 0, 2), 2, 0, SEC(5));
+    flow_handle_packet(ft, &old);
+    Flow *f = flow_handle_packet(ft, &a);
+    flow_set_state(ft, f, FLOW_STATE_ESTABLISHED); /* udp established: 300 s */
+    assert_int_equal(flow_table_timeout(ft, SEC(100), 8), 1); /* only the new one (30 s) */
+    assert_int_equal(e.ended[0].sp, 1);
+    assert_int_equal(flow_table_timeout(ft, SEC(304), 8), 0);
+    assert_int_equal(flow_table_timeout(ft, SEC(305), 8), 1);
+    flow_table_free(ft);
+}
+
+/* The stream stage swaps a flow whose first packet was the server's SYN|ACK: the client becomes
+ * the source, counts and flags change sides, and later packets count by the new orientation. */
+static void
+swap_turns_a_flow_around(void **state)
+{
+    Ended e;
+    FlowTable *ft = table(&e, 0);
+    SkAddr c = v4(10, 0, 0, 1), s = v4(10, 0, 0, 2);
+    (void)state;
+
+    Packet sa = pkt(6, s, 80, c, 40000, SYN | ACK, SEC(1));
+    sa.ttl = 60;
+    Flow *f = flow_handle_packet(ft, &sa);
+    assert_true(sa.flow_toserver);
+    flow_swap(f, &sa);
+    assert_false(sa.flow_toserver);
+    assert_memory_equal(&f->src, &c, sizeof(c));
+    assert_int_equal(f->sp, 40000);
+    assert_int_equal(f->dp, 80);
+    assert_int_equal(f->pkts[FLOW_DIR_TOSERVER], 0);
+    assert_int_equal(f->pkts[FLOW_DIR_TOCLIENT], 1);
+    assert_int_equal(f->tcp_flags[FLOW_DIR_TOCLIENT], SYN | ACK);
+    assert_int_equal(f->ttl_max[FLOW_DIR_TOCLIENT], 60);
+    Packet ack = pkt(6, c, 40000, s, 80, ACK, SEC(1));
+    assert_ptr_equal(flow_handle_packet(ft, &ack), f);
+    assert_true(ack.flow_toserver);
+    assert_int_equal(f->pkts[FLOW_DIR_TOSERVER], 1);
+    flow_table_flush(ft, SEC(2));
+    assert_int_equal(e.cnt, 1);
+    assert_int_equal(e.ended[0].sp, 40000);
+    flow_table_free(ft);
+}
+
+/* --- memcap policy and sizing --- */
+
+/* A share that holds the buckets but not one chunk can never give a flow (the config check
+ * refuses it; a table built anyway shows what happens at the cap with nothing to evict): the
+ * packet gets no flow, flow.memcap counts it, and flow.memcap-policy is counted under its
+ * action. With the default policy (ignore) no exception counter exists, as in Suricata. */
+static void
+memcap_policy_is_counted_when_a_packet_gets_no_flow(void **state)
+{
+    static const struct {
+        ExceptionPolicy policy;
+        const char *counter; /* NULL: none counted */
+    } cases[] = {
+        {EXC_POLICY_PASS_PACKET, "exception_policy.flow.memcap.pass_packet"},
+        {EXC_POLICY_REJECT, "exception_policy.flow.memcap.reject"},
+        {EXC_POLICY_DROP_PACKET, NULL}, /* no drop in IDS mode: nothing to count */
+    };
+    (void)state;
+
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        FlowConfig cfg;
+        Ended e;
+        flow_config_default(&cfg);
+        cfg.memcap = 64 * sizeof(void *) + 100;
+        cfg.prealloc = 0;
+        cfg.hash_size = 64;
+        cfg.memcap_policy = (uint8_t)cases[k].policy;
+        memset(&e, 0, sizeof(e));
+        FlowTable *ft = test_table_new(&cfg, record_end, &e);
+        assert_non_null(ft);
+        const CounterSet *cs = flow_table_counters(ft);
+        assert_int_equal(cs->cnt, 18 + 4); /* pass_packet, bypass, reject, reject_both */
+        for (unsigned i = 0; i < 3; i++) {
+            Packet a = pkt(17, v4(10, 10, 0, (uint8_t)i), 1, v4(10, 10, 1, 1), 2, 0, SEC(1));
+            assert_null(flow_handle_packet(ft, &a));
+            assert_null(a.flow);
+        }
+        assert_int_equal(counter_named(ft, "flow.memcap"), 3);
+        uint64_t sum = 0;
+        for (size_t i = 18; i < cs->cnt; i++) {
+            sum += counter_get(&cs->vals[i]);
+        }
+        if (cases[k].counter != NULL) {
+            assert_int_equal(counter_named(ft, cases[k].counter), 3);
+            assert_int_equal(sum, 3);
+        } else {
+            assert_int_equal(sum, 0);
+        }
+        flow_table_free(ft);
+    }
+    Ended e;
+    FlowTable *ft = table(&e, 0);
+    const CounterSet *cs = flow_table_counters(ft);
+    for (size_t i = 0; i < cs->cnt; i++) {
+        assert_null(strstr(cs->names[i], "exception_policy"));
+    }
+    flow_table_free(ft);
+}
+
+/* flow_table_memory() is what a table charges: the config check and the table agree. */
+static void
+memory_sizing_matches_what_the_table_charges(void **state)
+{
+    (void)state;
+    for (unsigned macs = 0; macs < 2; macs++) {
+        FlowConfig cfg;
+        FlowMemory need;
+        flow_config_default(&cfg);
+        cfg.prealloc = 5000;
+        cfg.track_macs = macs == 1;
+        flow_table_memory(&cfg, 2, &need);
+        assert_int_equal(need.share, cfg.memcap / 2);
+        assert_int_equal(need.prealloc_chunks, 3); /* 2500 flows a worker */
+        Memcap mc;
+        memcap_init_fixed(&mc, need.share);
+        FlowTable *ft = flow_table_new(&cfg, 2, 0, 42, &mc);
+        assert_non_null(ft);
+        assert_int_equal(memcap_used(&mc), need.buckets + need.prealloc_chunks * need.chunk);
+        assert_int_equal(counter_named(ft, "flow.memuse"), memcap_used(&mc));
+        flow_table_free(ft);
+        assert_int_equal(memcap_used(&mc), 0);
+    }
+}
+
 int
 main(void)
 {
@@ -741,6 +1077,13 @@ main(void)
         cmocka_unit_test(hash_table_grows_with_the_flows_and_loses_none),
         cmocka_unit_test(hash_table_growth_stays_within_the_memcap),
         cmocka_unit_test(timeout_boundary_is_inclusive),
+        cmocka_unit_test(flow_end_runs_every_step_in_pipeline_order_before_recycling),
+        cmocka_unit_test(an_evicted_flow_finishes_its_chain_before_its_memory_is_reused),
+        cmocka_unit_test(a_state_hook_replaces_the_built_in_tracker),
+        cmocka_unit_test(set_state_after_the_packet_moves_the_timeout_class),
+        cmocka_unit_test(swap_turns_a_flow_around),
+        cmocka_unit_test(memcap_policy_is_counted_when_a_packet_gets_no_flow),
+        cmocka_unit_test(memory_sizing_matches_what_the_table_charges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

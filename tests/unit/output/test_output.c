@@ -12,9 +12,10 @@
 
 #include <cmocka.h>
 
-#include "core/log.h"
-#include "output/eve.h"
 #include "core/json.h"
+#include "core/log.h"
+#include "decode/decode.h"
+#include "output/eve.h"
 
 static void
 json_nesting_and_commas(void **state)
@@ -128,7 +129,7 @@ flow_and_stats_records(void **state)
     assert_true(fd >= 0);
     close(fd);
     memset(&cfg, 0, sizeof(cfg));
-    cfg.enabled = cfg.flow = cfg.stats = true;
+    cfg.enabled = cfg.types[EVE_TYPE_FLOW].enabled = cfg.types[EVE_TYPE_STATS].enabled = true;
     EveFile *ef = eve_file_open(path, NULL);
     assert_non_null(ef);
     EveWriter *ew = eve_writer_new(ef, &cfg);
@@ -193,7 +194,7 @@ netflow_writes_one_record_per_direction(void **state)
     assert_true(fd >= 0);
     close(fd);
     memset(&cfg, 0, sizeof(cfg));
-    cfg.enabled = cfg.netflow = true;
+    cfg.enabled = cfg.types[EVE_TYPE_NETFLOW].enabled = true;
     EveFile *ef = eve_file_open(path, NULL);
     EveWriter *ew = eve_writer_new(ef, &cfg);
     memset(&f, 0, sizeof(f));
@@ -215,7 +216,7 @@ netflow_writes_one_record_per_direction(void **state)
     assert_string_equal(read_all(path),
         "{\"timestamp\":\"1970-01-01T00:00:01.000000+0000\",\"flow_id\":9,"
         "\"event_type\":\"netflow\",\"src_ip\":\"10.0.0.0\",\"dest_ip\":\"11.0.0.0\","
-        "\"ip_v\":4,\"proto\":\"ESP\",\"spi\":123,\"netflow\":{\"pkts\":2,\"bytes\":84,"
+        "\"ip_v\":4,\"proto\":\"ESP\",\"spi\":123,\"app_proto\":\"unknown\",\"netflow\":{\"pkts\":2,\"bytes\":84,"
         "\"start\":\"1970-01-01T00:00:01.000000+0000\",\"end\":\"1970-01-01T00:00:03.000000+0000\","
         "\"age\":2,\"min_ttl\":60,\"max_ttl\":64}}\n");
     unlink(path);
@@ -240,7 +241,10 @@ ethernet_addresses_in_flow_netflow_and_packet_records(void **state)
     assert_true(fd >= 0);
     close(fd);
     memset(&cfg, 0, sizeof(cfg));
-    cfg.enabled = cfg.flow = cfg.netflow = cfg.anomaly = cfg.anomaly_decode = cfg.ethernet = true;
+    cfg.enabled = cfg.ethernet = true;
+    cfg.types[EVE_TYPE_FLOW].enabled = cfg.types[EVE_TYPE_NETFLOW].enabled = true;
+    cfg.types[EVE_TYPE_ANOMALY].enabled = true;
+    cfg.types[EVE_TYPE_ANOMALY].opts = 1u << EVE_OPT_ANOMALY_DECODE;
     EveFile *ef = eve_file_open(path, NULL);
     EveWriter *ew = eve_writer_new(ef, &cfg);
 
@@ -276,7 +280,7 @@ ethernet_addresses_in_flow_netflow_and_packet_records(void **state)
         "\"dest_macs\":[\"00:15:17:0d:06:f7\",\"02:00:00:00:00:01\"]}";
     const char *netflow_back =
         "\"src_ip\":\"11.0.0.0\",\"dest_ip\":\"10.0.0.0\",\"ip_v\":4,\"proto\":\"GRE\","
-        "\"ether\":{\"src_macs\":[\"00:15:17:0d:06:f7\",\"02:00:00:00:00:01\"],"
+        "\"app_proto\":\"unknown\",\"ether\":{\"src_macs\":[\"00:15:17:0d:06:f7\",\"02:00:00:00:00:01\"],"
         "\"dest_macs\":[\"d8:cb:8a:ed:a1:46\"]}";
     const char *packet_ether =
         "\"ether\":{\"src_mac\":\"d8:cb:8a:ed:a1:46\",\"dest_mac\":\"00:15:17:0d:06:f7\"}";
@@ -301,7 +305,7 @@ write_error_leaves_whole_lines_and_counts_lost(void **state)
     assert_true(fd >= 0);
     close(fd);
     memset(&cfg, 0, sizeof(cfg));
-    cfg.enabled = cfg.flow = true;
+    cfg.enabled = cfg.types[EVE_TYPE_FLOW].enabled = true;
     EveFile *ef = eve_file_open(path, NULL);
     assert_non_null(ef);
     EveWriter *ew = eve_writer_new(ef, &cfg);
@@ -388,6 +392,223 @@ community_id_matches_known_vectors(void **state)
     assert_string_equal(cid, "1:ptJhMvufAbB5nLDNW77cB800wFM=");
 }
 
+/* A writer on a fresh temporary file; eve_test_close() frees it and returns what it wrote. */
+static char eve_test_path[64];
+
+static EveWriter *
+eve_test_open(const EveConfig *cfg, EveFile **ef)
+{
+    snprintf(eve_test_path, sizeof(eve_test_path), "/tmp/sk-eve-test-XXXXXX");
+    int fd = mkstemp(eve_test_path);
+    assert_true(fd >= 0);
+    close(fd);
+    *ef = eve_file_open(eve_test_path, NULL);
+    assert_non_null(*ef);
+    EveWriter *ew = eve_writer_new(*ef, cfg);
+    assert_non_null(ew);
+    return ew;
+}
+
+static const char *
+eve_test_close(EveWriter *ew, EveFile *ef)
+{
+    eve_writer_free(ew);
+    eve_file_close(ef);
+    const char *out = read_all(eve_test_path);
+    unlink(eve_test_path);
+    return out;
+}
+
+/* Stream's names, for the test: its event with decode's id of ipv4.trunc_pkt. */
+static const char *
+test_stream_event_name(unsigned id)
+{
+    return id == DECODE_IPV4_TRUNC_PKT ? "3whs_wrong_seq_wrong_ack" : NULL;
+}
+
+/* An event's source decides anomaly.type, the name's prefix and the option that enables it:
+ * a stream event is written as "stream" with the stream's own names. */
+static void
+anomaly_type_and_name_come_from_the_event_source(void **state)
+{
+    EveConfig cfg;
+    EveFile *ef;
+    Packet p;
+    char want[512];
+    (void)state;
+
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.enabled = cfg.types[EVE_TYPE_ANOMALY].enabled = true;
+    cfg.types[EVE_TYPE_ANOMALY].opts =
+        1u << EVE_OPT_ANOMALY_DECODE | 1u << EVE_OPT_ANOMALY_STREAM;
+    memset(&p, 0, sizeof(p));
+    p.pcap_cnt = 7;
+    assert_true(packet_event_add(&p, PKT_EVENT(PKT_EVENT_SRC_DECODE, DECODE_IPV4_TRUNC_PKT)));
+    /* The same id from another source is another event. */
+    assert_true(packet_event_add(&p, PKT_EVENT(PKT_EVENT_SRC_STREAM, DECODE_IPV4_TRUNC_PKT)));
+    assert_true(packet_has_event(&p, DECODE_IPV4_TRUNC_PKT)); /* a DecodeEvent as it is */
+    assert_false(packet_has_event(&p, PKT_EVENT(PKT_EVENT_SRC_APPLAYER, DECODE_IPV4_TRUNC_PKT)));
+    assert_int_not_equal(p.events[0], p.events[1]);
+    assert_int_equal(packet_event_src(p.events[1]), PKT_EVENT_SRC_STREAM);
+    assert_int_equal(packet_event_id(p.events[1]), DECODE_IPV4_TRUNC_PKT);
+
+    /* No names for stream events yet: only the decode record. */
+    EveWriter *ew = eve_test_open(&cfg, &ef);
+    eve_log_anomalies(ew, &p);
+    const char *out = eve_test_close(ew, ef);
+    assert_non_null(strstr(out, "\"anomaly\":{\"type\":\"decode\",\"event\":\"decoder.ipv4.trunc_pkt\"}"));
+    assert_null(strstr(out, "\"stream\""));
+
+    ew = eve_test_open(&cfg, &ef);
+    eve_writer_set_event_names(ew, PKT_EVENT_SRC_STREAM, test_stream_event_name);
+    eve_log_anomalies(ew, &p);
+    out = eve_test_close(ew, ef);
+    snprintf(want, sizeof(want),
+             "{\"timestamp\":\"1970-01-01T00:00:00.000000+0000\",\"pcap_cnt\":7,"
+             "\"event_type\":\"anomaly\",\"pkt_src\":\"wire/pcap\",\"anomaly\":{\"type\":"
+             "\"decode\",\"event\":\"decoder.ipv4.trunc_pkt\"}}\n"
+             "{\"timestamp\":\"1970-01-01T00:00:00.000000+0000\",\"pcap_cnt\":7,"
+             "\"event_type\":\"anomaly\",\"pkt_src\":\"wire/pcap\",\"anomaly\":{\"type\":"
+             "\"stream\",\"event\":\"stream.3whs_wrong_seq_wrong_ack\"}}\n");
+    assert_string_equal(out, want);
+
+    /* anomaly.types.stream: no turns stream's records off, and only those. */
+    cfg.types[EVE_TYPE_ANOMALY].opts = 1u << EVE_OPT_ANOMALY_DECODE;
+    ew = eve_test_open(&cfg, &ef);
+    eve_writer_set_event_names(ew, PKT_EVENT_SRC_STREAM, test_stream_event_name);
+    eve_log_anomalies(ew, &p);
+    out = eve_test_close(ew, ef);
+    assert_non_null(strstr(out, "\"type\":\"decode\""));
+    assert_null(strstr(out, "\"type\":\"stream\""));
+}
+
+/* Flow records name the application protocol once detection has run (never while unknown) and
+ * say whether a rule alerted; netflow records say "unknown" before detection, as Suricata. */
+static void
+flow_records_write_app_proto_and_alerted(void **state)
+{
+    EveConfig cfg;
+    EveFile *ef;
+    Flow f;
+    (void)state;
+
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.enabled = cfg.types[EVE_TYPE_FLOW].enabled = cfg.types[EVE_TYPE_NETFLOW].enabled = true;
+    memset(&f, 0, sizeof(f));
+    f.src.b[0] = 10;
+    f.dst.b[0] = 11;
+    f.sp = 1000;
+    f.dp = 2000;
+    f.proto = 17;
+    f.ip_ver = 4;
+    f.pkts[0] = 1;
+
+    EveWriter *ew = eve_test_open(&cfg, &ef);
+    eve_log_flow(ew, &f, 0);
+    f.alproto = FLOW_ALPROTO_FAILED;
+    f.flags |= FLOW_F_ALERTED;
+    eve_log_flow(ew, &f, 0);
+    const char *out = eve_test_close(ew, ef);
+
+    const char *first = strstr(out, "\"event_type\":\"flow\"");
+    assert_non_null(first);
+    const char *second = strstr(first + 1, "\"event_type\":\"flow\"");
+    assert_non_null(second);
+    /* Unknown: no app_proto in the flow record, "unknown" in the netflow one. */
+    const char *first_end = strchr(first, '\n');
+    const char *ap = strstr(first, "\"app_proto\"");
+    assert_true(ap == NULL || ap > first_end);
+    assert_non_null(strstr(out, "\"proto\":\"UDP\",\"app_proto\":\"unknown\",\"netflow\""));
+    assert_non_null(strstr(first, "\"proto\":\"UDP\",\"flow\":{"));
+    assert_non_null(strstr(first, "\"alerted\":false}"));
+    assert_non_null(strstr(second, "\"proto\":\"UDP\",\"app_proto\":\"failed\",\"flow\":{"));
+    assert_non_null(strstr(second, "\"alerted\":true}"));
+}
+
+/* Suricata's names, including its own spellings, and digits from 144 on. */
+static void
+proto_names_are_suricatas(void **state)
+{
+    (void)state;
+    assert_string_equal(eve_proto_name(0), "HOPOPT");
+    assert_string_equal(eve_proto_name(4), "IP-in-IP");
+    assert_string_equal(eve_proto_name(6), "TCP");
+    assert_string_equal(eve_proto_name(58), "IPv6-ICMP");
+    assert_string_equal(eve_proto_name(61), "Any");
+    assert_string_equal(eve_proto_name(89), "OSPF");
+    assert_string_equal(eve_proto_name(136), "UDPLite");
+    assert_string_equal(eve_proto_name(143), "Ethernet");
+    assert_null(eve_proto_name(144));
+    assert_null(eve_proto_name(255));
+}
+
+/* The record API: a new event type is a begin, its own fields and a commit. */
+static void
+record_api_writes_the_common_packet_header(void **state)
+{
+    EveConfig cfg;
+    EveFile *ef;
+    Packet p;
+    (void)state;
+
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.enabled = true;
+    memset(&p, 0, sizeof(p));
+    p.ts = SK_TIME_FROM_SEC(1);
+    p.pcap_cnt = 2;
+    p.ip_ver = 4;
+    p.proto = 17;
+    p.flags = PKT_F_HAS_PORTS;
+    p.src.b[0] = 10;
+    p.dst.b[0] = 11;
+    p.sp = 53;
+    p.dp = 5353;
+    p.vlan_cnt = 1;
+    p.vlan_id[0] = 7;
+
+    EveWriter *ew = eve_test_open(&cfg, &ef);
+    JsonBuf *jb = eve_begin_packet(ew, &p, "test");
+    json_open_obj(jb, "test");
+    json_u64(jb, "n", 1);
+    json_close_obj(jb);
+    eve_commit(ew);
+    jb = eve_begin(ew, p.ts, "bare");
+    eve_commit(ew);
+    assert_string_equal(eve_test_close(ew, ef),
+        "{\"timestamp\":\"1970-01-01T00:00:01.000000+0000\",\"pcap_cnt\":2,"
+        "\"event_type\":\"test\",\"vlan\":[7],\"src_ip\":\"10.0.0.0\",\"src_port\":53,"
+        "\"dest_ip\":\"11.0.0.0\",\"dest_port\":5353,\"proto\":\"UDP\",\"ip_v\":4,"
+        "\"pkt_src\":\"wire/pcap\",\"test\":{\"n\":1}}\n"
+        "{\"timestamp\":\"1970-01-01T00:00:01.000000+0000\",\"event_type\":\"bare\"}\n");
+}
+
+/* eve_types.def: names, lookup, and the defaults of a type listed without options. */
+static void
+event_type_table_names_and_defaults(void **state)
+{
+    EveConfig cfg;
+    (void)state;
+
+    assert_int_equal(eve_type_lookup("netflow"), EVE_TYPE_NETFLOW);
+    assert_int_equal(eve_type_lookup("alert"), -1);
+    assert_string_equal(eve_type_name(EVE_TYPE_ANOMALY), "anomaly");
+    assert_string_equal(eve_options[EVE_OPT_STATS_NULL_VALUES].key, "null-values");
+    memset(&cfg, 0xff, sizeof(cfg));
+    cfg.enabled = true;
+    eve_config_types_default(&cfg);
+    for (int t = 0; t < EVE_TYPE_MAX; t++) {
+        assert_false(eve_config_type_on(&cfg, (EveType)t));
+    }
+    cfg.types[EVE_TYPE_ANOMALY].enabled = cfg.types[EVE_TYPE_STATS].enabled = true;
+    assert_true(eve_config_option_on(&cfg, EVE_OPT_ANOMALY_APPLAYER));
+    assert_false(eve_config_option_on(&cfg, EVE_OPT_ANOMALY_DECODE));
+    assert_false(eve_config_option_on(&cfg, EVE_OPT_ANOMALY_PACKETHDR));
+    assert_true(eve_config_option_on(&cfg, EVE_OPT_STATS_TOTALS));
+    assert_true(eve_config_option_on(&cfg, EVE_OPT_STATS_NULL_VALUES));
+    cfg.enabled = false; /* the output off turns every type and option off */
+    assert_false(eve_config_option_on(&cfg, EVE_OPT_STATS_TOTALS));
+}
+
 int
 main(void)
 {
@@ -403,6 +624,11 @@ main(void)
         cmocka_unit_test(netflow_writes_one_record_per_direction),
         cmocka_unit_test(community_id_matches_known_vectors),
         cmocka_unit_test(ethernet_addresses_in_flow_netflow_and_packet_records),
+        cmocka_unit_test(anomaly_type_and_name_come_from_the_event_source),
+        cmocka_unit_test(flow_records_write_app_proto_and_alerted),
+        cmocka_unit_test(proto_names_are_suricatas),
+        cmocka_unit_test(record_api_writes_the_common_packet_header),
+        cmocka_unit_test(event_type_table_names_and_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
