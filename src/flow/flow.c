@@ -25,6 +25,7 @@
 #include "core/hash.h"
 #include "core/log.h"
 #include "core/pool.h"
+#include "core/proto.h"
 #include "decode/decode.h"
 
 #define FLOW_CHUNK FLOW_CHUNK_FLOWS
@@ -36,31 +37,11 @@
 #define REHASH_STEP 4
 #define BUCKETS_MAX (1u << 30)
 
-/* ICMPv4 error types: they never create a flow (as Suricata), they join the quoted one. */
-#define ICMP4_IS_ERROR(t) ((t) == 3 || (t) == 4 || (t) == 5 || (t) == 11 || (t) == 12)
-
 /* Handshake progress of tcp_track, enough for the flow state; the stream stage refines it. */
 #define TCP_TRACK_SYN 0x01    /* SYN toserver */
 #define TCP_TRACK_SYNACK 0x02 /* SYN|ACK toclient */
 #define TCP_TRACK_FIN_TS 0x04
 #define TCP_TRACK_FIN_TC 0x08
-
-/* IP protocol numbers the flow stage tells apart. */
-enum {
-    PROTO_ICMP = 1,
-    PROTO_IPIP = 4,
-    PROTO_TCP = 6,
-    PROTO_UDP = 17,
-    PROTO_IPV6 = 41,
-    PROTO_ESP = 50,
-    PROTO_ICMPV6 = 58,
-    PROTO_SCTP = 132,
-};
-
-#define TH_FIN 0x01
-#define TH_SYN 0x02
-#define TH_RST 0x04
-#define TH_ACK 0x10
 
 enum {
 #define FLOW_COUNTER(id, name) id,
@@ -151,8 +132,8 @@ flow_icmp_counterpart(uint8_t proto, uint8_t type)
     static const uint8_t v6[][2] = {{128, 129}, {130, 131}, {133, 134}, {135, 136},
                                     {139, 140}, {144, 145}, {146, 147}, {148, 149},
                                     {151, 152}, {157, 158}};
-    const uint8_t(*pairs)[2] = proto == 1 ? v4 : v6;
-    size_t n = proto == 1 ? sizeof(v4) / sizeof(v4[0]) : sizeof(v6) / sizeof(v6[0]);
+    const uint8_t(*pairs)[2] = proto == SK_IPPROTO_ICMP ? v4 : v6;
+    size_t n = proto == SK_IPPROTO_ICMP ? sizeof(v4) / sizeof(v4[0]) : sizeof(v6) / sizeof(v6[0]);
     for (size_t i = 0; i < n; i++) {
         if (pairs[i][0] == type) {
             return pairs[i][1];
@@ -357,7 +338,7 @@ key_match(const Flow *f, const SkAddr *s, const SkAddr *d, uint16_t sp, uint16_t
         && memcmp(&f->dst, d, sizeof(*d)) == 0) {
         return 1;
     }
-    if (proto != PROTO_ESP && f->sp == dp && f->dp == sp && memcmp(&f->src, d, sizeof(*d)) == 0
+    if (proto != SK_IPPROTO_ESP && f->sp == dp && f->dp == sp && memcmp(&f->src, d, sizeof(*d)) == 0
         && memcmp(&f->dst, s, sizeof(*s)) == 0) {
         return 2;
     }
@@ -680,23 +661,24 @@ flow_init(FlowTable *ft, Flow *f, const Packet *p, uint16_t sp, uint16_t dp, uin
 static inline void
 flow_state_default(Flow *f, const Packet *p, int dir)
 {
-    if (f->proto == 6) {
+    if (f->proto == SK_IPPROTO_TCP) {
         uint8_t fl = p->tcp_flags;
-        if (dir == FLOW_DIR_TOSERVER && (fl & (TH_SYN | TH_ACK)) == TH_SYN) {
+        if (dir == FLOW_DIR_TOSERVER && (fl & (SK_TH_SYN | SK_TH_ACK)) == SK_TH_SYN) {
             f->tcp_track |= TCP_TRACK_SYN;
-        } else if (dir == FLOW_DIR_TOCLIENT && (fl & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK)
+        } else if (dir == FLOW_DIR_TOCLIENT
+                   && (fl & (SK_TH_SYN | SK_TH_ACK)) == (SK_TH_SYN | SK_TH_ACK)
                    && (f->tcp_track & TCP_TRACK_SYN)) {
             f->tcp_track |= TCP_TRACK_SYNACK;
-        } else if (dir == FLOW_DIR_TOSERVER && (fl & TH_ACK) && !(fl & TH_SYN)
+        } else if (dir == FLOW_DIR_TOSERVER && (fl & SK_TH_ACK) && !(fl & SK_TH_SYN)
                    && (f->tcp_track & TCP_TRACK_SYNACK) && f->state == FLOW_STATE_NEW) {
             f->state = FLOW_STATE_ESTABLISHED;
         }
-        if (fl & TH_FIN) {
+        if (fl & SK_TH_FIN) {
             f->tcp_track |= dir == FLOW_DIR_TOSERVER ? TCP_TRACK_FIN_TS : TCP_TRACK_FIN_TC;
         }
         /* A reset, or a FIN each way, closes a session that was set up by a SYN. */
         if ((f->tcp_track & TCP_TRACK_SYN)
-            && ((fl & TH_RST)
+            && ((fl & SK_TH_RST)
                 || (f->tcp_track & (TCP_TRACK_FIN_TS | TCP_TRACK_FIN_TC))
                        == (TCP_TRACK_FIN_TS | TCP_TRACK_FIN_TC))) {
             f->state = FLOW_STATE_CLOSED;
@@ -718,7 +700,7 @@ ip_carrier_wants_flow(const Packet *p)
     }
     Cursor inner = packet_l4(p);
     uint8_t vhl = 0;
-    bool v4 = p->proto == PROTO_IPIP;
+    bool v4 = p->proto == SK_IPPROTO_IPIP;
     size_t hdr_len = v4 ? 20 : 40; /* the inner IPv4 or IPv6 fixed header */
     return inner.left >= hdr_len && cur_peek_u8(&inner, 0, &vhl) && (vhl >> 4) == (v4 ? 4 : 6);
 }
@@ -734,15 +716,15 @@ packet_wants_flow(const Packet *p)
         return false;
     }
     switch (p->proto) {
-    case PROTO_TCP:
-    case PROTO_UDP:
-    case PROTO_SCTP:
-    case PROTO_ICMP:
-    case PROTO_ICMPV6:
-    case PROTO_ESP:
+    case SK_IPPROTO_TCP:
+    case SK_IPPROTO_UDP:
+    case SK_IPPROTO_SCTP:
+    case SK_IPPROTO_ICMP:
+    case SK_IPPROTO_ICMPV6:
+    case SK_IPPROTO_ESP:
         return true;
-    case PROTO_IPIP:
-    case PROTO_IPV6:
+    case SK_IPPROTO_IPIP:
+    case SK_IPPROTO_IPV6:
         return ip_carrier_wants_flow(p);
     default:
         return false;
@@ -755,8 +737,8 @@ packet_wants_flow(const Packet *p)
 static bool
 proto_has_direction(uint8_t proto)
 {
-    return proto == PROTO_TCP || proto == PROTO_UDP || proto == PROTO_SCTP
-           || proto == PROTO_ICMP || proto == PROTO_ICMPV6;
+    return proto == SK_IPPROTO_TCP || proto == SK_IPPROTO_UDP || proto == SK_IPPROTO_SCTP
+           || proto == SK_IPPROTO_ICMP || proto == SK_IPPROTO_ICMPV6;
 }
 
 Flow *
@@ -775,7 +757,7 @@ flow_handle_packet(FlowTable *ft, Packet *p)
     if (p->flags & PKT_F_HAS_PORTS) {
         sp = p->sp;
         dp = p->dp;
-    } else if (proto == 50) {
+    } else if (proto == SK_IPPROTO_ESP) {
         /* ESP: keyed on the SPI too, as Suricata does; hashed through the port slots. */
         Cursor esp = packet_l4(p);
         if (!cur_be32(&esp, &spi)) {
@@ -787,7 +769,9 @@ flow_handle_packet(FlowTable *ft, Packet *p)
         sp = p->icmp_type;
         dp = flow_icmp_counterpart(proto, p->icmp_type);
     }
-    if (proto == 1 && (p->flags & PKT_F_HAS_ICMP) && ICMP4_IS_ERROR(p->icmp_type)) {
+    /* ICMPv4 errors never create a flow (as Suricata): they join the one they quote. */
+    if (proto == SK_IPPROTO_ICMP && (p->flags & PKT_F_HAS_ICMP)
+        && proto_icmpv4_is_error(p->icmp_type)) {
         if (!(p->flags & PKT_F_ICMP_ERR_EMB)) {
             return NULL;
         }
@@ -861,7 +845,7 @@ flow_handle_packet(FlowTable *ft, Packet *p)
     if (p->ts > f->last) {
         f->last = p->ts;
     }
-    if (p->proto == 6) {
+    if (p->proto == SK_IPPROTO_TCP) {
         f->tcp_flags[dir] |= p->tcp_flags;
     }
     if ((p->flags & PKT_F_HAS_ICMP) && !icmp_err && !(f->icmp_seen & (1u << dir))) {
