@@ -90,7 +90,13 @@ struct FlowTable {
     struct {
         FlowEndFn fn;
         void *user;
-    } end[FLOW_END_STEP_MAX];
+    } end[FLOW_END_STEP_MAX]; /* by step */
+    /* The steps that are set, in step order: a flow's end calls only these. */
+    struct {
+        FlowEndFn fn;
+        void *user;
+    } chain[FLOW_END_STEP_MAX];
+    unsigned chain_cnt;
 
     /* flow.* counters, then flow.memcap's exception-policy counters when it has a policy. */
     Counter ctr[FLOW_CTR_MAX + EXC_CTR_MAX];
@@ -223,7 +229,8 @@ list_unlink(FlowTable *ft, Flow *f)
     f->lprev = f->lnext = NULL;
 }
 
-static void
+/* Inlined: it runs for every packet (flow_set_state's call must not make it a call there). */
+static inline __attribute__((always_inline)) void
 list_append(FlowTable *ft, Flow *f)
 {
     f->tclass = (uint8_t)(proto_class(f->proto) * FLOW_STATE_MAX + f->state);
@@ -446,10 +453,8 @@ static void
 flow_end_common(FlowTable *ft, Flow *f, FlowEndReason reason, SkTime now, bool unlink_chain)
 {
     f->end_reason = (uint8_t)reason;
-    for (unsigned i = 0; i < FLOW_END_STEP_MAX; i++) {
-        if (ft->end[i].fn != NULL) {
-            ft->end[i].fn(f, now, ft->end[i].user);
-        }
+    for (unsigned i = 0; i < ft->chain_cnt; i++) {
+        ft->chain[i].fn(f, now, ft->chain[i].user);
     }
     switch (reason) {
     case FLOW_END_TIMEOUT:
@@ -932,9 +937,17 @@ flow_table_set_state_hook(FlowTable *ft, FlowStateFn fn, void *user)
 void
 flow_table_set_end(FlowTable *ft, FlowEndStep step, FlowEndFn fn, void *user)
 {
-    if (step < FLOW_END_STEP_MAX) {
-        ft->end[step].fn = fn;
-        ft->end[step].user = user;
+    if (step >= FLOW_END_STEP_MAX) {
+        return;
+    }
+    ft->end[step].fn = fn;
+    ft->end[step].user = user;
+    ft->chain_cnt = 0;
+    for (unsigned i = 0; i < FLOW_END_STEP_MAX; i++) {
+        if (ft->end[i].fn != NULL) {
+            ft->chain[ft->chain_cnt].fn = ft->end[i].fn;
+            ft->chain[ft->chain_cnt++].user = ft->end[i].user;
+        }
     }
 }
 
