@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/proto.h"
 #include "decode/decode.h"
 #include "output/eve_int.h"
 
@@ -669,7 +670,8 @@ put_flow_ether(JsonBuf *jb, const FlowMacs *m, unsigned src_side)
 static bool
 proto_has_ports(uint8_t proto)
 {
-    return proto == 6 || proto == 17 || proto == 132 || proto == 136;
+    return proto == SK_IPPROTO_TCP || proto == SK_IPPROTO_UDP || proto == SK_IPPROTO_SCTP
+           || proto == SK_IPPROTO_UDPLITE;
 }
 
 /* A flow's application protocol as EVE names it. The app layer's own names come with its
@@ -705,7 +707,7 @@ eve_begin_flow_dir(EveWriter *ew, const Flow *f, SkTime ts, const char *event_ty
              proto_has_ports(f->proto), back ? f->dp : f->sp, back ? f->sp : f->dp);
     json_u64(jb, "ip_v", f->ip_ver);
     put_proto(jb, f->proto);
-    if (f->proto == 50) {
+    if (f->proto == SK_IPPROTO_ESP) {
         json_u64(jb, "spi", f->spi);
     }
     if (f->icmp_seen & (1u << dir)) {
@@ -726,7 +728,7 @@ eve_begin_flow_dir(EveWriter *ew, const Flow *f, SkTime ts, const char *event_ty
     }
     if (ew->cfg.community_id) {
         /* Symmetric: the same for both directions, from the first packet's ICMP type. */
-        bool icmp = f->proto == 1 || f->proto == 58;
+        bool icmp = f->proto == SK_IPPROTO_ICMP || f->proto == SK_IPPROTO_ICMPV6;
         put_community_id(ew, f->ip_ver, &f->src, &f->dst, f->proto,
                          icmp ? f->icmp_type[FLOW_DIR_TOSERVER] : f->sp,
                          icmp ? f->icmp_code[FLOW_DIR_TOSERVER] : f->dp, icmp);
