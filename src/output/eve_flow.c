@@ -2,6 +2,8 @@
  * packet) and "netflow" (one per direction that carried packets, oriented as that direction). */
 #include "output/eve_int.h"
 
+#include "core/proto.h"
+
 static void
 log_netflow(EveWriter *ew, const Flow *f)
 {
@@ -77,7 +79,7 @@ eve_log_flow(EveWriter *ew, const Flow *f, SkTime now)
     json_str(jb, "reason", flow_end_reason_name((FlowEndReason)f->end_reason));
     json_bool(jb, "alerted", (f->flags & FLOW_F_ALERTED) != 0);
     json_close_obj(jb);
-    if (f->proto == 6) {
+    if (f->proto == SK_IPPROTO_TCP) {
         put_tcp_flags(jb, f);
     }
     eve_commit(ew);
