@@ -176,12 +176,12 @@ static FlowProto
 proto_class(uint8_t proto)
 {
     switch (proto) {
-    case 6:
+    case SK_IPPROTO_TCP:
         return FLOW_PROTO_TCP;
-    case 17:
+    case SK_IPPROTO_UDP:
         return FLOW_PROTO_UDP;
-    case 1:
-    case 58:
+    case SK_IPPROTO_ICMP:
+    case SK_IPPROTO_ICMPV6:
         return FLOW_PROTO_ICMP;
     default:
         return FLOW_PROTO_DEFAULT;
@@ -643,16 +643,16 @@ flow_init(FlowTable *ft, Flow *f, const Packet *p, uint16_t sp, uint16_t dp, uin
     counter_inc(&ft->ctr[FLOW_CTR_TOTAL]);
     counter_set(&ft->ctr[FLOW_CTR_ACTIVE], ft->active);
     switch (p->proto) {
-    case 6:
+    case SK_IPPROTO_TCP:
         counter_inc(&ft->ctr[FLOW_CTR_TCP]);
         break;
-    case 17:
+    case SK_IPPROTO_UDP:
         counter_inc(&ft->ctr[FLOW_CTR_UDP]);
         break;
-    case 1:
+    case SK_IPPROTO_ICMP:
         counter_inc(&ft->ctr[FLOW_CTR_ICMPV4]);
         break;
-    case 58:
+    case SK_IPPROTO_ICMPV6:
         counter_inc(&ft->ctr[FLOW_CTR_ICMPV6]);
         break;
     default:
