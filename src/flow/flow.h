@@ -93,6 +93,7 @@ typedef struct Flow {
     uint8_t vlan_cnt;
     uint8_t tunnel_depth;
     uint16_t vlan_id[PKT_VLAN_MAX];
+    uint16_t alproto;           /* FLOW_ALPROTO_*, or the app layer's protocol id */
     struct Flow **hpprev;       /* the pointer that points at this flow: unlink in O(1) */
 
     uint64_t flow_id;
@@ -107,13 +108,10 @@ typedef struct Flow {
     uint8_t icmp_type[2], icmp_code[2];
     uint8_t icmp_seen;          /* bit per direction: icmp_type/code[dir] valid */
     uint8_t tclass;             /* timeout list the flow is on (flow.c) */
+    uint8_t flags;              /* FLOW_F_* */
 
     FlowMacs *macs;             /* NULL unless FlowConfig.track_macs; owned by the table */
     struct Flow *lprev, *lnext; /* timeout list, oldest first */
-
-    /* For the later stages and EVE flow records (STAGES.md, "Per-flow state"). */
-    uint16_t alproto;           /* FLOW_ALPROTO_*, or the app layer's protocol id */
-    uint8_t flags;              /* FLOW_F_* */
 } Flow;
 
 /* Flow.alproto: 0 until the app layer has detected a protocol, 1 when it gave up; EVE's flow

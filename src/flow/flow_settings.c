@@ -3,6 +3,8 @@
  * against it and against docs/configuration.md. */
 #include "flow/flow_settings.h"
 
+#include "core/log.h"
+#include "core/memcap.h"
 #include "flow/flow.h"
 
 #define U32(p, member, lo, d, h)                                                               \
@@ -26,7 +28,56 @@
         TIMEOUT(proto, P, "emergency-closed", emerg_closed_s, ec),                             \
         BYPASSED(proto, "emergency-bypassed", eb)
 
+/* One policy value, or EXC_POLICY_AUTO when the file leaves the key out. */
+static SkResult
+policy_get(const CfgNode *root, const char *path, ExceptionPolicy *out)
+{
+    const char *s = NULL;
+    *out = EXC_POLICY_AUTO;
+    if (cfg_get_str(root, path, &s) != SK_OK) {
+        return SK_ERR_CONFIG;
+    }
+    if (s != NULL && !exception_policy_from_name(s, out)) {
+        log_error("config: %s: '%s' is not one of auto, ignore, drop-packet, drop-flow, "
+                  "pass-packet, pass-flow, bypass, reject", path, s);
+        return SK_ERR_CONFIG;
+    }
+    return SK_OK;
+}
+
+/* exception-policy: the master switch; checked here, applied through each key's policy. */
+static SkResult
+read_master_policy(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
+{
+    ExceptionPolicy p;
+    (void)k;
+    (void)conf;
+    return policy_get(root, path, &p);
+}
+
+/* flow.memcap-policy, resolved against exception-policy as Suricata does in IDS mode. */
+static SkResult
+read_memcap_policy(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
+{
+    FlowConfig *fc = conf;
+    ExceptionPolicy key, master;
+    (void)k;
+    if (policy_get(root, path, &key) != SK_OK || policy_get(root, "exception-policy", &master)
+        != SK_OK) {
+        return SK_ERR_CONFIG;
+    }
+    fc->memcap_policy = (uint8_t)exception_policy_resolve("flow.memcap", key, master, false);
+    return SK_OK;
+}
+
 static const CfgKey rows[] = {
+    {.path = "exception-policy", .type = CFG_KEY_STRING, CFG_NOWHERE, .def = "auto",
+     .help = "what every memcap-policy left out does; auto: ignore (IDS mode)",
+     .read = read_master_policy},
+    {.path = "flow.memcap-policy", .type = CFG_KEY_STRING, CFG_NOWHERE, .def = NULL,
+     .help = "at flow.memcap, for a packet that gets no flow: pass-packet counts, the rest "
+             "ignore (IDS mode)",
+     .read = read_memcap_policy},
     {.path = "flow.memcap", .type = CFG_KEY_SIZE, CFG_FIELD(FlowConfig, memcap), .def = "128mb",
      .help = "memory for flow tracking, split over the workers; past it, emergency mode"},
     U32("flow.hash-size", hash_size, 1, "65536",

@@ -298,40 +298,15 @@ check_threads(RunConfig *rc, unsigned threads_cli)
     return SK_OK;
 }
 
-/* flow.c does not export its table layout, so this mirrors it: each worker's table has a
- * power-of-two array of bucket heads for its share of flow.hash-size, and flows come in chunks
- * of FLOW_CHUNK_FLOWS (flow.c's FLOW_CHUNK), each charged whole to the worker's share of
- * flow.memcap, MAC sets too when they are kept. A table that cannot hold its buckets and one
- * chunk can never hold a flow: every packet would enter emergency mode. The chunk header is
- * counted as 64 bytes, more than it is, so the check errs on the side of refusing a memcap
- * within bytes of the edge. Keep in step with flow_table_new() in src/flow/flow.c.
- * TODO(flow owner): export the layout from flow.h, e.g. `uint64_t flow_table_min_bytes(const
- * FlowConfig *cfg, unsigned workers, uint64_t *with_prealloc)` (one table's buckets plus its
- * first chunk, and with its share of flow.prealloc), and let this check call it. */
-#define FLOW_CHUNK_FLOWS 1024
-#define FLOW_CHUNK_HEADER 64
-
-static uint64_t
-pow2_at_least(uint64_t v)
-{
-    uint64_t r = 1;
-
-    while (r < v && r < (1u << 30)) {
-        r <<= 1;
-    }
-    return r;
-}
-
+/* A worker's table that cannot hold its buckets and one chunk of flows can never hold a flow:
+ * every packet would enter emergency mode. flow_table_memory() says what a table needs. */
 static SkResult
 check_flow_memory(const FlowConfig *fc, unsigned workers)
 {
-    uint64_t share = fc->memcap / workers;
-    uint64_t hash_share = fc->hash_size / workers > 0 ? fc->hash_size / workers : 1;
-    uint64_t buckets = pow2_at_least(hash_share) * sizeof(Flow *);
-    uint64_t chunk = FLOW_CHUNK_FLOWS * (sizeof(Flow) + (fc->track_macs ? sizeof(FlowMacs) : 0))
-                     + FLOW_CHUNK_HEADER;
-    uint64_t prealloc_share = fc->prealloc / workers;
-    uint64_t chunks = (prealloc_share + FLOW_CHUNK_FLOWS - 1) / FLOW_CHUNK_FLOWS;
+    FlowMemory m;
+    flow_table_memory(fc, workers, &m);
+    uint64_t share = m.share, buckets = m.buckets, chunk = m.chunk;
+    uint64_t chunks = m.prealloc_chunks;
     char a[32], b[32], c[32];
 
     if (chunks == 0) {
@@ -348,7 +323,7 @@ check_flow_memory(const FlowConfig *fc, unsigned workers)
         if (workers == 1) {
             log_error("config: flow.memcap: %s cannot hold the flow hash table and %u flows "
                       "(%s); raise flow.memcap or lower flow.hash-size",
-                      size_text(fc->memcap, a, sizeof(a)), FLOW_CHUNK_FLOWS,
+                      size_text(fc->memcap, a, sizeof(a)), (unsigned)FLOW_CHUNK_FLOWS,
                       size_text(buckets + chunk, b, sizeof(b)));
         } else {
             log_error("config: flow.memcap: %s over %u worker threads leaves %s each, less than "
@@ -356,7 +331,7 @@ check_flow_memory(const FlowConfig *fc, unsigned workers)
                       "flows); use fewer threads or raise flow.memcap",
                       size_text(fc->memcap, a, sizeof(a)), workers,
                       size_text(share, b, sizeof(b)), size_text(buckets + chunk, c, sizeof(c)),
-                      FLOW_CHUNK_FLOWS);
+                      (unsigned)FLOW_CHUNK_FLOWS);
         }
         return SK_ERR_CONFIG;
     }

@@ -38,7 +38,9 @@ BAD_WORD = {"boolean": "maybe", "integer": "12abc", "size": "12 parsecs", "numbe
 # Strings whose value is one of a few words (a wrong one must be refused), and strings whose
 # good value is not "lo".
 STRING_WORDS = {"runmode": ("workers", "fast"),
-                "pcap-file.checksum-checks": ("auto", "sometimes")}
+                "pcap-file.checksum-checks": ("auto", "sometimes"),
+                "flow.memcap-policy": ("pass-packet", "drop-everything"),
+                "exception-policy": ("ignore", "drop-everything")}
 STRING_GOOD = {"default-log-dir": ".", "outputs.0.eve-log.filetype": "regular",
                "outputs.0.eve-log.filename": "eve.json", "pcap.0.bpf-filter": "tcp"}
 
