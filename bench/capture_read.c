@@ -71,9 +71,9 @@ main(int argc, char **argv)
     capture_progress(cr, &done, &total);
     printf("packets %" PRIu64 " captured-bytes %" PRIu64 " file-bytes %" PRIu64
            " truncated %" PRIu64 "\n",
-        pkts, bytes, total, capture_truncated(cr));
+           pkts, bytes, total, capture_truncated(cr));
     printf("reader %.3f s (%.0f MB/s), plain read(2) %.3f s (checksum %" PRIu64 ")\n", secs,
-        secs > 0 ? (double)total / 1e6 / secs : 0.0, plain, sum);
+           secs > 0 ? (double)total / 1e6 / secs : 0.0, plain, sum);
     capture_close(cr);
     return rc == SK_EOF ? 0 : 1;
 }

@@ -14,9 +14,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Keep in the order tools/fuzz-seeds.py writes its index byte. */
 static const uint16_t fuzz_linktypes[] = {
-    LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_RAW,
-    LINKTYPE_IPV4,     LINKTYPE_IPV6,      LINKTYPE_NULL,       LINKTYPE_LOOP,
-    LINKTYPE_PPP,      LINKTYPE_RAW_OPENBSD, LINKTYPE_RAW_BSDOS, LINKTYPE_CHDLC,
+    LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL,   LINKTYPE_LINUX_SLL2, LINKTYPE_RAW,
+    LINKTYPE_IPV4,     LINKTYPE_IPV6,        LINKTYPE_NULL,       LINKTYPE_LOOP,
+    LINKTYPE_PPP,      LINKTYPE_RAW_OPENBSD, LINKTYPE_RAW_BSDOS,  LINKTYPE_CHDLC,
 };
 
 static DecodeThread *fuzz_dt;

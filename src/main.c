@@ -51,8 +51,8 @@ typedef struct {
     const char *sets[SETS_MAX];
     unsigned set_cnt;
     const char *runmode;
-    const char *live;  /* -i / --pcap=: an interface */
-    bool pcap_config;  /* --pcap alone: the first interface of the config's pcap list */
+    const char *live; /* -i / --pcap=: an interface */
+    bool pcap_config; /* --pcap alone: the first interface of the config's pcap list */
     unsigned threads;
     bool quiet;
     bool dump_config;
@@ -67,29 +67,30 @@ typedef struct {
 static void
 usage(FILE *out)
 {
-    fprintf(out,
-            "sekimori %s: network intrusion detection engine (Suricata %s compatible)\n"
-            "usage: sekimori -r <capture file or directory> [options]\n"
-            "       sekimori -i <interface> [options]\n"
-            "  -r <path>             read a pcap/pcapng file, or every capture in a directory\n"
-            "  -i <iface>            capture live on an interface (libpcap); --pcap[=<iface>] too\n"
-            "  -l <dir>              log directory (default: default-log-dir from the config)\n"
-            "  -c <file>             YAML config (suricata.yaml keys); built-in default if absent\n"
-            "  -S <file>, -s <file>  rule files (exclusive, additional)\n"
-            "  -k <all|none>         checksum checks\n"
-            "  -T                    test the configuration and exit\n"
-            "  -v                    more messages (repeat for more); -V: version\n"
-            "  --runmode <m>         single | autofp | workers (default: workers for files,\n"
-            "                        autofp for live capture)\n"
-            "  --threads <n>         worker threads (default: cores x threading.detect-thread-ratio)\n"
-            "  --set <key=value>     override a config key\n"
-            "  --dump-config         print the effective configuration and exit; with -v, also\n"
-            "                        every key sekimori reads, its built-in value and meaning\n"
-            "  --build-info          print build features and exit\n"
-            "  --quiet               no summary at exit\n"
-            "  --no-random           fixed hash seeds (reproducible flow_id values)\n"
-            "  --disable-detection, --init-errors-fatal, --simulate-ips: as Suricata\n",
-            SK_VERSION, SURICATA_COMPAT_VERSION);
+    fprintf(
+        out,
+        "sekimori %s: network intrusion detection engine (Suricata %s compatible)\n"
+        "usage: sekimori -r <capture file or directory> [options]\n"
+        "       sekimori -i <interface> [options]\n"
+        "  -r <path>             read a pcap/pcapng file, or every capture in a directory\n"
+        "  -i <iface>            capture live on an interface (libpcap); --pcap[=<iface>] too\n"
+        "  -l <dir>              log directory (default: default-log-dir from the config)\n"
+        "  -c <file>             YAML config (suricata.yaml keys); built-in default if absent\n"
+        "  -S <file>, -s <file>  rule files (exclusive, additional)\n"
+        "  -k <all|none>         checksum checks\n"
+        "  -T                    test the configuration and exit\n"
+        "  -v                    more messages (repeat for more); -V: version\n"
+        "  --runmode <m>         single | autofp | workers (default: workers for files,\n"
+        "                        autofp for live capture)\n"
+        "  --threads <n>         worker threads (default: cores x threading.detect-thread-ratio)\n"
+        "  --set <key=value>     override a config key\n"
+        "  --dump-config         print the effective configuration and exit; with -v, also\n"
+        "                        every key sekimori reads, its built-in value and meaning\n"
+        "  --build-info          print build features and exit\n"
+        "  --quiet               no summary at exit\n"
+        "  --no-random           fixed hash seeds (reproducible flow_id values)\n"
+        "  --disable-detection, --init-errors-fatal, --simulate-ips: as Suricata\n",
+        SK_VERSION, SURICATA_COMPAT_VERSION);
 }
 
 static void
@@ -113,7 +114,8 @@ print_build_info(void)
 #endif
     printf("\nsekimori configuration:\n");
     printf("  pcap/pcapng file reading:                yes\n");
-    printf("  live capture (libpcap):                  %s\n", capture_live_supported() ? "yes" : "no");
+    printf("  live capture (libpcap):                  %s\n",
+           capture_live_supported() ? "yes" : "no");
     printf("  detection engine:                        no\n");
     printf("  AF_PACKET support:                       no\n");
     printf("  NFQueue support:                         no\n");
@@ -333,8 +335,8 @@ check_rule_files(const Options *o)
         fclose(f);
     }
     if (rules > 0) {
-        log_warn("detect: %u rule line%s not loaded: this build has no detection engine yet",
-                 rules, rules == 1 ? "" : "s");
+        log_warn("detect: %u rule line%s not loaded: this build has no detection engine yet", rules,
+                 rules == 1 ? "" : "s");
         if (o->init_errors_fatal) {
             log_error("detect: --init-errors-fatal: rules could not be loaded");
             return 1;
@@ -357,7 +359,7 @@ main(int argc, char **argv)
     if (pr != 0) {
         return pr < 0 && stdout_flushed() ? 0 : 1; /* -1: printed what was asked (-V, --help) */
     }
-    log_set_level(o.verbose >= 2 ? LOG_LEVEL_DEBUG
+    log_set_level(o.verbose >= 2   ? LOG_LEVEL_DEBUG
                   : o.verbose == 1 ? LOG_LEVEL_INFO
                                    : LOG_LEVEL_NOTICE);
 

@@ -41,8 +41,7 @@ static const uint16_t decoded_linktypes[] = {
 
 #define NOT_A_CAPTURE "not a pcap or pcapng file"
 
-static void
-errbuf_set(char *errbuf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void errbuf_set(char *errbuf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 errbuf_set(char *errbuf, const char *fmt, ...)
@@ -210,7 +209,7 @@ dir_list(CaptureReader *cr, const char *dir, char *errbuf)
             char text[128];
 
             log_notice("capture: %s: skipped, %s", path,
-                err != 0 ? strerror_r(err, text, sizeof(text)) : why);
+                       err != 0 ? strerror_r(err, text, sizeof(text)) : why);
             free(path);
             continue;
         }
@@ -222,7 +221,7 @@ dir_list(CaptureReader *cr, const char *dir, char *errbuf)
     }
     if (cr->path_cnt == 0) {
         errbuf_set(errbuf, "capture: %s: no pcap or pcapng files in this directory%s", dir,
-            name_cnt == 0 ? " (it is empty)" : "");
+                   name_cnt == 0 ? " (it is empty)" : "");
         rc = SK_ERR_FORMAT;
     }
 done:
@@ -263,7 +262,7 @@ capture_fill(CaptureReader *cr, size_t n, char *errbuf)
         }
         if (n > ncap || (nb = realloc(f->buf, ncap)) == NULL) {
             errbuf_set(errbuf, "capture: %s: cannot grow the read buffer to %zu bytes",
-                cr->paths[cr->path_idx], n);
+                       cr->paths[cr->path_idx], n);
             return SK_ERR_NOMEM;
         }
         f->buf = nb;
@@ -345,7 +344,7 @@ capture_file_truncated(CaptureReader *cr, const char *why)
     cr->truncated++;
     if (!cr->quiet) {
         log_warn("capture: %s: %s at offset %llu; the rest of this file is not read",
-            cr->paths[cr->path_idx], why, (unsigned long long)cr->f.off);
+                 cr->paths[cr->path_idx], why, (unsigned long long)cr->f.off);
     }
 }
 
@@ -381,7 +380,7 @@ capture_time(CaptureReader *cr, CaptureUs us, bool malformed)
     cr->ts_invalid++;
     if (!cr->f.ts_said && !cr->quiet) {
         log_warn("capture: %s: record %llu has a timestamp %s; such records are counted",
-            cr->paths[cr->path_idx], (unsigned long long)cr->pcap_cnt + 1, what);
+                 cr->paths[cr->path_idx], (unsigned long long)cr->pcap_cnt + 1, what);
     }
     cr->f.ts_said = true;
     return t;
@@ -410,7 +409,7 @@ capture_linktype_note(CaptureReader *cr, uint16_t lt, long iface)
     if (cr->lt_notes++ >= CAPTURE_LT_NOTES_MAX) {
         if (cr->lt_notes == CAPTURE_LT_NOTES_MAX + 1) {
             log_warn("capture: %s: more link types that are not decoded; not reported further",
-                cr->paths[cr->path_idx]);
+                     cr->paths[cr->path_idx]);
         }
         return;
     }
@@ -419,7 +418,7 @@ capture_linktype_note(CaptureReader *cr, uint16_t lt, long iface)
     }
     log_warn("capture: %s: %slink type %u is not decoded (Suricata refuses it): its packets are "
              "counted (decoder.unknown_linktype), not inspected",
-        cr->paths[cr->path_idx], where, (unsigned)lt);
+             cr->paths[cr->path_idx], where, (unsigned)lt);
 }
 
 static void
@@ -508,7 +507,7 @@ file_start_first(CaptureReader *cr, char *errbuf)
     }
     if (rc == SK_AGAIN) {
         errbuf_set(errbuf, "capture: %s: interrupted while waiting for the file header",
-            cr->paths[cr->path_idx]);
+                   cr->paths[cr->path_idx]);
         rc = SK_ERR_IO;
     }
     return rc;
@@ -566,7 +565,7 @@ capture_open(const char *path, char *errbuf)
         copy = strdup(path);
         if (copy == NULL
             || paths_add(cr, &path_cap, copy, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0)
-                != SK_OK) {
+                   != SK_OK) {
             free(copy);
             errbuf_set(errbuf, "capture: %s: out of memory", path);
             goto fail;
@@ -602,7 +601,7 @@ capture_reopen(const CaptureReader *from, char *errbuf)
 
     if (!capture_is_reopenable(from)) {
         errbuf_set(errbuf, "capture: %s: a pipe or device cannot be read by a second reader",
-            from->path_cnt > 0 ? from->paths[0] : "input");
+                   from->path_cnt > 0 ? from->paths[0] : "input");
         return NULL;
     }
     cr = calloc(1, sizeof(*cr));
@@ -691,7 +690,7 @@ capture_next(CaptureReader *cr, Packet *p, char *errbuf)
             }
         }
         rc = cr->fmt == CAPTURE_FMT_PCAP ? capture_pcap_next(cr, p, errbuf)
-                                          : capture_ng_next(cr, p, errbuf);
+                                         : capture_ng_next(cr, p, errbuf);
         if (rc == SK_OK) {
             p->pcap_cnt = ++cr->pcap_cnt;
             cr->last_ts = p->ts;

@@ -38,7 +38,7 @@ CaptureReader *capture_reopen(const CaptureReader *cr, char *errbuf);
 
 /* Live capture from a network interface (libpcap). Suricata's `pcap:` settings for it. */
 typedef struct {
-    uint32_t snaplen;       /* bytes kept of each frame; 0: all */
+    uint32_t snaplen; /* bytes kept of each frame; 0: all */
     bool promisc;
     uint32_t buffer_size;   /* the kernel's capture buffer in bytes; 0: libpcap's default */
     const char *bpf_filter; /* NULL or "": every packet */

@@ -19,7 +19,7 @@
 #define CAPTURE_BLOCK_MAX (16u << 20)     /* largest pcapng block we parse; the buffer cap */
 #define CAPTURE_IFACE_MAX 4096u           /* pcapng interfaces per section */
 #define CAPTURE_PATH_MAX 4096u
-#define CAPTURE_LT_NOTES_MAX 8u           /* "link type not decoded" lines per reader */
+#define CAPTURE_LT_NOTES_MAX 8u /* "link type not decoded" lines per reader */
 
 /* pcap and pcapng magic numbers as read little-endian from the first four bytes. */
 #define PCAP_MAGIC_USEC 0xa1b2c3d4u
@@ -49,8 +49,8 @@ typedef enum {
 typedef struct {
     uint16_t linktype;
     uint32_t snaplen;
-    uint8_t ts_scale;   /* TsScale */
-    uint64_t ts_factor; /* multiplier, divisor or shift */
+    uint8_t ts_scale;    /* TsScale */
+    uint64_t ts_factor;  /* multiplier, divisor or shift */
     int64_t ts_offset_s; /* if_tsoffset: seconds added to every timestamp */
 } NgIface;
 
@@ -58,19 +58,19 @@ typedef struct {
 typedef struct {
     int fd;
     uint8_t *buf;
-    size_t cap;  /* bytes allocated at buf */
-    size_t pos;  /* first unconsumed byte */
-    size_t end;  /* one past the last byte read */
-    uint64_t off; /* file offset of buf[pos] */
-    uint64_t size; /* st_size when opened; 0 for a pipe */
+    size_t cap;         /* bytes allocated at buf */
+    size_t pos;         /* first unconsumed byte */
+    size_t end;         /* one past the last byte read */
+    uint64_t off;       /* file offset of buf[pos] */
+    uint64_t size;      /* st_size when opened; 0 for a pipe */
     uint64_t skip_left; /* bytes of a skipped block still to consume (a signal cut the skip) */
-    bool eof;     /* read(2) returned 0: no more bytes will come */
-    bool started; /* the file header is parsed; false while a signal keeps it waiting */
-    bool ts_said; /* this file's first out-of-range timestamp has been reported */
+    bool eof;           /* read(2) returned 0: no more bytes will come */
+    bool started;       /* the file header is parsed; false while a signal keeps it waiting */
+    bool ts_said;       /* this file's first out-of-range timestamp has been reported */
 } CaptureFile;
 
 struct CaptureReader {
-    char **paths; /* owned; files to read, in order */
+    char **paths;    /* owned; files to read, in order */
     uint64_t *sizes; /* st_size of each, taken at capture_open */
     size_t path_cnt;
     size_t path_idx; /* the file in f, or the next to open */

@@ -23,29 +23,29 @@
 #define LIVE_SNAPLEN_DEFAULT 262144 /* libpcap's own maximum: every byte of every frame */
 
 /* The libpcap calls we make, looked up by name in the loaded library. */
-#define PCAP_FUNCS(X)                                                                        \
-    X(pcap_t *, pcap_create, (const char *, char *))                                          \
-    X(int, pcap_set_snaplen, (pcap_t *, int))                                                \
-    X(int, pcap_set_promisc, (pcap_t *, int))                                                \
-    X(int, pcap_set_timeout, (pcap_t *, int))                                                \
-    X(int, pcap_set_buffer_size, (pcap_t *, int))                                            \
-    X(int, pcap_activate, (pcap_t *))                                                         \
-    X(int, pcap_setnonblock, (pcap_t *, int, char *))                                        \
-    X(int, pcap_get_selectable_fd, (pcap_t *))                                                \
-    X(int, pcap_compile, (pcap_t *, struct bpf_program *, const char *, int, bpf_u_int32))   \
-    X(int, pcap_setfilter, (pcap_t *, struct bpf_program *))                                 \
-    X(void, pcap_freecode, (struct bpf_program *))                                            \
-    X(int, pcap_datalink, (pcap_t *))                                                         \
-    X(int, pcap_next_ex, (pcap_t *, struct pcap_pkthdr **, const u_char **))                 \
-    X(int, pcap_stats, (pcap_t *, struct pcap_stat *))                                        \
-    X(char *, pcap_geterr, (pcap_t *))                                                        \
-    X(const char *, pcap_statustostr, (int))                                                  \
+#define PCAP_FUNCS(X)                                                                              \
+    X(pcap_t *, pcap_create, (const char *, char *))                                               \
+    X(int, pcap_set_snaplen, (pcap_t *, int))                                                      \
+    X(int, pcap_set_promisc, (pcap_t *, int))                                                      \
+    X(int, pcap_set_timeout, (pcap_t *, int))                                                      \
+    X(int, pcap_set_buffer_size, (pcap_t *, int))                                                  \
+    X(int, pcap_activate, (pcap_t *))                                                              \
+    X(int, pcap_setnonblock, (pcap_t *, int, char *))                                              \
+    X(int, pcap_get_selectable_fd, (pcap_t *))                                                     \
+    X(int, pcap_compile, (pcap_t *, struct bpf_program *, const char *, int, bpf_u_int32))         \
+    X(int, pcap_setfilter, (pcap_t *, struct bpf_program *))                                       \
+    X(void, pcap_freecode, (struct bpf_program *))                                                 \
+    X(int, pcap_datalink, (pcap_t *))                                                              \
+    X(int, pcap_next_ex, (pcap_t *, struct pcap_pkthdr **, const u_char **))                       \
+    X(int, pcap_stats, (pcap_t *, struct pcap_stat *))                                             \
+    X(char *, pcap_geterr, (pcap_t *))                                                             \
+    X(const char *, pcap_statustostr, (int))                                                       \
     X(void, pcap_close, (pcap_t *))
 
 struct CaptureLive {
-    void *lib;  /* dlopen handle */
+    void *lib; /* dlopen handle */
     pcap_t *pc;
-    int fd;     /* to poll */
+    int fd; /* to poll */
 #define PCAP_FIELD(ret, name, args) ret(*name) args;
     PCAP_FUNCS(PCAP_FIELD)
 #undef PCAP_FIELD
@@ -68,20 +68,19 @@ live_load(CaptureLive *lv, const char *iface, char *errbuf)
         lv->lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
     }
     if (lv->lib == NULL) {
-        live_error(errbuf, iface, "live capture needs libpcap, which cannot be loaded",
-                   dlerror());
+        live_error(errbuf, iface, "live capture needs libpcap, which cannot be loaded", dlerror());
         return false;
     }
     /* POSIX allows the object-to-function-pointer conversion dlsym needs; memcpy keeps ISO C
      * quiet about it. */
-#define PCAP_LOAD(ret, name, args)                                                           \
-    {                                                                                         \
-        void *sym = dlsym(lv->lib, #name);                                                    \
-        if (sym == NULL) {                                                                    \
-            live_error(errbuf, iface, "libpcap lacks " #name, NULL);                          \
-            return false;                                                             \
-        }                                                                                     \
-        memcpy(&lv->name, &sym, sizeof(sym));                                                 \
+#define PCAP_LOAD(ret, name, args)                                                                 \
+    {                                                                                              \
+        void *sym = dlsym(lv->lib, #name);                                                         \
+        if (sym == NULL) {                                                                         \
+            live_error(errbuf, iface, "libpcap lacks " #name, NULL);                               \
+            return false;                                                                          \
+        }                                                                                          \
+        memcpy(&lv->name, &sym, sizeof(sym));                                                      \
     }
     PCAP_FUNCS(PCAP_LOAD)
 #undef PCAP_LOAD

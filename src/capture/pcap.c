@@ -100,8 +100,8 @@ capture_pcap_next(CaptureReader *cr, Packet *p, char *errbuf)
     p->len = caplen;
     /* Some writers put a wire length below caplen; the Packet promises wire_len >= len. */
     p->wire_len = wire_len > caplen ? wire_len : caplen;
-    p->ts = capture_time(cr,
-        (CaptureUs)sec * (CaptureUs)SK_USEC_PER_SEC + (cr->nsec ? frac / 1000u : frac),
+    p->ts = capture_time(
+        cr, (CaptureUs)sec * (CaptureUs)SK_USEC_PER_SEC + (cr->nsec ? frac / 1000u : frac),
         frac >= (cr->nsec ? 1000000000u : 1000000u));
     p->linktype = cr->linktype;
     capture_consume(cr, PCAP_REC_HDR_LEN + (size_t)caplen);

@@ -210,7 +210,7 @@ idb_read(CaptureReader *cr, Cursor body)
 
 static NgBad
 packet_fill(CaptureReader *cr, Packet *p, Cursor *body, uint32_t iface, uint32_t hi, uint32_t lo,
-    uint32_t caplen, uint32_t wire_len)
+            uint32_t caplen, uint32_t wire_len)
 {
     Cursor data;
     const NgIface *ifc;
@@ -344,7 +344,7 @@ static bool
 block_parsed(uint32_t type)
 {
     return type == PCAPNG_SHB_TYPE || type == NG_TYPE_IDB || type == NG_TYPE_EPB
-        || type == NG_TYPE_SPB || type == NG_TYPE_PB;
+           || type == NG_TYPE_SPB || type == NG_TYPE_PB;
 }
 
 /* Reads the next block we parse whole into the buffer, skipping the others. On SK_OK, *body
@@ -429,7 +429,7 @@ capture_ng_start(CaptureReader *cr, char *errbuf)
         /* capture.c checked the first 24 bytes; this is a section header cut or lying. */
         if (errbuf != NULL) {
             snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "capture: %s: bad pcapng section header",
-                cr->paths[cr->path_idx]);
+                     cr->paths[cr->path_idx]);
         }
         return SK_ERR_FORMAT;
     }

@@ -45,10 +45,10 @@
 
 struct CfgNode {
     CfgType type;
-    char *key;        /* map key; NULL for a sequence element and for the root */
-    char *text;       /* CFG_SCALAR: the value as written ("" for null), else NULL */
-    bool null;        /* CFG_SCALAR: YAML null (empty, "~", "null"), read as "not set" */
-    CfgNode **kid;    /* CFG_MAP, CFG_SEQ: children in file order */
+    char *key;     /* map key; NULL for a sequence element and for the root */
+    char *text;    /* CFG_SCALAR: the value as written ("" for null), else NULL */
+    bool null;     /* CFG_SCALAR: YAML null (empty, "~", "null"), read as "not set" */
+    CfgNode **kid; /* CFG_MAP, CFG_SEQ: children in file order */
     size_t kid_cnt;
     size_t kid_cap;
     /* CFG_MAP with CFG_INDEX_MIN keys or more: open addressing over the keys, each slot the
@@ -331,7 +331,8 @@ next_event(Reader *r, yaml_event_t *ev)
     /* The read handler's refusals show as libyaml's "input error": say what happened. */
     if (r->budget != NULL && r->budget->over) {
         log_error("config: %s: the configuration and its includes exceed %s; a file this big is "
-                  "not a configuration", r->name, CFG_LOAD_BYTES_TEXT);
+                  "not a configuration",
+                  r->name, CFG_LOAD_BYTES_TEXT);
     } else if (r->budget != NULL && r->budget->read_errno != 0) {
         log_error("config: %s: cannot read: %s", r->name, strerror(r->budget->read_errno));
     } else if (r->parser.error == YAML_MEMORY_ERROR) {
@@ -356,8 +357,8 @@ scalar_is_null(const yaml_event_t *ev)
     if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
         return false;
     }
-    return v[0] == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0
-           || strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
+    return v[0] == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 || strcmp(v, "Null") == 0
+           || strcmp(v, "NULL") == 0;
 }
 
 static bool
@@ -537,8 +538,8 @@ parse_value(Reader *r, const yaml_event_t *ev, int nest)
         }
     case YAML_ALIAS_EVENT:
         /* Suricata's loader has no use for anchors either; refusing beats a silent gap. */
-        log_error("config: %s:%zu: YAML aliases (*%s) are not supported", r->name,
-                  event_line(ev), (const char *)ev->data.alias.anchor);
+        log_error("config: %s:%zu: YAML aliases (*%s) are not supported", r->name, event_line(ev),
+                  (const char *)ev->data.alias.anchor);
         return NULL;
     default:
         log_error("config: %s:%zu: unexpected YAML structure", r->name, event_line(ev));
@@ -576,7 +577,8 @@ parse_map(Reader *r, CfgNode *map, int nest)
              * duplicate keys, so the files go in one list. */
             if (seen_include) {
                 log_error("config: %s:%zu: more than one include: in the same map; list the "
-                          "files under one include:", r->name, event_line(&key_ev));
+                          "files under one include:",
+                          r->name, event_line(&key_ev));
                 yaml_event_delete(&key_ev);
                 return false;
             }
@@ -630,8 +632,7 @@ parse_stream(Reader *r, CfgNode *root)
             return true;
         case YAML_MAPPING_START_EVENT:
             if (tag_is_include(&ev)) {
-                log_error("config: %s:%zu: !include expects a file name", r->name,
-                          event_line(&ev));
+                log_error("config: %s:%zu: !include expects a file name", r->name, event_line(&ev));
                 yaml_event_delete(&ev);
                 return false;
             }
@@ -1036,8 +1037,8 @@ cfg_set(CfgNode *root, const char *key, const char *value)
         if (n->type == CFG_SEQ) {
             size_t idx;
             if (!parse_index(s, len, &idx) || idx > n->kid_cnt) {
-                log_error("config: --set %s: '%.*s' is not an index of that list (0 to %zu)",
-                          key, (int)len, s, n->kid_cnt);
+                log_error("config: --set %s: '%.*s' is not an index of that list (0 to %zu)", key,
+                          (int)len, s, n->kid_cnt);
                 return SK_ERR_CONFIG;
             }
         }
@@ -1111,8 +1112,8 @@ cfg_parse_size(const char *s, uint64_t *out)
         const char *unit;
         uint64_t mult;
     } units[] = {
-        {"kb", 1ULL << 10}, {"kib", 1ULL << 10}, {"mb", 1ULL << 20},
-        {"mib", 1ULL << 20}, {"gb", 1ULL << 30}, {"gib", 1ULL << 30},
+        {"kb", 1ULL << 10},  {"kib", 1ULL << 10}, {"mb", 1ULL << 20},
+        {"mib", 1ULL << 20}, {"gb", 1ULL << 30},  {"gib", 1ULL << 30},
     };
     uint64_t whole = 0, mult = 1;
     double frac = 0.0;
@@ -1364,7 +1365,8 @@ cfg_get_int(const CfgNode *root, const char *key, int64_t min, int64_t max, int6
 
     /* At most 63 characters: two 20-character numbers and the words. */
     if (snprintf(hint, sizeof(hint), "a whole number from %lld to %lld", (long long)min,
-                 (long long)max) >= (int)sizeof(hint)) {
+                 (long long)max)
+        >= (int)sizeof(hint)) {
         strcpy(hint, "a whole number");
     }
     rc = lookup_text(root, key, "an integer", hint, &text);
@@ -1447,7 +1449,7 @@ path_push(PathBuf *pb, const char *name)
 
 /* What a walk does at each line it finds. */
 typedef struct {
-    FILE *out;         /* cfg_dump: print here */
+    FILE *out;          /* cfg_dump: print here */
     CfgKeyFilter visit; /* cfg_walk_scalars: call this; false stops the walk */
     void *user;
 } Visit;

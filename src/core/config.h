@@ -39,8 +39,8 @@ SkResult cfg_set(CfgNode *root, const char *key, const char *value);
 /* Node lookup: NULL when absent; key NULL or "" is root itself. */
 const CfgNode *cfg_find(const CfgNode *root, const char *key);
 CfgType cfg_type(const CfgNode *n);
-const char *cfg_scalar(const CfgNode *n);          /* NULL unless CFG_SCALAR */
-size_t cfg_child_count(const CfgNode *n);          /* map entries or sequence elements */
+const char *cfg_scalar(const CfgNode *n); /* NULL unless CFG_SCALAR */
+size_t cfg_child_count(const CfgNode *n); /* map entries or sequence elements */
 const CfgNode *cfg_child(const CfgNode *n, size_t i);
 const char *cfg_child_key(const CfgNode *n, size_t i); /* map key, NULL in a sequence */
 /* In a sequence of one-key maps (outputs: - eve-log: {...}), the value under name (the
@@ -54,8 +54,7 @@ const CfgNode *cfg_seq_find_map(const CfgNode *seq, const char *name);
  * (empty, "~", "null") counts as absent. */
 SkResult cfg_get_bool(const CfgNode *root, const char *key, bool *out);
 SkResult cfg_get_str(const CfgNode *root, const char *key, const char **out);
-SkResult cfg_get_int(const CfgNode *root, const char *key, int64_t min, int64_t max,
-                     int64_t *out);
+SkResult cfg_get_int(const CfgNode *root, const char *key, int64_t min, int64_t max, int64_t *out);
 SkResult cfg_get_size(const CfgNode *root, const char *key, uint64_t *out);
 SkResult cfg_get_double(const CfgNode *root, const char *key, double *out);
 /* Parsers the getters use, exposed for command-line values. */
@@ -110,30 +109,32 @@ typedef SkResult (*CfgKeyReader)(const CfgNode *root, const char *path, const Cf
                                  void *conf);
 
 struct CfgKey {
-    const char *path;   /* suricata.yaml key path: "flow.memcap", "pcap.*.snaplen" */
+    const char *path; /* suricata.yaml key path: "flow.memcap", "pcap.*.snaplen" */
     CfgKeyType type;
-    size_t off, size;   /* CFG_FIELD / CFG_NOWHERE */
-    int64_t min, max;   /* CFG_KEY_INT */
-    const char *def;    /* the built-in configuration's value (docs); NULL: none */
-    const char *help;   /* one line */
-    CfgKeyReader read;  /* NULL: the type's reader */
+    size_t off, size;  /* CFG_FIELD / CFG_NOWHERE */
+    int64_t min, max;  /* CFG_KEY_INT */
+    const char *def;   /* the built-in configuration's value (docs); NULL: none */
+    const char *help;  /* one line */
+    CfgKeyReader read; /* NULL: the type's reader */
 };
 
 typedef struct CfgTable CfgTable;
 struct CfgTable {
-    const char *stage;              /* "flow" */
+    const char *stage; /* "flow" */
     const CfgKey *keys;
     size_t key_cnt;
-    void (*defaults)(void *conf);   /* what a key the file leaves out keeps (compiled in) */
+    void (*defaults)(void *conf); /* what a key the file leaves out keeps (compiled in) */
     /* Reads the table when its keys sit under a list (outputs.N.eve-log); NULL: the rows
      * with no "*", in order (cfg_table_read with under NULL). */
     SkResult (*load)(const CfgNode *root, const CfgTable *t, void *conf);
 };
 
-#define CFG_TABLE(name, stage_name, rows, defaults_fn, load_fn)                                \
-    const CfgTable name = {.stage = (stage_name), .keys = (rows),                             \
-                           .key_cnt = sizeof(rows) / sizeof((rows)[0]),                        \
-                           .defaults = (defaults_fn), .load = (load_fn)}
+#define CFG_TABLE(name, stage_name, rows, defaults_fn, load_fn)                                    \
+    const CfgTable name = {.stage = (stage_name),                                                  \
+                           .keys = (rows),                                                         \
+                           .key_cnt = sizeof(rows) / sizeof((rows)[0]),                            \
+                           .defaults = (defaults_fn),                                              \
+                           .load = (load_fn)}
 
 /* Does the dotted key path match pattern ("*": any one component)? */
 bool cfg_key_matches(const char *key_path, const char *pattern);

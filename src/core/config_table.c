@@ -54,8 +54,7 @@ cfg_key_used(const CfgKey *k, const char *key_path)
 }
 
 bool
-cfg_path_fill(char buf[CFG_PATH_MAX], const char *pattern, const char *const *fill,
-              size_t fill_cnt)
+cfg_path_fill(char buf[CFG_PATH_MAX], const char *pattern, const char *const *fill, size_t fill_cnt)
 {
     size_t n = 0, used = 0;
     const char *p = pattern;
@@ -124,8 +123,9 @@ cfg_key_kind(CfgKeyType type)
 
 /* ---- ports ---- */
 
-#define PORT_HINT "a port number from 0 to 65535, a list [4789, 8472] or a $VARIABLE of " \
-                  "vars.port-groups"
+#define PORT_HINT                                                                                  \
+    "a port number from 0 to 65535, a list [4789, 8472] or a $VARIABLE of "                        \
+    "vars.port-groups"
 #define PORT_VAR_DEPTH 8 /* $A naming $B naming ...: deeper is a loop */
 
 /* One port expression as Suricata's decoders take it: "4789", "[4789, 8472]" or "$NAME", whose
@@ -264,8 +264,8 @@ read_names(const CfgNode *root, const char *path)
     for (size_t i = 0; i < cfg_child_count(m); i++) {
         if (cfg_type(cfg_child(m, i)) != CFG_SCALAR) {
             log_error("config: %s.%s: '%s' is not a string (one address or port "
-                      "expression, quoted if it starts with [ or !)", path,
-                      cfg_child_key(m, i),
+                      "expression, quoted if it starts with [ or !)",
+                      path, cfg_child_key(m, i),
                       cfg_type(cfg_child(m, i)) == CFG_MAP ? "<map>" : "<list>");
             return SK_ERR_CONFIG;
         }
@@ -365,8 +365,8 @@ cfg_key_read(const CfgNode *root, const CfgKey *k, const char *path, void *conf)
 }
 
 SkResult
-cfg_table_read(const CfgNode *root, const CfgTable *t, const char *under,
-               const char *const *fill, size_t fill_cnt, void *conf)
+cfg_table_read(const CfgNode *root, const CfgTable *t, const char *under, const char *const *fill,
+               size_t fill_cnt, void *conf)
 {
     size_t ulen = under != NULL ? strlen(under) : 0;
 

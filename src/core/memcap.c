@@ -94,7 +94,8 @@ void
 memcap_return_slow(Memcap *mc)
 {
     uint64_t used = counter_get(&mc->used);
-    uint64_t keep = (used + MEMCAP_LEASE - 1) / MEMCAP_LEASE * (uint64_t)MEMCAP_LEASE + MEMCAP_LEASE;
+    uint64_t keep =
+        (used + MEMCAP_LEASE - 1) / MEMCAP_LEASE * (uint64_t)MEMCAP_LEASE + MEMCAP_LEASE;
     if (mc->held > keep) {
         atomic_fetch_sub_explicit(&mc->budget->leased, mc->held - keep, memory_order_relaxed);
         mc->held = keep;
@@ -126,10 +127,14 @@ memcap_budget_pressure(const MemcapBudget *b)
 /* --- exception policies --- */
 
 static const char *const policy_names[EXC_POLICY_MAX] = {
-    [EXC_POLICY_IGNORE] = "ignore",           [EXC_POLICY_PASS_PACKET] = "pass-packet",
-    [EXC_POLICY_PASS_FLOW] = "pass-flow",     [EXC_POLICY_BYPASS] = "bypass",
-    [EXC_POLICY_REJECT] = "reject",           [EXC_POLICY_REJECT_BOTH] = "reject-both",
-    [EXC_POLICY_DROP_PACKET] = "drop-packet", [EXC_POLICY_DROP_FLOW] = "drop-flow",
+    [EXC_POLICY_IGNORE] = "ignore",
+    [EXC_POLICY_PASS_PACKET] = "pass-packet",
+    [EXC_POLICY_PASS_FLOW] = "pass-flow",
+    [EXC_POLICY_BYPASS] = "bypass",
+    [EXC_POLICY_REJECT] = "reject",
+    [EXC_POLICY_REJECT_BOTH] = "reject-both",
+    [EXC_POLICY_DROP_PACKET] = "drop-packet",
+    [EXC_POLICY_DROP_FLOW] = "drop-flow",
     [EXC_POLICY_AUTO] = "auto",
 };
 

@@ -34,9 +34,9 @@
 struct Memcap;
 
 typedef struct MemcapBudget {
-    const char *name;         /* the config key, "flow.memcap": for messages */
-    uint64_t limit;           /* bytes, whole engine */
-    _Atomic uint64_t leased;  /* bytes lent to leased Memcaps */
+    const char *name;        /* the config key, "flow.memcap": for messages */
+    uint64_t limit;          /* bytes, whole engine */
+    _Atomic uint64_t leased; /* bytes lent to leased Memcaps */
     uint32_t user_cnt;
     const struct Memcap *users[MEMCAP_USERS_MAX]; /* for stats: memuse and pressure */
 } MemcapBudget;
@@ -176,12 +176,12 @@ exception_policy_counter(ExceptionPolicy p)
 /* The stats names of one key's exception counters, in ExceptionCounter order; NULL for a
  * counter Suricata does not register for that kind of key (pass_flow where the state has no
  * flow). EXC_COUNTER_NAMES("flow.memcap", false) gives exception_policy.flow.memcap.*. */
-#define EXC_COUNTER_NAMES(key, flow_actions)                                                   \
-    {                                                                                          \
-        "exception_policy." key ".pass_packet",                                                \
-            (flow_actions) ? "exception_policy." key ".pass_flow" : NULL,                      \
-            "exception_policy." key ".bypass", "exception_policy." key ".reject",              \
-            "exception_policy." key ".reject_both",                                            \
+#define EXC_COUNTER_NAMES(key, flow_actions)                                                       \
+    {                                                                                              \
+        "exception_policy." key ".pass_packet",                                                    \
+            (flow_actions) ? "exception_policy." key ".pass_flow" : NULL,                          \
+            "exception_policy." key ".bypass", "exception_policy." key ".reject",                  \
+            "exception_policy." key ".reject_both",                                                \
     }
 
 #endif

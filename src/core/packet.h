@@ -13,8 +13,8 @@
 #include "core/cursor.h"
 #include "core/time.h"
 
-#define PKT_EVENT_MAX 15      /* as Suricata: further events on one packet are dropped */
-#define PKT_VLAN_MAX 3        /* 802.1Q, QinQ, QinQinQ; more raises vlan.too_many_layers */
+#define PKT_EVENT_MAX 15       /* as Suricata: further events on one packet are dropped */
+#define PKT_VLAN_MAX 3         /* 802.1Q, QinQ, QinQinQ; more raises vlan.too_many_layers */
 #define PKT_TUNNEL_DEPTH_MAX 4 /* inner packets nested deeper are not decoded */
 
 /* Link types we read (DLT_ values of pcap). */
@@ -25,11 +25,11 @@ enum {
     LINKTYPE_RAW_OPENBSD = 12, /* DLT_RAW on OpenBSD */
     LINKTYPE_RAW_BSDOS = 14,   /* DLT_RAW on BSD/OS */
     LINKTYPE_RAW = 101,
-    LINKTYPE_CHDLC = 104,      /* Cisco HDLC */
+    LINKTYPE_CHDLC = 104, /* Cisco HDLC */
     LINKTYPE_IEEE80211 = 105,
     LINKTYPE_LOOP = 108,
     LINKTYPE_LINUX_SLL = 113,
-    LINKTYPE_RADIOTAP = 127,   /* IEEE 802.11 behind a radiotap header */
+    LINKTYPE_RADIOTAP = 127, /* IEEE 802.11 behind a radiotap header */
     LINKTYPE_IPV4 = 228,
     LINKTYPE_IPV6 = 229,
     LINKTYPE_NFLOG = 239,
@@ -45,7 +45,7 @@ typedef struct {
 typedef enum {
     TUNNEL_NONE = 0,
     TUNNEL_GRE,
-    TUNNEL_IPIP,   /* IPv4 or IPv6 carried directly in IPv4/IPv6 (4in4, 6in4, 4in6, 6in6) */
+    TUNNEL_IPIP, /* IPv4 or IPv6 carried directly in IPv4/IPv6 (4in4, 6in4, 4in6, 6in6) */
     TUNNEL_TEREDO,
     TUNNEL_VXLAN,
     TUNNEL_GENEVE,
@@ -53,13 +53,13 @@ typedef enum {
 } TunnelType;
 
 /* Packet flags. */
-#define PKT_F_INVALID 0x0001   /* a layer failed to decode (decoder.invalid counted) */
-#define PKT_F_FRAGMENT 0x0002  /* an IP fragment (frag valid): L4 not decoded (later: defrag) */
-#define PKT_F_HAS_PORTS 0x0004 /* sp/dp are meaningful (TCP, UDP, SCTP) */
-#define PKT_F_HAS_ICMP 0x0008  /* icmp_type/icmp_code are meaningful */
+#define PKT_F_INVALID 0x0001      /* a layer failed to decode (decoder.invalid counted) */
+#define PKT_F_FRAGMENT 0x0002     /* an IP fragment (frag valid): L4 not decoded (later: defrag) */
+#define PKT_F_HAS_PORTS 0x0004    /* sp/dp are meaningful (TCP, UDP, SCTP) */
+#define PKT_F_HAS_ICMP 0x0008     /* icmp_type/icmp_code are meaningful */
 #define PKT_F_ICMP_ERR_EMB 0x0010 /* ICMP error with a valid embedded header: emb_* valid */
-#define PKT_F_TUNNEL 0x0020    /* this packet carried an inner packet (p->inner) */
-#define PKT_F_ETH 0x0040       /* eth_off: where this packet's (first) Ethernet header starts */
+#define PKT_F_TUNNEL 0x0020       /* this packet carried an inner packet (p->inner) */
+#define PKT_F_ETH 0x0040          /* eth_off: where this packet's (first) Ethernet header starts */
 
 struct Flow;
 
@@ -83,14 +83,14 @@ _Static_assert(PKT_EVENT_SRC_MAX <= 1u << (16 - PKT_EVENT_ID_BITS), "PktEvent: s
 /* A group of members declared once and reachable two ways: one by one (p->src) and as a whole
  * (p->dec, for one memset): an anonymous struct and a named one of the same members overlaid
  * in a union, Linux's struct_group(). The named struct's tag has file scope, as any in C. */
-#define PACKET_GROUP(TAG, NAME, ...)                                                           \
-    union {                                                                                    \
-        struct {                                                                               \
-            __VA_ARGS__                                                                        \
-        };                                                                                     \
-        struct TAG {                                                                           \
-            __VA_ARGS__                                                                        \
-        } NAME;                                                                                \
+#define PACKET_GROUP(TAG, NAME, ...)                                                               \
+    union {                                                                                        \
+        struct {                                                                                   \
+            __VA_ARGS__                                                                            \
+        };                                                                                         \
+        struct TAG {                                                                               \
+            __VA_ARGS__                                                                            \
+        } NAME;                                                                                    \
     }
 
 typedef struct Packet {
@@ -99,35 +99,30 @@ typedef struct Packet {
     uint32_t len;        /* captured bytes at data */
     uint32_t wire_len;   /* length on the wire (>= len when snaplen cut it) */
     SkTime ts;
-    uint64_t pcap_cnt;   /* 1-based record number in the input, as EVE's pcap_cnt */
-    uint16_t linktype;   /* LINKTYPE_*: how to decode data */
+    uint64_t pcap_cnt; /* 1-based record number in the input, as EVE's pcap_cnt */
+    uint16_t linktype; /* LINKTYPE_*: how to decode data */
 
     /* --- decode: everything decode fills, cleared as a whole (p->dec) by decode_packet() ---
      * A field added inside is cleared for every packet with the rest; one added outside is
      * another stage's to set and clear. */
-    PACKET_GROUP(PacketDecode, dec,
-        uint16_t flags;      /* PKT_F_* */
-        uint8_t ip_ver;      /* 0 (no IP), 4 or 6 */
-        uint8_t proto;       /* IP protocol of the last header decoded (SK_IPPROTO_*) */
-        uint8_t vlan_cnt;
-        uint16_t vlan_id[PKT_VLAN_MAX];
-        SkAddr src, dst;
-        uint16_t sp, dp;     /* ports when PKT_F_HAS_PORTS */
-        uint8_t tcp_flags;   /* SK_TH_* */
-        uint8_t icmp_type, icmp_code;
-        uint8_t ttl;         /* IPv4 TTL or IPv6 hop limit */
+    PACKET_GROUP(
+        PacketDecode, dec, uint16_t flags; /* PKT_F_* */
+        uint8_t ip_ver;                    /* 0 (no IP), 4 or 6 */
+        uint8_t proto; /* IP protocol of the last header decoded (SK_IPPROTO_*) */
+        uint8_t vlan_cnt; uint16_t vlan_id[PKT_VLAN_MAX]; SkAddr src, dst;
+        uint16_t sp, dp;                           /* ports when PKT_F_HAS_PORTS */
+        uint8_t tcp_flags;                         /* SK_TH_* */
+        uint8_t icmp_type, icmp_code; uint8_t ttl; /* IPv4 TTL or IPv6 hop limit */
 
         /* ICMP error messages quote the packet that caused them; Suricata keys such an ICMP
          * packet to the quoted packet's flow. Valid when PKT_F_ICMP_ERR_EMB. */
-        uint8_t emb_proto;
-        SkAddr emb_src, emb_dst;
-        uint16_t emb_sp, emb_dp;
+        uint8_t emb_proto; SkAddr emb_src, emb_dst; uint16_t emb_sp, emb_dp;
 
         /* Layer spans, offsets from data (0 length: layer absent; a fragment has no l4). */
         uint32_t l3_off, l3_len; /* IP header through the end of the datagram as captured */
         uint32_t l4_off, l4_len; /* transport header and payload */
         uint32_t payload_off, payload_len;
-        uint32_t eth_off;        /* PKT_F_ETH: destination MAC, then source MAC, 14 bytes */
+        uint32_t eth_off; /* PKT_F_ETH: destination MAC, then source MAC, 14 bytes */
 
         /* An IP fragment (PKT_F_FRAGMENT), the same for both versions: what defrag needs.
          * The fragment's data is [data_off, data_off + data_len) of `data`; the part that is
@@ -136,18 +131,18 @@ typedef struct Packet {
          * headers before it). proto is the fragmented protocol: IPv4's protocol field, the
          * fragment header's next header for IPv6 (where p->proto says SK_IPPROTO_FRAGMENT). */
         struct {
-            uint32_t id;       /* identification (IPv4's 16 bits widened) */
+            uint32_t id; /* identification (IPv4's 16 bits widened) */
             uint32_t data_off, data_len;
-            uint16_t off;      /* offset of the data in the datagram, in bytes */
+            uint16_t off; /* offset of the data in the datagram, in bytes */
             uint8_t proto;
-            bool more;         /* more fragments follow */
+            bool more; /* more fragments follow */
         } frag;
 
         /* Tunnels: decode links an inner packet to the one that carried it. */
-        struct Packet *parent; /* the outer packet this one was carried in, or NULL */
-        struct Packet *inner;  /* the inner packet decoded from this one, or NULL */
-        uint8_t tunnel_depth;  /* 0 for the captured packet */
-        uint8_t tunnel_type;   /* TunnelType that carried this packet (inner side) */
+        struct Packet * parent; /* the outer packet this one was carried in, or NULL */
+        struct Packet * inner;  /* the inner packet decoded from this one, or NULL */
+        uint8_t tunnel_depth;   /* 0 for the captured packet */
+        uint8_t tunnel_type;    /* TunnelType that carried this packet (inner side) */
     );
 
     /* Events raised on this packet, in order, each tagged with the stage that raised it. */

@@ -38,14 +38,14 @@ typedef struct {
 
 typedef struct {
     PoolConfig cfg;
-    Memcap *mc;         /* NULL: no growth beyond the preallocated chunk */
-    size_t chunk_len;   /* bytes a chunk takes and charges: header, objects, side records */
-    PoolChunk *chunks;  /* newest first */
-    PoolChunk *fill;    /* the chunk whose unused objects are handed out next */
+    Memcap *mc;        /* NULL: no growth beyond the preallocated chunk */
+    size_t chunk_len;  /* bytes a chunk takes and charges: header, objects, side records */
+    PoolChunk *chunks; /* newest first */
+    PoolChunk *fill;   /* the chunk whose unused objects are handed out next */
     void *free_list;
-    uint64_t free_cnt;  /* the free list plus the chunks' unused objects */
-    uint64_t held;      /* objects in chunks, free or in use */
-    uint8_t *arena;     /* cfg.huge: chunks are carved from here */
+    uint64_t free_cnt; /* the free list plus the chunks' unused objects */
+    uint64_t held;     /* objects in chunks, free or in use */
+    uint8_t *arena;    /* cfg.huge: chunks are carved from here */
     size_t arena_len, arena_used;
     bool arena_tried;
 } Pool;

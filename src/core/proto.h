@@ -13,20 +13,20 @@
 enum {
     SK_IPPROTO_HOPOPTS = 0, /* also "IP" where a PPP VJ-uncompressed frame says 0 for TCP */
     SK_IPPROTO_ICMP = 1,
-    SK_IPPROTO_IPIP = 4,    /* IPv4 in IP */
+    SK_IPPROTO_IPIP = 4, /* IPv4 in IP */
     SK_IPPROTO_TCP = 6,
     SK_IPPROTO_UDP = 17,
-    SK_IPPROTO_IPV6 = 41,   /* IPv6 in IP */
+    SK_IPPROTO_IPV6 = 41, /* IPv6 in IP */
     SK_IPPROTO_ROUTING = 43,
     SK_IPPROTO_FRAGMENT = 44,
     SK_IPPROTO_GRE = 47,
     SK_IPPROTO_ESP = 50,
     SK_IPPROTO_AH = 51,
     SK_IPPROTO_ICMPV6 = 58,
-    SK_IPPROTO_NONE = 59,   /* IPv6 "no next header" */
+    SK_IPPROTO_NONE = 59, /* IPv6 "no next header" */
     SK_IPPROTO_DSTOPTS = 60,
     SK_IPPROTO_SCTP = 132,
-    SK_IPPROTO_MH = 135,    /* IPv6 mobility header */
+    SK_IPPROTO_MH = 135, /* IPv6 mobility header */
     SK_IPPROTO_UDPLITE = 136,
     SK_IPPROTO_HIP = 139,
     SK_IPPROTO_SHIM6 = 140,
@@ -45,10 +45,10 @@ enum {
     SK_ETHERTYPE_MPLS_MC = 0x8848,
     SK_ETHERTYPE_PPPOE_DISC = 0x8863,
     SK_ETHERTYPE_PPPOE_SESS = 0x8864,
-    SK_ETHERTYPE_8021AD = 0x88a8,  /* QinQ service tag */
-    SK_ETHERTYPE_ERSPAN = 0x88be,  /* ERSPAN type I and II */
+    SK_ETHERTYPE_8021AD = 0x88a8, /* QinQ service tag */
+    SK_ETHERTYPE_ERSPAN = 0x88be, /* ERSPAN type I and II */
     SK_ETHERTYPE_8021AH = 0x88e7,
-    SK_ETHERTYPE_DCE = 0x8903,     /* Cisco FabricPath */
+    SK_ETHERTYPE_DCE = 0x8903, /* Cisco FabricPath */
     SK_ETHERTYPE_VNTAG = 0x8926,
     SK_ETHERTYPE_8021QINQ = 0x9100, /* the pre-802.1ad QinQ tag */
 };
@@ -79,7 +79,7 @@ enum {
 #define SK_TH_CWR 0x80
 
 /* IPv4 header fields read outside decode (the shard hash's cheap parse). */
-#define SK_IPV4_HDR_MIN 20      /* without options */
+#define SK_IPV4_HDR_MIN 20 /* without options */
 #define SK_IPV6_HDR_LEN 40
 #define SK_IPV4_F_MF 0x2000     /* more fragments, in the flags/offset word */
 #define SK_IPV4_OFF_MASK 0x1fff /* fragment offset in 8-byte units, same word */
@@ -105,9 +105,8 @@ enum {
 static inline bool
 proto_icmpv4_is_error(uint8_t type)
 {
-    return type == SK_ICMP_DEST_UNREACH || type == SK_ICMP_SOURCE_QUENCH
-           || type == SK_ICMP_REDIRECT || type == SK_ICMP_TIME_EXCEEDED
-           || type == SK_ICMP_PARAMETERPROB;
+    return type == SK_ICMP_DEST_UNREACH || type == SK_ICMP_SOURCE_QUENCH || type == SK_ICMP_REDIRECT
+           || type == SK_ICMP_TIME_EXCEEDED || type == SK_ICMP_PARAMETERPROB;
 }
 
 /* RFC 4443 2.1: the high bit of the type tells an informational message from an error. */

@@ -11,7 +11,7 @@ typedef uint64_t SkTime; /* microseconds since 1970-01-01 UTC */
 #define SK_USEC_PER_SEC 1000000ULL
 #define SK_TIME_SEC(t) ((t) / SK_USEC_PER_SEC)
 #define SK_TIME_USEC(t) ((t) % SK_USEC_PER_SEC)
-#define SK_TIME_FROM_SEC(s) ((SkTime)(s) * SK_USEC_PER_SEC)
+#define SK_TIME_FROM_SEC(s) ((SkTime)(s)*SK_USEC_PER_SEC)
 /* 9999-12-31T23:59:59.999999Z, the last instant EVE's four-digit year can write. Capture clamps
  * packet times into 0..SK_TIME_MAX, which leaves 70 times that much headroom below 2^64: adding
  * a timeout or a stats interval to a packet time can never wrap. */

@@ -19,15 +19,15 @@ typedef enum {
 } DecodeEvent;
 
 typedef struct {
-    uint8_t max_tunnel_depth;   /* decoder.max-layers style cap; <= PKT_TUNNEL_DEPTH_MAX */
-    uint8_t max_layers;         /* decoder.max-layers (16): layers per packet chain, beyond
+    uint8_t max_tunnel_depth; /* decoder.max-layers style cap; <= PKT_TUNNEL_DEPTH_MAX */
+    uint8_t max_layers;       /* decoder.max-layers (16): layers per packet chain, beyond
                                  * which too_many_layers is raised */
-    bool vxlan_enabled;         /* decoder.vxlan.enabled */
-    uint16_t vxlan_port;        /* decoder.vxlan.ports (first) */
-    bool geneve_enabled;        /* decoder.geneve.enabled */
-    uint16_t geneve_port;       /* decoder.geneve.ports (first) */
-    bool teredo_enabled;        /* decoder.teredo.enabled */
-    uint16_t teredo_port;       /* decoder.teredo.ports (first); 0: any UDP port */
+    bool vxlan_enabled;       /* decoder.vxlan.enabled */
+    uint16_t vxlan_port;      /* decoder.vxlan.ports (first) */
+    bool geneve_enabled;      /* decoder.geneve.enabled */
+    uint16_t geneve_port;     /* decoder.geneve.ports (first) */
+    bool teredo_enabled;      /* decoder.teredo.enabled */
+    uint16_t teredo_port;     /* decoder.teredo.ports (first); 0: any UDP port */
 } DecodeConfig;
 
 void decode_config_default(DecodeConfig *cfg);

@@ -20,9 +20,9 @@
 #define ICMP_ADDRESS 17
 #define ICMP_ADDRESSREPLY 18
 
-#define ICMP_UNREACH_CODE_MAX 15  /* communication administratively prohibited ... precedence */
-#define ICMP_REDIRECT_CODE_MAX 3  /* redirect for TOS and host */
-#define ICMP_EXCEEDED_CODE_MAX 1  /* fragment reassembly time exceeded */
+#define ICMP_UNREACH_CODE_MAX 15 /* communication administratively prohibited ... precedence */
+#define ICMP_REDIRECT_CODE_MAX 3 /* redirect for TOS and host */
+#define ICMP_EXCEEDED_CODE_MAX 1 /* fragment reassembly time exceeded */
 
 /* The quoted datagram. Ports are taken when the whole TCP (20) or UDP (8) header is quoted,
  * Suricata's condition; only then, or for a quoted ICMP header, is emb_proto set. */

@@ -43,9 +43,9 @@
 #define DUPL_ADDR_CONFIRM 158
 #define MPL_CONTROL_MSG 159
 
-#define ICMP6_DST_UNREACH_CODE_MAX 6   /* reject route to destination */
-#define ICMP6_TIME_EXCEED_CODE_MAX 1   /* fragment reassembly time exceeded */
-#define ICMP6_PARAMPROB_CODE_MAX 2     /* unrecognized IPv6 option */
+#define ICMP6_DST_UNREACH_CODE_MAX 6 /* reject route to destination */
+#define ICMP6_TIME_EXCEED_CODE_MAX 1 /* fragment reassembly time exceeded */
+#define ICMP6_PARAMPROB_CODE_MAX 2   /* unrecognized IPv6 option */
 
 static void
 icmpv6_quote(Packet *p, Cursor q)
@@ -64,8 +64,8 @@ icmpv6_quote(Packet *p, Cursor q)
         decode_event_set(p, DECODE_ICMPV6_IPV6_UNKNOWN_VER);
         return;
     }
-    if (!cur_skip(&hdr, 5) || !cur_u8(&hdr, &nh) || !cur_skip(&hdr, 1)
-        || !cur_bytes(&hdr, src, 16) || !cur_bytes(&hdr, dst, 16)) {
+    if (!cur_skip(&hdr, 5) || !cur_u8(&hdr, &nh) || !cur_skip(&hdr, 1) || !cur_bytes(&hdr, src, 16)
+        || !cur_bytes(&hdr, dst, 16)) {
         decode_event_set(p, DECODE_ICMPV6_IPV6_TRUNC_PKT);
         return;
     }

@@ -8,7 +8,7 @@
  * style. */
 #include "decode/decode-int.h"
 
-#define RADIOTAP_HDR_MIN 8      /* version, pad, length, first present word */
+#define RADIOTAP_HDR_MIN 8 /* version, pad, length, first present word */
 #define RADIOTAP_PRESENT_EXT 0x80000000u
 #define RADIOTAP_TSFT 0x00000001u  /* field 0: u64, aligned to 8 */
 #define RADIOTAP_FLAGS 0x00000002u /* field 1: u8 */
@@ -42,8 +42,8 @@ llc_snap_ethertype(Cursor *c, uint16_t *ethertype)
     if (!cur_bytes(c, llc, sizeof(llc)) || !cur_be16(c, ethertype)) {
         return false;
     }
-    return llc[0] == 0xaa && llc[1] == 0xaa && llc[2] == 0x03 && llc[3] == 0x00
-        && llc[4] == 0x00 && (llc[5] == 0x00 || llc[5] == 0xf8);
+    return llc[0] == 0xaa && llc[1] == 0xaa && llc[2] == 0x03 && llc[3] == 0x00 && llc[4] == 0x00
+           && (llc[5] == 0x00 || llc[5] == 0xf8);
 }
 
 DecodeStatus

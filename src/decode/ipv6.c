@@ -116,8 +116,8 @@ ipv6_options(Packet *p, Cursor opts, bool hop)
     }
     /* Only padding: no use but to carry hidden bytes. */
     if (pad_cnt > 0 && other_cnt == 0) {
-        decode_event_set(p, hop ? DECODE_IPV6_HOPOPTS_ONLY_PADDING
-                                : DECODE_IPV6_DSTOPTS_ONLY_PADDING);
+        decode_event_set(p,
+                         hop ? DECODE_IPV6_HOPOPTS_ONLY_PADDING : DECODE_IPV6_DSTOPTS_ONLY_PADDING);
     }
 }
 

@@ -51,8 +51,7 @@ decode_nflog(DecodeThread *dt, Packet *p, Cursor c)
         uint16_t tlv_len = 0, type = 0;
         Cursor val;
 
-        if (!tlv_u16(&c, be, &tlv_len) || !tlv_u16(&c, be, &type)
-            || tlv_len < NFLOG_TLV_HDR_LEN
+        if (!tlv_u16(&c, be, &tlv_len) || !tlv_u16(&c, be, &type) || tlv_len < NFLOG_TLV_HDR_LEN
             || !cur_take(&c, (size_t)tlv_len - NFLOG_TLV_HDR_LEN, &val)) {
             return decode_fail(p, DECODE_NFLOG_MALFORMED_TLV);
         }

@@ -120,8 +120,8 @@ decode_tcp(DecodeThread *dt, Packet *p, Cursor c)
     uint8_t flags = 0;
 
     dctr_inc(dt, DCTR_TCP);
-    if (c.left < TCP_HDR_LEN || !cur_be16(&hdr, &sp) || !cur_be16(&hdr, &dp)
-        || !cur_skip(&hdr, 8) || !cur_u8(&hdr, &doff) || !cur_u8(&hdr, &flags)) {
+    if (c.left < TCP_HDR_LEN || !cur_be16(&hdr, &sp) || !cur_be16(&hdr, &dp) || !cur_skip(&hdr, 8)
+        || !cur_u8(&hdr, &doff) || !cur_u8(&hdr, &flags)) {
         return decode_fail(p, DECODE_TCP_PKT_TOO_SMALL);
     }
     unsigned hlen = (doff >> 4) * 4u;

@@ -47,8 +47,7 @@ decode_udp(DecodeThread *dt, Packet *p, Cursor c)
         && decode_geneve(dt, p, payload) == DECODE_OK) {
         return DECODE_OK;
     }
-    if (cfg->vxlan_enabled && cfg->vxlan_port == dp
-        && decode_vxlan(dt, p, payload) == DECODE_OK) {
+    if (cfg->vxlan_enabled && cfg->vxlan_port == dp && decode_vxlan(dt, p, payload) == DECODE_OK) {
         return DECODE_OK;
     }
     return DECODE_OK;

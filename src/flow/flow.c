@@ -64,7 +64,7 @@ struct FlowTable {
     FlowConfig cfg;
     Flow **buckets;
     uint32_t mask;
-    Flow **old;        /* while growing: the previous array, drained from old_next up */
+    Flow **old;                  /* while growing: the previous array, drained from old_next up */
     bool buckets_huge, old_huge; /* from pool_huge_zalloc, not calloc */
     uint32_t old_mask;
     uint32_t old_next; /* old buckets below this one are empty */
@@ -79,13 +79,13 @@ struct FlowTable {
     Pool flows;
     Memcap *mc;
     uint64_t active;
-    uint64_t prealloc;       /* this table's share of flow.prealloc */
+    uint64_t prealloc; /* this table's share of flow.prealloc */
     bool emergency;
 
     FlowList lists[FLOW_LISTS];
 
-    Flow *handling;          /* the flow flow_handle_packet has off its timeout list */
-    FlowStateFn state_fn;    /* NULL: the built-in tracker (flow_state_default) */
+    Flow *handling;       /* the flow flow_handle_packet has off its timeout list */
+    FlowStateFn state_fn; /* NULL: the built-in tracker (flow_state_default) */
     void *state_user;
     struct {
         FlowEndFn fn;
@@ -135,9 +135,8 @@ flow_icmp_counterpart(uint8_t proto, uint8_t type)
      * solicitation (4286: the advertisement comes first in the table, as Suricata pairs it),
      * duplicate address request and confirmation (6775). */
     static const uint8_t v4[][2] = {{8, 0}, {13, 14}, {15, 16}, {17, 18}, {10, 9}};
-    static const uint8_t v6[][2] = {{128, 129}, {130, 131}, {133, 134}, {135, 136},
-                                    {139, 140}, {144, 145}, {146, 147}, {148, 149},
-                                    {151, 152}, {157, 158}};
+    static const uint8_t v6[][2] = {{128, 129}, {130, 131}, {133, 134}, {135, 136}, {139, 140},
+                                    {144, 145}, {146, 147}, {148, 149}, {151, 152}, {157, 158}};
     const uint8_t(*pairs)[2] = proto == SK_IPPROTO_ICMP ? v4 : v6;
     size_t n = proto == SK_IPPROTO_ICMP ? sizeof(v4) / sizeof(v4[0]) : sizeof(v6) / sizeof(v6[0]);
     for (size_t i = 0; i < n; i++) {
@@ -335,8 +334,7 @@ same_vlans_depth(const FlowTable *ft, const Flow *f, const Packet *p)
  * security association, which runs one way: Suricata 8.0.7 starts another flow for the reverse
  * direction even when the SPI is the same. */
 static int
-key_match(const Flow *f, const SkAddr *s, const SkAddr *d, uint16_t sp, uint16_t dp,
-          uint8_t proto)
+key_match(const Flow *f, const SkAddr *s, const SkAddr *d, uint16_t sp, uint16_t dp, uint8_t proto)
 {
     if (f->proto != proto) {
         return 0;
@@ -539,7 +537,8 @@ flow_alloc(FlowTable *ft, SkTime now)
             ft->emergency = true;
             counter_inc(&ft->ctr[FLOW_CTR_EMERG_MODE_ENTERED]);
             log_notice("flow: worker %u: flow.memcap reached, emergency mode entered, %lu flows "
-                       "active", ft->worker_id, (unsigned long)ft->active);
+                       "active",
+                       ft->worker_id, (unsigned long)ft->active);
         }
         flow_table_timeout(ft, now, EMERG_SWEEP_BUDGET);
         if (pool_free_cnt(&ft->flows) == 0) {
@@ -810,7 +809,7 @@ flow_handle_packet(FlowTable *ft, Packet *p)
     if (f != NULL) {
         if (icmp_err) {
             dir = memcmp(&p->src, &f->src, sizeof(f->src)) == 0 ? FLOW_DIR_TOSERVER
-                                                                 : FLOW_DIR_TOCLIENT;
+                                                                : FLOW_DIR_TOCLIENT;
         } else if (!proto_has_direction(proto)) {
             dir = FLOW_DIR_TOSERVER;
         } else {
@@ -896,11 +895,11 @@ flow_set_state(FlowTable *ft, Flow *f, FlowState s)
 void
 flow_swap(Flow *f, Packet *p)
 {
-#define SWAP(a, b)                                                                             \
-    do {                                                                                       \
-        __typeof__(a) t_ = (a);                                                                \
-        (a) = (b);                                                                             \
-        (b) = t_;                                                                              \
+#define SWAP(a, b)                                                                                 \
+    do {                                                                                           \
+        __typeof__(a) t_ = (a);                                                                    \
+        (a) = (b);                                                                                 \
+        (b) = t_;                                                                                  \
     } while (0)
     SWAP(f->src, f->dst);
     SWAP(f->sp, f->dp);
@@ -1051,8 +1050,8 @@ flow_table_new(const FlowConfig *cfg, unsigned workers, unsigned worker_id, uint
     uint32_t nb = pow2_at_least(cfg->hash_size / workers > 0 ? cfg->hash_size / workers : 1);
     if (!memcap_charge(mc, (uint64_t)nb * sizeof(*ft->buckets))) {
         log_error("flow: flow.memcap %lu cannot hold the flow hash table (flow.hash-size %u); "
-                  "raise memcap or lower hash-size", (unsigned long)cfg->memcap,
-                  cfg->hash_size);
+                  "raise memcap or lower hash-size",
+                  (unsigned long)cfg->memcap, cfg->hash_size);
         goto fail;
     }
     ft->mask = nb - 1;
@@ -1069,7 +1068,8 @@ flow_table_new(const FlowConfig *cfg, unsigned workers, unsigned worker_id, uint
     };
     if (pool_init_cfg(&ft->flows, &pc, (uint32_t)ft->prealloc, mc) != SK_OK) {
         log_error("flow: flow.prealloc %u does not fit flow.memcap %lu; lower prealloc or "
-                  "raise memcap", cfg->prealloc, (unsigned long)cfg->memcap);
+                  "raise memcap",
+                  cfg->prealloc, (unsigned long)cfg->memcap);
         goto fail;
     }
     counters_init(ft);

@@ -41,12 +41,12 @@ typedef enum {
 } FlowProto;
 
 typedef struct {
-    uint32_t new_s;              /* flow-timeouts.<proto>.new */
-    uint32_t established_s;      /* .established */
-    uint32_t closed_s;           /* .closed */
-    uint32_t emerg_new_s;        /* .emergency-new */
+    uint32_t new_s;               /* flow-timeouts.<proto>.new */
+    uint32_t established_s;       /* .established */
+    uint32_t closed_s;            /* .closed */
+    uint32_t emerg_new_s;         /* .emergency-new */
     uint32_t emerg_established_s; /* .emergency-established */
-    uint32_t emerg_closed_s;     /* .emergency-closed */
+    uint32_t emerg_closed_s;      /* .emergency-closed */
 } FlowTimeouts;
 
 typedef struct {
@@ -82,9 +82,9 @@ typedef struct {
 typedef struct Flow {
     /* What a hash chain walk reads, in the first cache line: the chain link, the hash and the
      * key. A lookup that misses touches one line per flow of the chain, not two. */
-    struct Flow *hnext;         /* hash bucket chain */
+    struct Flow *hnext; /* hash bucket chain */
     uint32_t hash;
-    uint32_t spi;               /* ESP: the SPI is part of the key (one flow per SA) */
+    uint32_t spi; /* ESP: the SPI is part of the key (one flow per SA) */
     /* Key, in the orientation of the first packet: src sent it. */
     SkAddr src, dst;
     uint16_t sp, dp;
@@ -93,22 +93,22 @@ typedef struct Flow {
     uint8_t vlan_cnt;
     uint8_t tunnel_depth;
     uint16_t vlan_id[PKT_VLAN_MAX];
-    uint16_t alproto;           /* FLOW_ALPROTO_*, or the app layer's protocol id */
-    struct Flow **hpprev;       /* the pointer that points at this flow: unlink in O(1) */
+    uint16_t alproto;     /* FLOW_ALPROTO_*, or the app layer's protocol id */
+    struct Flow **hpprev; /* the pointer that points at this flow: unlink in O(1) */
 
     uint64_t flow_id;
     SkTime start, last;
-    uint64_t pkts[2], bytes[2]; /* indexed by FLOW_DIR_* */
+    uint64_t pkts[2], bytes[2];       /* indexed by FLOW_DIR_* */
     SkTime dir_start[2], dir_last[2]; /* per direction, for netflow records */
     uint8_t ttl_min[2], ttl_max[2];
-    uint8_t state;              /* FlowState */
-    uint8_t end_reason;         /* FlowEndReason, set when the flow ends */
-    uint8_t tcp_flags[2];       /* TCP flags seen per direction */
-    uint8_t tcp_track;          /* handshake progress for the state (TCP_TRACK_* in flow.c) */
+    uint8_t state;        /* FlowState */
+    uint8_t end_reason;   /* FlowEndReason, set when the flow ends */
+    uint8_t tcp_flags[2]; /* TCP flags seen per direction */
+    uint8_t tcp_track;    /* handshake progress for the state (TCP_TRACK_* in flow.c) */
     uint8_t icmp_type[2], icmp_code[2];
-    uint8_t icmp_seen;          /* bit per direction: icmp_type/code[dir] valid */
-    uint8_t tclass;             /* timeout list the flow is on (flow.c) */
-    uint8_t flags;              /* FLOW_F_* */
+    uint8_t icmp_seen; /* bit per direction: icmp_type/code[dir] valid */
+    uint8_t tclass;    /* timeout list the flow is on (flow.c) */
+    uint8_t flags;     /* FLOW_F_* */
 
     FlowMacs *macs;             /* NULL unless FlowConfig.track_macs; owned by the table */
     struct Flow *lprev, *lnext; /* timeout list, oldest first */
@@ -119,7 +119,7 @@ typedef struct Flow {
 #define FLOW_ALPROTO_UNKNOWN 0
 #define FLOW_ALPROTO_FAILED 1
 /* Flow.flags. */
-#define FLOW_F_ALERTED 0x01         /* a rule alerted on the flow: EVE flow.alerted */
+#define FLOW_F_ALERTED 0x01 /* a rule alerted on the flow: EVE flow.alerted */
 
 typedef struct FlowTable FlowTable; /* opaque */
 

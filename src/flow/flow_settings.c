@@ -7,25 +7,29 @@
 #include "core/memcap.h"
 #include "flow/flow.h"
 
-#define U32(p, member, lo, d, h)                                                               \
-    {.path = (p), .type = CFG_KEY_INT, CFG_FIELD(FlowConfig, member), .min = (lo),             \
-     .max = UINT32_MAX, .def = (d), .help = (h)}
+#define U32(p, member, lo, d, h)                                                                   \
+    {                                                                                              \
+        .path = (p), .type = CFG_KEY_INT, CFG_FIELD(FlowConfig, member), .min = (lo),              \
+        .max = UINT32_MAX, .def = (d), .help = (h)                                                 \
+    }
 
 /* flow-timeouts.<proto>.<state>, in seconds. The bypassed ones are read and checked so that a
  * suricata.yaml keeps meaning the same thing, but sekimori bypasses nothing yet, so no flow is
  * ever in that state: their values have nowhere to go. */
-#define TIMEOUT(proto, P, state, member, d)                                                    \
-    U32("flow-timeouts." proto "." state, timeouts[P].member, 0, d,                            \
+#define TIMEOUT(proto, P, state, member, d)                                                        \
+    U32("flow-timeouts." proto "." state, timeouts[P].member, 0, d,                                \
         "idle seconds before a " proto " flow in that state ends")
-#define BYPASSED(proto, state, d)                                                              \
-    {.path = "flow-timeouts." proto "." state, .type = CFG_KEY_INT, CFG_NOWHERE, .min = 0,     \
-     .max = UINT32_MAX, .def = (d), .help = "read and checked; sekimori bypasses no flow yet"}
-#define TIMEOUTS(proto, P, n, e, c, b, en, ee, ec, eb)                                         \
-    TIMEOUT(proto, P, "new", new_s, n), TIMEOUT(proto, P, "established", established_s, e),   \
-        TIMEOUT(proto, P, "closed", closed_s, c), BYPASSED(proto, "bypassed", b),              \
-        TIMEOUT(proto, P, "emergency-new", emerg_new_s, en),                                   \
-        TIMEOUT(proto, P, "emergency-established", emerg_established_s, ee),                   \
-        TIMEOUT(proto, P, "emergency-closed", emerg_closed_s, ec),                             \
+#define BYPASSED(proto, state, d)                                                                  \
+    {                                                                                              \
+        .path = "flow-timeouts." proto "." state, .type = CFG_KEY_INT, CFG_NOWHERE, .min = 0,      \
+        .max = UINT32_MAX, .def = (d), .help = "read and checked; sekimori bypasses no flow yet"   \
+    }
+#define TIMEOUTS(proto, P, n, e, c, b, en, ee, ec, eb)                                             \
+    TIMEOUT(proto, P, "new", new_s, n), TIMEOUT(proto, P, "established", established_s, e),        \
+        TIMEOUT(proto, P, "closed", closed_s, c), BYPASSED(proto, "bypassed", b),                  \
+        TIMEOUT(proto, P, "emergency-new", emerg_new_s, en),                                       \
+        TIMEOUT(proto, P, "emergency-established", emerg_established_s, ee),                       \
+        TIMEOUT(proto, P, "emergency-closed", emerg_closed_s, ec),                                 \
         BYPASSED(proto, "emergency-bypassed", eb)
 
 /* One policy value, or EXC_POLICY_AUTO when the file leaves the key out. */
@@ -39,7 +43,8 @@ policy_get(const CfgNode *root, const char *path, ExceptionPolicy *out)
     }
     if (s != NULL && !exception_policy_from_name(s, out)) {
         log_error("config: %s: '%s' is not one of auto, ignore, drop-packet, drop-flow, "
-                  "pass-packet, pass-flow, bypass, reject", path, s);
+                  "pass-packet, pass-flow, bypass, reject",
+                  path, s);
         return SK_ERR_CONFIG;
     }
     return SK_OK;
@@ -62,8 +67,8 @@ read_memcap_policy(const CfgNode *root, const char *path, const CfgKey *k, void 
     FlowConfig *fc = conf;
     ExceptionPolicy key, master;
     (void)k;
-    if (policy_get(root, path, &key) != SK_OK || policy_get(root, "exception-policy", &master)
-        != SK_OK) {
+    if (policy_get(root, path, &key) != SK_OK
+        || policy_get(root, "exception-policy", &master) != SK_OK) {
         return SK_ERR_CONFIG;
     }
     fc->memcap_policy = (uint8_t)exception_policy_resolve("flow.memcap", key, master, false);
@@ -71,14 +76,23 @@ read_memcap_policy(const CfgNode *root, const char *path, const CfgKey *k, void 
 }
 
 static const CfgKey rows[] = {
-    {.path = "exception-policy", .type = CFG_KEY_STRING, CFG_NOWHERE, .def = "auto",
+    {.path = "exception-policy",
+     .type = CFG_KEY_STRING,
+     CFG_NOWHERE,
+     .def = "auto",
      .help = "what every memcap-policy left out does; auto: ignore (IDS mode)",
      .read = read_master_policy},
-    {.path = "flow.memcap-policy", .type = CFG_KEY_STRING, CFG_NOWHERE, .def = NULL,
+    {.path = "flow.memcap-policy",
+     .type = CFG_KEY_STRING,
+     CFG_NOWHERE,
+     .def = NULL,
      .help = "at flow.memcap, for a packet that gets no flow: pass-packet counts, the rest "
              "ignore (IDS mode)",
      .read = read_memcap_policy},
-    {.path = "flow.memcap", .type = CFG_KEY_SIZE, CFG_FIELD(FlowConfig, memcap), .def = "128mb",
+    {.path = "flow.memcap",
+     .type = CFG_KEY_SIZE,
+     CFG_FIELD(FlowConfig, memcap),
+     .def = "128mb",
      .help = "memory for flow tracking, split over the workers; past it, emergency mode"},
     U32("flow.hash-size", hash_size, 1, "65536",
         "buckets the flow hash starts with; it doubles within flow.memcap"),
@@ -87,14 +101,23 @@ static const CfgKey rows[] = {
     TIMEOUTS("udp", FLOW_PROTO_UDP, "30", "300", "0", "100", "10", "100", "0", "50"),
     TIMEOUTS("icmp", FLOW_PROTO_ICMP, "30", "300", "0", "100", "10", "100", "0", "50"),
     TIMEOUTS("default", FLOW_PROTO_DEFAULT, "30", "300", "0", "100", "10", "100", "0", "50"),
-    {.path = "vlan.use-for-tracking", .type = CFG_KEY_BOOL, CFG_FIELD(FlowConfig, vlan_tracking),
-     .def = "true", .help = "VLAN ids are part of the flow key"},
-    {.path = "decoder.recursion-level.use-for-tracking", .type = CFG_KEY_BOOL,
-     CFG_FIELD(FlowConfig, recursion_tracking), .def = "true",
+    {.path = "vlan.use-for-tracking",
+     .type = CFG_KEY_BOOL,
+     CFG_FIELD(FlowConfig, vlan_tracking),
+     .def = "true",
+     .help = "VLAN ids are part of the flow key"},
+    {.path = "decoder.recursion-level.use-for-tracking",
+     .type = CFG_KEY_BOOL,
+     CFG_FIELD(FlowConfig, recursion_tracking),
+     .def = "true",
      .help = "tunnel depth is part of the flow key"},
     /* Suricata needs at least one percent to come back; over 100 could never be reached. */
-    {.path = "flow.emergency-recovery", .type = CFG_KEY_INT,
-     CFG_FIELD(FlowConfig, emergency_recovery), .min = 1, .max = 100, .def = "30",
+    {.path = "flow.emergency-recovery",
+     .type = CFG_KEY_INT,
+     CFG_FIELD(FlowConfig, emergency_recovery),
+     .min = 1,
+     .max = 100,
+     .def = "30",
      .help = "percent of preallocated flows free again to leave emergency mode"},
 };
 

@@ -29,8 +29,8 @@ proto_has_ports(uint8_t proto)
 }
 
 size_t
-eve_community_id(uint16_t seed, uint8_t ip_ver, const SkAddr *src, const SkAddr *dst,
-                 uint8_t proto, uint16_t sp, uint16_t dp, bool icmp, char *out)
+eve_community_id(uint16_t seed, uint8_t ip_ver, const SkAddr *src, const SkAddr *dst, uint8_t proto,
+                 uint16_t sp, uint16_t dp, bool icmp, char *out)
 {
     uint8_t buf[2 + 16 + 16 + 2 + 4];
     size_t alen = ip_ver == 4 ? 4 : 16;

@@ -35,7 +35,7 @@ struct EveFile {
     pthread_mutex_t lock;
     _Atomic uint64_t records;
     _Atomic uint64_t lost;
-    uint64_t errors;       /* failed writes (under lock) */
+    uint64_t errors; /* failed writes (under lock) */
     int last_errno;
 };
 
@@ -89,8 +89,7 @@ eve_file_open(const char *path, const EveSignals *sig)
         if (err == EINTR) {
             log_error("eve: interrupted while opening %s (a FIFO with no reader?)", path);
         } else {
-            log_error("eve: cannot open %s: %s (check -l / default-log-dir)", path,
-                      strerror(err));
+            log_error("eve: cannot open %s: %s (check -l / default-log-dir)", path, strerror(err));
         }
         free(ef->path);
         free(ef);
@@ -375,6 +374,7 @@ eve_config_types_default(EveConfig *ec)
  * "IP-in-IP", 89 "OSPF", the "any ..." rows "Any"), read from the proto of anomaly records it
  * wrote for every number (tests/eve/proto_names.py checks ours the same way). From 144 on it
  * writes the number. */
+/* clang-format off */
 static const char *const proto_names[] = {
     /*   0 */ "HOPOPT", "ICMP", "IGMP", "GGP", "IP-in-IP", "ST",
     /*   6 */ "TCP", "CBT", "EGP", "IGP", "BBN-RCC-MON", "NVP-II",
@@ -401,6 +401,7 @@ static const char *const proto_names[] = {
     /* 132 */ "SCTP", "FC", "RSVP-E2E-IGNORE", "Mobility", "UDPLite", "MPLS-in-IP",
     /* 138 */ "manet", "HIP", "Shim6", "WESP", "ROHC", "Ethernet",
 };
+/* clang-format on */
 
 const char *
 eve_proto_name(uint8_t proto)
@@ -489,8 +490,8 @@ put_vlans(JsonBuf *jb, const uint16_t *ids, unsigned cnt)
 
 /* Both ends, each followed by its port when the protocol has ports. */
 static void
-put_ends(JsonBuf *jb, uint8_t ip_ver, const SkAddr *src, const SkAddr *dst, bool ports,
-         uint16_t sp, uint16_t dp)
+put_ends(JsonBuf *jb, uint8_t ip_ver, const SkAddr *src, const SkAddr *dst, bool ports, uint16_t sp,
+         uint16_t dp)
 {
     put_addr(jb, "src_ip", src, ip_ver);
     if (ports) {
@@ -503,12 +504,12 @@ put_ends(JsonBuf *jb, uint8_t ip_ver, const SkAddr *src, const SkAddr *dst, bool
 }
 
 static void
-put_community_id(EveWriter *ew, uint8_t ip_ver, const SkAddr *src, const SkAddr *dst,
-                 uint8_t proto, uint16_t sp, uint16_t dp, bool icmp)
+put_community_id(EveWriter *ew, uint8_t ip_ver, const SkAddr *src, const SkAddr *dst, uint8_t proto,
+                 uint16_t sp, uint16_t dp, bool icmp)
 {
     char cid[32];
-    size_t n = eve_community_id(ew->cfg.community_id_seed, ip_ver, src, dst, proto, sp, dp, icmp,
-                                cid);
+    size_t n =
+        eve_community_id(ew->cfg.community_id_seed, ip_ver, src, dst, proto, sp, dp, icmp, cid);
     if (n > 0) {
         json_str_plain(&ew->jb, "community_id", cid, n);
     }
@@ -603,8 +604,7 @@ eve_begin_packet(EveWriter *ew, const Packet *p, const char *event_type)
     json_str(jb, "event_type", event_type);
     put_vlans(jb, p->vlan_id, p->vlan_cnt);
     if (p->ip_ver != 0) {
-        put_ends(jb, p->ip_ver, &p->src, &p->dst, (p->flags & PKT_F_HAS_PORTS) != 0, p->sp,
-                 p->dp);
+        put_ends(jb, p->ip_ver, &p->src, &p->dst, (p->flags & PKT_F_HAS_PORTS) != 0, p->sp, p->dp);
         /* Packet records have proto before ip_v, flow records after: Suricata's order. */
         put_proto(jb, p->proto);
         json_u64(jb, "ip_v", p->ip_ver);
@@ -614,8 +614,8 @@ eve_begin_packet(EveWriter *ew, const Packet *p, const char *event_type)
         }
         if (ew->cfg.community_id && (p->flags & (PKT_F_HAS_PORTS | PKT_F_HAS_ICMP))) {
             bool icmp = (p->flags & PKT_F_HAS_ICMP) != 0;
-            put_community_id(ew, p->ip_ver, &p->src, &p->dst, p->proto,
-                             icmp ? p->icmp_type : p->sp, icmp ? p->icmp_code : p->dp, icmp);
+            put_community_id(ew, p->ip_ver, &p->src, &p->dst, p->proto, icmp ? p->icmp_type : p->sp,
+                             icmp ? p->icmp_code : p->dp, icmp);
         }
     }
     json_str(jb, "pkt_src", p->parent != NULL ? tunnel_pkt_src(p->tunnel_type) : "wire/pcap");

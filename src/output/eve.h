@@ -51,10 +51,10 @@ typedef struct {
 } EveTypeConfig;
 
 typedef struct {
-    bool enabled;          /* outputs.eve-log.enabled */
-    char filename[4096];   /* outputs.eve-log.filename: relative to the log dir, or absolute */
-    bool community_id;     /* outputs.eve-log.community-id */
-    bool ethernet;         /* outputs.eve-log.ethernet: MAC addresses in records */
+    bool enabled;               /* outputs.eve-log.enabled */
+    char filename[4096];        /* outputs.eve-log.filename: relative to the log dir, or absolute */
+    bool community_id;          /* outputs.eve-log.community-id */
+    bool ethernet;              /* outputs.eve-log.ethernet: MAC addresses in records */
     uint16_t community_id_seed; /* outputs.eve-log.community-id-seed */
     EveTypeConfig types[EVE_TYPE_MAX]; /* outputs.eve-log.types, by EveType */
 } EveConfig;
@@ -95,7 +95,7 @@ typedef struct {
 /* Opens (appending, as Suricata does) path. NULL with a logged line on failure. sig may be
  * NULL (no signals watched). */
 EveFile *eve_file_open(const char *path, const EveSignals *sig);
-void eve_file_close(EveFile *ef); /* accepts NULL */
+void eve_file_close(EveFile *ef);             /* accepts NULL */
 uint64_t eve_file_records(const EveFile *ef); /* records written whole */
 uint64_t eve_file_lost(const EveFile *ef);    /* records a write error lost */
 /* Did any write fail? The run then ends with a non-zero exit code. */

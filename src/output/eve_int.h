@@ -8,10 +8,10 @@
 struct EveWriter {
     EveFile *ef;
     EveConfig cfg;
-    JsonBuf jb;             /* the record being written (one at a time) */
-    char *out;              /* whole lines waiting for the next flush */
+    JsonBuf jb; /* the record being written (one at a time) */
+    char *out;  /* whole lines waiting for the next flush */
     size_t out_len;
-    uint64_t records;       /* lines in out */
+    uint64_t records;                             /* lines in out */
     EveEventNameFn event_name[PKT_EVENT_SRC_MAX]; /* NULL: that source's events not logged */
 };
 

@@ -34,8 +34,7 @@ read_filetype(const CfgNode *root, const char *path, const CfgKey *k, void *conf
 /* One `types:` entry (tkey: outputs.0.eve-log.types.2): a name (`- flow`), or a name with its
  * options map (`- anomaly: {enabled: yes, ...}`, has_opts). */
 static SkResult
-read_type(const CfgNode *root, const char *tkey, const char *name, bool has_opts,
-          EveConfig *ec)
+read_type(const CfgNode *root, const char *tkey, const char *name, bool has_opts, EveConfig *ec)
 {
     char key[CFG_PATH_MAX];
     const char *const fill[] = {tkey, name};
@@ -49,14 +48,15 @@ read_type(const CfgNode *root, const char *tkey, const char *name, bool has_opts
     if (has_opts) {
         opts = cfg_find(root, key);
     }
-    if (opts != NULL && (cfg_type(opts) == CFG_SEQ || (cfg_type(opts) == CFG_SCALAR
-                                                       && cfg_scalar(opts)[0] != '\0'))) {
+    if (opts != NULL
+        && (cfg_type(opts) == CFG_SEQ
+            || (cfg_type(opts) == CFG_SCALAR && cfg_scalar(opts)[0] != '\0'))) {
         log_error("config: %s: '%s' is not a map of options (enabled: yes, ...)", key,
                   cfg_type(opts) == CFG_SEQ ? "<list>" : cfg_scalar(opts));
         return SK_ERR_CONFIG;
     }
-    if (has_opts && (!cfg_path_fill(key, "*.*.enabled", fill, 2)
-                     || cfg_get_bool(root, key, &on) != SK_OK)) {
+    if (has_opts
+        && (!cfg_path_fill(key, "*.*.enabled", fill, 2) || cfg_get_bool(root, key, &on) != SK_OK)) {
         return SK_ERR_CONFIG;
     }
     if (t < 0) {
@@ -109,7 +109,8 @@ read_types(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
             name = cfg_child_key(t, 0);
         } else {
             log_error("config: %s: not an event type (a name, or one name with a map of its "
-                      "options)", tkey);
+                      "options)",
+                      tkey);
             return SK_ERR_CONFIG;
         }
         if (name[0] == '\0') {
@@ -122,29 +123,60 @@ read_types(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
     return SK_OK;
 }
 
-#define TYPE_ROW(name, id, h)                                                                  \
-    {.path = TYPES "." name, .type = CFG_KEY_EVENT_TYPE,                                       \
-     CFG_FIELD(EveConfig, types[id].enabled), .help = (h)}
-#define OPTION_ROW(name, d, h)                                                                 \
-    {.path = TYPES "." name, .type = CFG_KEY_BOOL, CFG_NOWHERE, .def = (d), .help = (h)}
+#define TYPE_ROW(name, id, h)                                                                      \
+    {                                                                                              \
+        .path = TYPES "." name, .type = CFG_KEY_EVENT_TYPE,                                        \
+        CFG_FIELD(EveConfig, types[id].enabled), .help = (h)                                       \
+    }
+#define OPTION_ROW(name, d, h)                                                                     \
+    {                                                                                              \
+        .path = TYPES "." name, .type = CFG_KEY_BOOL, CFG_NOWHERE, .def = (d), .help = (h)         \
+    }
 
 static const CfgKey rows[] = {
-    {.path = EVE ".enabled", .type = CFG_KEY_BOOL, CFG_FIELD(EveConfig, enabled), .def = "yes",
+    {.path = EVE ".enabled",
+     .type = CFG_KEY_BOOL,
+     CFG_FIELD(EveConfig, enabled),
+     .def = "yes",
      .help = "write EVE JSON"},
-    {.path = EVE ".filename", .type = CFG_KEY_STRBUF, CFG_FIELD(EveConfig, filename),
-     .def = "eve.json", .help = "file name, relative to the log directory"},
-    {.path = EVE ".community-id", .type = CFG_KEY_BOOL, CFG_FIELD(EveConfig, community_id),
-     .def = "no", .help = "add community_id to flow, netflow and packet records"},
-    {.path = EVE ".ethernet", .type = CFG_KEY_BOOL, CFG_FIELD(EveConfig, ethernet), .def = "no",
+    {.path = EVE ".filename",
+     .type = CFG_KEY_STRBUF,
+     CFG_FIELD(EveConfig, filename),
+     .def = "eve.json",
+     .help = "file name, relative to the log directory"},
+    {.path = EVE ".community-id",
+     .type = CFG_KEY_BOOL,
+     CFG_FIELD(EveConfig, community_id),
+     .def = "no",
+     .help = "add community_id to flow, netflow and packet records"},
+    {.path = EVE ".ethernet",
+     .type = CFG_KEY_BOOL,
+     CFG_FIELD(EveConfig, ethernet),
+     .def = "no",
      .help = "add MAC addresses to records"},
-    {.path = EVE ".community-id-seed", .type = CFG_KEY_INT,
-     CFG_FIELD(EveConfig, community_id_seed), .min = 0, .max = UINT16_MAX, .def = "0",
+    {.path = EVE ".community-id-seed",
+     .type = CFG_KEY_INT,
+     CFG_FIELD(EveConfig, community_id_seed),
+     .min = 0,
+     .max = UINT16_MAX,
+     .def = "0",
      .help = "the Community ID seed"},
-    {.path = EVE ".filetype", .type = CFG_KEY_STRING, CFG_NOWHERE, .def = "regular",
-     .help = "regular (or file): a plain file", .read = read_filetype},
-    {.path = EVE ".types", .type = CFG_KEY_LIST, CFG_NOWHERE,
-     .def = "alert, anomaly, flow, stats", .help = "event types to log", .read = read_types},
-    {.path = TYPES ".*.enabled", .type = CFG_KEY_BOOL, CFG_NOWHERE, .def = "yes",
+    {.path = EVE ".filetype",
+     .type = CFG_KEY_STRING,
+     CFG_NOWHERE,
+     .def = "regular",
+     .help = "regular (or file): a plain file",
+     .read = read_filetype},
+    {.path = EVE ".types",
+     .type = CFG_KEY_LIST,
+     CFG_NOWHERE,
+     .def = "alert, anomaly, flow, stats",
+     .help = "event types to log",
+     .read = read_types},
+    {.path = TYPES ".*.enabled",
+     .type = CFG_KEY_BOOL,
+     CFG_NOWHERE,
+     .def = "yes",
      .help = "an event type listed with options is logged unless this says no"},
     TYPE_ROW("flow", EVE_TYPE_FLOW, "flow records"),
     TYPE_ROW("netflow", EVE_TYPE_NETFLOW, "netflow records: one per flow direction"),

@@ -44,8 +44,8 @@ ring_push(Ring *r, const Packet *p, bool complex, bool *was_empty)
 {
     /* Relaxed: only this thread writes head. */
     uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-    uint64_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);           /* A2 */
-    uint64_t btail = atomic_load_explicit(&r->bytes_tail, memory_order_acquire);    /* A2 */
+    uint64_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);        /* A2 */
+    uint64_t btail = atomic_load_explicit(&r->bytes_tail, memory_order_acquire); /* A2 */
     if (head - tail >= r->nslots) {
         return false;
     }
@@ -68,7 +68,7 @@ ring_push(Ring *r, const Packet *p, bool complex, bool *was_empty)
     s->linktype = p->linktype;
     s->complex = complex;
     r->bytes_head = off + p->len;
-    atomic_store_explicit(&r->head, head + 1, memory_order_release);                 /* R1 */
+    atomic_store_explicit(&r->head, head + 1, memory_order_release); /* R1 */
     return true;
 }
 
@@ -76,7 +76,7 @@ const RingSlot *
 ring_peek(Ring *r)
 {
     uint64_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
-    uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);            /* A1 */
+    uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire); /* A1 */
     if (tail == head) {
         return NULL;
     }
@@ -93,8 +93,8 @@ void
 ring_release(Ring *r, const RingSlot *s)
 {
     uint64_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
-    atomic_store_explicit(&r->bytes_tail, s->off + s->len, memory_order_release);    /* R2 */
-    atomic_store_explicit(&r->tail, tail + 1, memory_order_release);                 /* R2 */
+    atomic_store_explicit(&r->bytes_tail, s->off + s->len, memory_order_release); /* R2 */
+    atomic_store_explicit(&r->tail, tail + 1, memory_order_release);              /* R2 */
 }
 
 void

@@ -15,22 +15,22 @@
 typedef struct {
     SkTime ts;
     uint64_t pcap_cnt;
-    uint64_t off;      /* free-running arena offset of the first byte */
+    uint64_t off; /* free-running arena offset of the first byte */
     uint32_t len, wire_len;
     uint16_t linktype;
-    uint8_t complex;   /* SHARD_COMPLEX: every worker gets it and takes its own layers */
+    uint8_t complex; /* SHARD_COMPLEX: every worker gets it and takes its own layers */
 } RingSlot;
 
 typedef struct {
     /* Producer and consumer fields on separate cache lines: the two threads never share one. */
-    alignas(64) _Atomic uint64_t head;       /* slots published (producer writes) */
-    uint64_t bytes_head;                     /* arena bytes used (producer-private) */
-    alignas(64) _Atomic uint64_t tail;       /* slots released (consumer writes) */
-    _Atomic uint64_t bytes_tail;             /* arena bytes released (consumer writes) */
+    alignas(64) _Atomic uint64_t head; /* slots published (producer writes) */
+    uint64_t bytes_head;               /* arena bytes used (producer-private) */
+    alignas(64) _Atomic uint64_t tail; /* slots released (consumer writes) */
+    _Atomic uint64_t bytes_tail;       /* arena bytes released (consumer writes) */
     alignas(64) RingSlot *slots;
     uint8_t *arena;
-    uint64_t nslots, arena_size;             /* both powers of two */
-    _Atomic bool done;                       /* producer: no more packets */
+    uint64_t nslots, arena_size; /* both powers of two */
+    _Atomic bool done;           /* producer: no more packets */
     /* Sleeping consumer (ring_wait / ring_wake): a futex word bumped by every wake-up. */
     alignas(64) _Atomic uint32_t wake_seq;
     _Atomic uint32_t sleeping;

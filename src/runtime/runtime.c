@@ -411,8 +411,8 @@ run_autofp(Engine *eng, CaptureReader *cr)
             continue;
         }
         uint64_t h;
-        if (shard_classify(&pkt, eng->shard_seed, &eng->rc->decode,
-                           eng->rc->flow.vlan_tracking, &h) == SHARD_COMPLEX) {
+        if (shard_classify(&pkt, eng->shard_seed, &eng->rc->decode, eng->rc->flow.vlan_tracking, &h)
+            == SHARD_COMPLEX) {
             /* Rare: every worker gets a copy and takes the layers that are its own. */
             for (unsigned i = 0; i < eng->nworkers; i++) {
                 ring_push_wait(&eng->workers[i].ring, &pkt, true);
@@ -515,9 +515,9 @@ runtime_run(const RunConfig *rc)
                       rc->log_dir);
             goto out;
         }
-        int n = absolute ? snprintf(eve_path, sizeof(eve_path), "%s", rc->eve.filename)
-                         : snprintf(eve_path, sizeof(eve_path), "%s/%s", rc->log_dir,
-                                    rc->eve.filename);
+        int n = absolute
+                    ? snprintf(eve_path, sizeof(eve_path), "%s", rc->eve.filename)
+                    : snprintf(eve_path, sizeof(eve_path), "%s/%s", rc->log_dir, rc->eve.filename);
         if (n < 0 || (size_t)n >= sizeof(eve_path)) {
             log_error("output: EVE path '%s/%s' is too long", rc->log_dir, rc->eve.filename);
             goto out;
@@ -538,9 +538,8 @@ runtime_run(const RunConfig *rc)
         }
     }
     stats_layout(&eng);
-    log_info("runtime: runmode %s, %u worker%s, %s %s", runmode_name(eng.runmode),
-             eng.nworkers, eng.nworkers == 1 ? "" : "s",
-             rc->live_iface != NULL ? "capturing on" : "reading",
+    log_info("runtime: runmode %s, %u worker%s, %s %s", runmode_name(eng.runmode), eng.nworkers,
+             eng.nworkers == 1 ? "" : "s", rc->live_iface != NULL ? "capturing on" : "reading",
              rc->live_iface != NULL ? rc->live_iface : rc->input);
 
     switch (eng.runmode) {

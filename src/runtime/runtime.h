@@ -20,21 +20,21 @@ typedef enum {
 } RunMode;
 
 typedef struct {
-    const char *input;        /* -r: a capture file or directory; NULL when live */
-    const char *live_iface;   /* -i / --pcap: capture on this interface (libpcap) */
-    CaptureLiveConfig live;   /* its `pcap:` settings */
-    char log_dir[4096];       /* -l, else default-log-dir */
+    const char *input;      /* -r: a capture file or directory; NULL when live */
+    const char *live_iface; /* -i / --pcap: capture on this interface (libpcap) */
+    CaptureLiveConfig live; /* its `pcap:` settings */
+    char log_dir[4096];     /* -l, else default-log-dir */
     RunMode runmode;
-    unsigned threads;         /* workers for autofp/workers */
-    bool quiet;               /* --quiet: no summary */
-    bool progress;            /* a terminal on stderr: show progress */
-    bool no_random;           /* --no-random: fixed hash seeds, so flow_id repeats run to run */
+    unsigned threads; /* workers for autofp/workers */
+    bool quiet;       /* --quiet: no summary */
+    bool progress;    /* a terminal on stderr: show progress */
+    bool no_random;   /* --no-random: fixed hash seeds, so flow_id repeats run to run */
     DecodeConfig decode;
     FlowConfig flow;
     EveConfig eve;
-    bool stats_enabled;       /* stats.enabled */
+    bool stats_enabled;        /* stats.enabled */
     uint32_t stats_interval_s; /* stats.interval */
-    double thread_ratio;      /* threading.detect-thread-ratio */
+    double thread_ratio;       /* threading.detect-thread-ratio */
 } RunConfig;
 
 /* Defaults, then the YAML tree's settings (one logged line and SK_ERR_CONFIG on a wrong type).

@@ -17,16 +17,17 @@
 
 typedef struct Engine Engine;
 
-#define SWEEP_BUDGET 8              /* flows a packet may time out: bounded work per packet */
+#define SWEEP_BUDGET 8                /* flows a packet may time out: bounded work per packet */
 #define SWEEP_IDLE_US SK_USEC_PER_SEC /* nothing expired: look again a second later */
-#define PROGRESS_EVERY 8192         /* packets between progress/stats clock checks */
+#define PROGRESS_EVERY 8192           /* packets between progress/stats clock checks */
 #define RING_SLOTS 1024
-#define RING_ARENA (1u << 20) /* small: the worker reads frames while they are still in a
+#define RING_ARENA                                                                                 \
+    (1u << 20) /* small: the worker reads frames while they are still in a
                                 * cache, not back from memory (measured: 40% less CPU than 8 MiB) */
 
 #define STATS_MAX 1024
-#define ENGINE_MEMCAPS_MAX 16   /* memcap keys: flow.memcap now; stream, defrag, app-layer next */
-#define WORKER_SPARE_PACKETS 8  /* pseudo packets at flow end, defrag's reassembled datagrams */
+#define ENGINE_MEMCAPS_MAX 16  /* memcap keys: flow.memcap now; stream, defrag, app-layer next */
+#define WORKER_SPARE_PACKETS 8 /* pseudo packets at flow end, defrag's reassembled datagrams */
 
 /* Live capture: the kernel's counts, as Suricata names them for pcap. */
 enum { CAPTURE_CTR_PACKETS, CAPTURE_CTR_DROPS, CAPTURE_CTR_IFDROPS, CAPTURE_CTR_MAX };
@@ -57,12 +58,12 @@ typedef struct {
     DecodeThread *dt;
     DecodeThread *scratch; /* decodes other workers' tunnel packets: its counters are unused */
     FlowTable *ft;
-    Memcap flow_mc;    /* this worker's static share of flow.memcap */
-    Pool spare_pkts;   /* WORKER_SPARE_PACKETS Packets: worker_packet_get/put */
+    Memcap flow_mc;  /* this worker's static share of flow.memcap */
+    Pool spare_pkts; /* WORKER_SPARE_PACKETS Packets: worker_packet_get/put */
     EveWriter *ew;
     WorkerCounters ctr; /* its stages' counters, for stats */
     Packet pkt;
-    SkTime now;        /* this worker's clock: the latest packet time it has seen */
+    SkTime now; /* this worker's clock: the latest packet time it has seen */
     StatsClock stats;
     SkTime next_sweep;
     SkTime next_flush; /* live capture: when EVE records buffered here go out at the latest */
@@ -90,13 +91,13 @@ struct Engine {
     const MemcapBudget *memcaps[ENGINE_MEMCAPS_MAX];
     unsigned memcap_cnt;
     double wall_start;
-    _Atomic SkTime clock;  /* autofp: the reader's packet time, published for idle workers */
+    _Atomic SkTime clock; /* autofp: the reader's packet time, published for idle workers */
     /* stats layout (stats_layout) */
     const char *stat_names[STATS_MAX];
     StatSrc stat_src[STATS_MAX];
     size_t stat_cnt;
     StatSrc stat_pkts, stat_bytes, stat_flow_memuse; /* for the derived values */
-    _Atomic uint64_t pressure_max; /* stats writers may run in several workers */
+    _Atomic uint64_t pressure_max;                   /* stats writers may run in several workers */
     double last_progress;
     uint64_t progress_pkts;
     bool progress_shown;

@@ -70,22 +70,46 @@ read_runmode(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
 }
 
 static const CfgKey runtime_rows[] = {
-    {.path = "vars.address-groups", .type = CFG_KEY_NAMES, CFG_NOWHERE,
+    {.path = "vars.address-groups",
+     .type = CFG_KEY_NAMES,
+     CFG_NOWHERE,
      .help = "address variables used by rules ($HOME_NET)"},
-    {.path = "vars.port-groups", .type = CFG_KEY_NAMES, CFG_NOWHERE,
+    {.path = "vars.port-groups",
+     .type = CFG_KEY_NAMES,
+     CFG_NOWHERE,
      .help = "port variables used by rules"},
-    {.path = "default-log-dir", .type = CFG_KEY_STRING, CFG_NOWHERE, .def = ".",
-     .help = "directory for output files; -l overrides it", .read = read_log_dir},
-    {.path = "stats.enabled", .type = CFG_KEY_BOOL, CFG_FIELD(RunConfig, stats_enabled),
-     .def = "yes", .help = "collect and log statistics"},
-    {.path = "stats.interval", .type = CFG_KEY_INT, CFG_FIELD(RunConfig, stats_interval_s),
-     .min = 0, .max = UINT32_MAX, .def = "8", .help = "seconds between stats records"},
-    {.path = "runmode", .type = CFG_KEY_STRING, CFG_NOWHERE,
-     .help = "single, autofp or workers; --runmode overrides it", .read = read_runmode},
-    {.path = "threading.set-cpu-affinity", .type = CFG_KEY_BOOL, CFG_NOWHERE, .def = "no",
+    {.path = "default-log-dir",
+     .type = CFG_KEY_STRING,
+     CFG_NOWHERE,
+     .def = ".",
+     .help = "directory for output files; -l overrides it",
+     .read = read_log_dir},
+    {.path = "stats.enabled",
+     .type = CFG_KEY_BOOL,
+     CFG_FIELD(RunConfig, stats_enabled),
+     .def = "yes",
+     .help = "collect and log statistics"},
+    {.path = "stats.interval",
+     .type = CFG_KEY_INT,
+     CFG_FIELD(RunConfig, stats_interval_s),
+     .min = 0,
+     .max = UINT32_MAX,
+     .def = "8",
+     .help = "seconds between stats records"},
+    {.path = "runmode",
+     .type = CFG_KEY_STRING,
+     CFG_NOWHERE,
+     .help = "single, autofp or workers; --runmode overrides it",
+     .read = read_runmode},
+    {.path = "threading.set-cpu-affinity",
+     .type = CFG_KEY_BOOL,
+     CFG_NOWHERE,
+     .def = "no",
      .help = "pin threads to CPUs (checked, not acted on yet)"},
-    {.path = "threading.detect-thread-ratio", .type = CFG_KEY_NUMBER,
-     CFG_FIELD(RunConfig, thread_ratio), .def = "1.0",
+    {.path = "threading.detect-thread-ratio",
+     .type = CFG_KEY_NUMBER,
+     CFG_FIELD(RunConfig, thread_ratio),
+     .def = "1.0",
      .help = "worker threads per CPU online"},
 };
 
@@ -282,12 +306,14 @@ check_threads(RunConfig *rc, unsigned threads_cli)
     t = ratio * (double)cores;
     if (!(ratio > 0.0)) {
         log_error("config: threading.detect-thread-ratio: '%g' is not a ratio above 0 (worker "
-                  "threads per CPU, for example 1.5)", ratio);
+                  "threads per CPU, for example 1.5)",
+                  ratio);
         return SK_ERR_CONFIG;
     }
     if (t >= WORKERS_MAX + 1.0) {
         log_error("config: threading.detect-thread-ratio: %g times %ld CPUs is more than %d "
-                  "worker threads; lower the ratio or give --threads", ratio, cores, WORKERS_MAX);
+                  "worker threads; lower the ratio or give --threads",
+                  ratio, cores, WORKERS_MAX);
         return SK_ERR_CONFIG;
     }
     if (threads_cli > WORKERS_MAX) {
@@ -329,16 +355,15 @@ check_flow_memory(const FlowConfig *fc, unsigned workers)
             log_error("config: flow.memcap: %s over %u worker threads leaves %s each, less than "
                       "one worker's flow table needs (%s: its share of flow.hash-size and %u "
                       "flows); use fewer threads or raise flow.memcap",
-                      size_text(fc->memcap, a, sizeof(a)), workers,
-                      size_text(share, b, sizeof(b)), size_text(buckets + chunk, c, sizeof(c)),
-                      (unsigned)FLOW_CHUNK_FLOWS);
+                      size_text(fc->memcap, a, sizeof(a)), workers, size_text(share, b, sizeof(b)),
+                      size_text(buckets + chunk, c, sizeof(c)), (unsigned)FLOW_CHUNK_FLOWS);
         }
         return SK_ERR_CONFIG;
     }
     if (buckets + chunks * chunk > share) {
         log_error("config: flow.prealloc: %u flows do not fit flow.memcap %s (%s needed%s); "
-                  "lower flow.prealloc or raise flow.memcap", fc->prealloc,
-                  size_text(fc->memcap, a, sizeof(a)),
+                  "lower flow.prealloc or raise flow.memcap",
+                  fc->prealloc, size_text(fc->memcap, a, sizeof(a)),
                   size_text((buckets + chunks * chunk) * workers, b, sizeof(b)),
                   workers > 1 ? " over all worker threads" : "");
         return SK_ERR_CONFIG;
@@ -357,10 +382,10 @@ runtime_config_load(RunConfig *rc, const CfgNode *root, unsigned threads_cli)
     for (size_t s = 0; s < STAGE_CNT; s++) {
         const StageSettings *st = &stages[s];
         void *conf = (char *)rc + st->conf_off;
-        SkResult r = st->load != NULL          ? st->load(rc, root, st->table)
-                     : st->table->load != NULL ? st->table->load(root, st->table, conf)
-                                               : cfg_table_read(root, st->table, NULL, NULL, 0,
-                                                                conf);
+        SkResult r = st->load != NULL ? st->load(rc, root, st->table)
+                     : st->table->load != NULL
+                         ? st->table->load(root, st->table, conf)
+                         : cfg_table_read(root, st->table, NULL, NULL, 0, conf);
         if (r != SK_OK) {
             return SK_ERR_CONFIG;
         }
@@ -369,8 +394,9 @@ runtime_config_load(RunConfig *rc, const CfgNode *root, unsigned threads_cli)
         return SK_ERR_CONFIG;
     }
     /* Flows keep their MAC addresses only when a record will show them. */
-    rc->flow.track_macs = rc->eve.ethernet && (eve_config_type_on(&rc->eve, EVE_TYPE_FLOW)
-                                               || eve_config_type_on(&rc->eve, EVE_TYPE_NETFLOW));
+    rc->flow.track_macs = rc->eve.ethernet
+                          && (eve_config_type_on(&rc->eve, EVE_TYPE_FLOW)
+                              || eve_config_type_on(&rc->eve, EVE_TYPE_NETFLOW));
     /* One flow table per worker; single runs one (runtime_run). */
     tables = rc->runmode == RUNMODE_SINGLE ? 1 : rc->threads;
     return check_flow_memory(&rc->flow, tables);

@@ -13,8 +13,8 @@
 #define SLL_HDR_LEN 16
 #define SLL2_HDR_LEN 20
 #define PPPOE_HDR_LEN 6
-#define ICMP_HDR_LEN 8      /* an error's quote follows the first 8 bytes */
-#define SHARD_VLAN_MAX 8    /* tags followed; more than the decoder accepts */
+#define ICMP_HDR_LEN 8   /* an error's quote follows the first 8 bytes */
+#define SHARD_VLAN_MAX 8 /* tags followed; more than the decoder accepts */
 
 typedef struct {
     uint64_t vlans;
@@ -34,8 +34,8 @@ is_tunnel_port(const DecodeConfig *dc, uint16_t sp, uint16_t dp)
             return true;
         }
     }
-    if (dc->teredo_enabled && (dc->teredo_port == 0 || sp == dc->teredo_port
-                               || dp == dc->teredo_port)) {
+    if (dc->teredo_enabled
+        && (dc->teredo_port == 0 || sp == dc->teredo_port || dp == dc->teredo_port)) {
         return true;
     }
     return (dc->vxlan_enabled && dp == dc->vxlan_port)
@@ -85,15 +85,14 @@ key_ipv4(Cursor c, ShardKey *k)
     }
     /* An ICMP error quotes the datagram it reports on after its 8-byte header. */
     uint8_t type;
-    if (!cur_peek_u8(&c, 0, &type) || !proto_icmpv4_is_error(type)
-        || !cur_skip(&c, ICMP_HDR_LEN)) {
+    if (!cur_peek_u8(&c, 0, &type) || !proto_icmpv4_is_error(type) || !cur_skip(&c, ICMP_HDR_LEN)) {
         return;
     }
     SkAddr ea, eb;
     memset(&ea, 0, sizeof(ea));
     memset(&eb, 0, sizeof(eb));
-    if (cur_peek_u8(&c, 0, &vhl) && (vhl >> 4) == 4 && cur_skip(&c, 12)
-        && cur_bytes(&c, ea.b, 4) && cur_bytes(&c, eb.b, 4)) {
+    if (cur_peek_u8(&c, 0, &vhl) && (vhl >> 4) == 4 && cur_skip(&c, 12) && cur_bytes(&c, ea.b, 4)
+        && cur_bytes(&c, eb.b, 4)) {
         k->a = ea;
         k->b = eb;
     }
@@ -103,8 +102,7 @@ static void
 key_ipv6(Cursor c, ShardKey *k)
 {
     uint8_t v, nh;
-    if (!cur_peek_u8(&c, 0, &v) || (v >> 4) != 6 || !cur_peek_u8(&c, 6, &nh)
-        || !cur_skip(&c, 8)) {
+    if (!cur_peek_u8(&c, 0, &v) || (v >> 4) != 6 || !cur_peek_u8(&c, 6, &nh) || !cur_skip(&c, 8)) {
         return;
     }
     if (!cur_bytes(&c, k->a.b, 16) || !cur_bytes(&c, k->b.b, 16)) {
@@ -251,8 +249,7 @@ fast_ipv4(const Packet *p, const DecodeConfig *dc, ShardKey *k)
     if (p->linktype != LINKTYPE_ETHERNET || !cur_take(&all, FAST_LEN, &f)
         || !cur_peek_be16(&f, FAST_ETHERTYPE, &type) || type != SK_ETHERTYPE_IPV4
         || !cur_peek_u8(&f, FAST_VHL, &vhl) || vhl != IPV4_VHL_PLAIN
-        || !cur_peek_be16(&f, FAST_FRAG, &frag)
-        || (frag & (SK_IPV4_F_MF | SK_IPV4_OFF_MASK)) != 0
+        || !cur_peek_be16(&f, FAST_FRAG, &frag) || (frag & (SK_IPV4_F_MF | SK_IPV4_OFF_MASK)) != 0
         || !cur_peek_u8(&f, FAST_PROTO, &proto)
         || (proto != SK_IPPROTO_TCP && proto != SK_IPPROTO_UDP)) {
         return false;

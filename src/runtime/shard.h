@@ -17,8 +17,8 @@ typedef enum {
  * fragments carry none, and every fragment of a datagram must reach the worker that owns its
  * flow. An ICMPv4 error is hashed on the addresses it quotes, because its flow is the quoted
  * one. Tunnels are hashed on the outer header. Frames without IP hash on their VLANs alone. */
-ShardClass shard_classify(const Packet *p, uint64_t seed, const DecodeConfig *dc,
-                          bool use_vlan, uint64_t *hash);
+ShardClass shard_classify(const Packet *p, uint64_t seed, const DecodeConfig *dc, bool use_vlan,
+                          uint64_t *hash);
 
 /* The same hash from a decoded packet's own fields: for each layer of a SHARD_COMPLEX packet
  * (outer and inner packets are separate flows and may belong to different workers). For a

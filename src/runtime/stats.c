@@ -148,9 +148,9 @@ stats_collect(Engine *eng, const char **names, uint64_t *vals, size_t max)
     size_t n = eng->stat_cnt < max ? eng->stat_cnt : max;
     uint64_t pressure = memcap_pressure(eng);
     uint64_t seen = atomic_load_explicit(&eng->pressure_max, memory_order_relaxed);
-    while (pressure > seen && !atomic_compare_exchange_weak_explicit(
-                                  &eng->pressure_max, &seen, pressure, memory_order_relaxed,
-                                  memory_order_relaxed)) {
+    while (pressure > seen
+           && !atomic_compare_exchange_weak_explicit(&eng->pressure_max, &seen, pressure,
+                                                     memory_order_relaxed, memory_order_relaxed)) {
     }
     for (size_t i = 0; i < n; i++) {
         const StatSrc *src = &eng->stat_src[i];
@@ -293,7 +293,8 @@ stats_print_summary(Engine *eng, const CaptureReader *cr, double secs, const cha
             pkts, bytes, secs, secs > 0 ? (double)pkts / secs : 0.0,
             secs > 0 ? (double)bytes * 8 / secs / 1e9 : 0.0, runmode_name(eng->runmode),
             eng->nworkers, eng->nworkers == 1 ? "" : "s");
-    fprintf(stderr, "  flows %llu, invalid %llu, emergency mode entered %llu, flow memcap hits %llu\n",
+    fprintf(stderr,
+            "  flows %llu, invalid %llu, emergency mode entered %llu, flow memcap hits %llu\n",
             V("flow.total"), V("decoder.invalid"), V("flow.emerg_mode_entered"), V("flow.memcap"));
     fprintf(stderr,
             "  ethernet %llu, ipv4 %llu, ipv6 %llu, tcp %llu, udp %llu, icmpv4 %llu, icmpv6 %llu, "
@@ -315,8 +316,9 @@ stats_print_summary(Engine *eng, const CaptureReader *cr, double secs, const cha
             StatSrc src = {.set = (uint8_t)set, .idx = (uint16_t)i};
             uint64_t v = stat_sum(eng, src, false);
             if (v > 0) {
-                fprintf(stderr, "%s %s %llu", own_shown ? "," : "  sekimori's own:",
-                        wc->set[set]->names[i], (unsigned long long)v);
+                fprintf(stderr, "%s %s %llu",
+                        own_shown ? "," : "  sekimori's own:", wc->set[set]->names[i],
+                        (unsigned long long)v);
                 own_shown = true;
             }
         }
@@ -325,8 +327,9 @@ stats_print_summary(Engine *eng, const CaptureReader *cr, double secs, const cha
         fputc('\n', stderr);
     }
     if (eng->live_cr != NULL) {
-        fprintf(stderr, "  capture on %s: kernel packets %llu, kernel drops %llu, "
-                        "interface drops %llu\n",
+        fprintf(stderr,
+                "  capture on %s: kernel packets %llu, kernel drops %llu, "
+                "interface drops %llu\n",
                 eng->rc->live_iface, V("capture.kernel_packets"), V("capture.kernel_drops"),
                 V("capture.kernel_ifdrops"));
     }
@@ -343,4 +346,3 @@ stats_print_summary(Engine *eng, const CaptureReader *cr, double secs, const cha
     }
 #undef V
 }
-

@@ -194,4 +194,3 @@ worker_dispatch(Worker *w, Packet *p)
         worker_tick(w, p->ts);
     }
 }
-

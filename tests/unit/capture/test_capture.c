@@ -24,7 +24,7 @@
 #include "capture/capture.h"
 #include "core/log.h"
 
-#define TS(sec, usec) ((SkTime)(sec) * 1000000u + (usec))
+#define TS(sec, usec) ((SkTime)(sec)*1000000u + (usec))
 
 typedef struct {
     char dir[64];
@@ -125,12 +125,12 @@ static const uint8_t pcap_be_nsec[] = {
 /* pcapng, little-endian: interface 0 Ethernet in microseconds with snaplen 8, interface 1 raw IP
  * in nanoseconds 16 s ahead (if_tsoffset); an EPB on each, an unknown block, an SPB. */
 static const uint8_t pcapng_two_ifaces[] = {
-    0x0a, 0x0d, 0x0d, 0x0a, /* SHB */
-    0x1c, 0x00, 0x00, 0x00, /* block length 28 */
-    0x4d, 0x3c, 0x2b, 0x1a, /* byte-order magic: little-endian */
-    0x01, 0x00, 0x00, 0x00, /* version 1.0 */
+    0x0a, 0x0d, 0x0d, 0x0a,                         /* SHB */
+    0x1c, 0x00, 0x00, 0x00,                         /* block length 28 */
+    0x4d, 0x3c, 0x2b, 0x1a,                         /* byte-order magic: little-endian */
+    0x01, 0x00, 0x00, 0x00,                         /* version 1.0 */
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, /* section length unknown */
-    0x1c, 0x00, 0x00, 0x00, /* block length 28 */
+    0x1c, 0x00, 0x00, 0x00,                         /* block length 28 */
 
     0x01, 0x00, 0x00, 0x00, /* IDB 0 */
     0x14, 0x00, 0x00, 0x00, /* block length 20 */
@@ -138,16 +138,16 @@ static const uint8_t pcapng_two_ifaces[] = {
     0x08, 0x00, 0x00, 0x00, /* snaplen 8 */
     0x14, 0x00, 0x00, 0x00, /* block length 20 */
 
-    0x01, 0x00, 0x00, 0x00, /* IDB 1 */
-    0x2c, 0x00, 0x00, 0x00, /* block length 44 */
-    0x65, 0x00, 0x00, 0x00, /* link type 101, reserved */
-    0xff, 0xff, 0x00, 0x00, /* snaplen 65535 */
-    0x09, 0x00, 0x01, 0x00, /* if_tsresol, 1 byte */
-    0x09, 0x00, 0x00, 0x00, /* 10^-9 s, padding */
-    0x0e, 0x00, 0x08, 0x00, /* if_tsoffset, 8 bytes */
+    0x01, 0x00, 0x00, 0x00,                         /* IDB 1 */
+    0x2c, 0x00, 0x00, 0x00,                         /* block length 44 */
+    0x65, 0x00, 0x00, 0x00,                         /* link type 101, reserved */
+    0xff, 0xff, 0x00, 0x00,                         /* snaplen 65535 */
+    0x09, 0x00, 0x01, 0x00,                         /* if_tsresol, 1 byte */
+    0x09, 0x00, 0x00, 0x00,                         /* 10^-9 s, padding */
+    0x0e, 0x00, 0x08, 0x00,                         /* if_tsoffset, 8 bytes */
     0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* 16 s */
-    0x00, 0x00, 0x00, 0x00, /* opt_endofopt */
-    0x2c, 0x00, 0x00, 0x00, /* block length 44 */
+    0x00, 0x00, 0x00, 0x00,                         /* opt_endofopt */
+    0x2c, 0x00, 0x00, 0x00,                         /* block length 44 */
 
     0x06, 0x00, 0x00, 0x00, /* EPB */
     0x24, 0x00, 0x00, 0x00, /* block length 36 */
@@ -164,32 +164,32 @@ static const uint8_t pcapng_two_ifaces[] = {
     0x55, 0x55, 0x55, 0x55, /* its body */
     0x10, 0x00, 0x00, 0x00, /* block length 16 */
 
-    0x06, 0x00, 0x00, 0x00, /* EPB */
-    0x28, 0x00, 0x00, 0x00, /* block length 40 */
-    0x00, 0x00, 0x00, 0x00, /* interface 0 */
-    0x24, 0x0a, 0x06, 0x00, /* ts high: 1700000000000001 us */
-    0x01, 0x40, 0x1e, 0x18, /* ts low */
-    0x05, 0x00, 0x00, 0x00, /* caplen 5 */
-    0x40, 0x00, 0x00, 0x00, /* len 64 */
+    0x06, 0x00, 0x00, 0x00,                         /* EPB */
+    0x28, 0x00, 0x00, 0x00,                         /* block length 40 */
+    0x00, 0x00, 0x00, 0x00,                         /* interface 0 */
+    0x24, 0x0a, 0x06, 0x00,                         /* ts high: 1700000000000001 us */
+    0x01, 0x40, 0x1e, 0x18,                         /* ts low */
+    0x05, 0x00, 0x00, 0x00,                         /* caplen 5 */
+    0x40, 0x00, 0x00, 0x00,                         /* len 64 */
     0x11, 0x22, 0x33, 0x44, 0x55, 0x00, 0x00, 0x00, /* data, padding */
-    0x28, 0x00, 0x00, 0x00, /* block length 40 */
+    0x28, 0x00, 0x00, 0x00,                         /* block length 40 */
 
     0x03, 0x00, 0x00, 0x00, /* SPB */
     0x18, 0x00, 0x00, 0x00, /* block length 24 */
     0x20, 0x00, 0x00, 0x00, /* original length 32, cut to interface 0's snaplen 8 */
     0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, /* data */
-    0x18, 0x00, 0x00, 0x00, /* block length 24 */
+    0x18, 0x00, 0x00, 0x00,                         /* block length 24 */
 };
 
 /* pcapng: a big-endian section (Linux SLL, 2^-10 s, obsolete Packet Block), then a
  * little-endian section (raw IPv4) whose interface 0 is new, then a block with a bad length. */
 static const uint8_t pcapng_two_sections[] = {
-    0x0a, 0x0d, 0x0d, 0x0a, /* SHB */
-    0x00, 0x00, 0x00, 0x1c, /* block length 28 */
-    0x1a, 0x2b, 0x3c, 0x4d, /* byte-order magic: big-endian */
-    0x00, 0x01, 0x00, 0x00, /* version 1.0 */
+    0x0a, 0x0d, 0x0d, 0x0a,                         /* SHB */
+    0x00, 0x00, 0x00, 0x1c,                         /* block length 28 */
+    0x1a, 0x2b, 0x3c, 0x4d,                         /* byte-order magic: big-endian */
+    0x00, 0x01, 0x00, 0x00,                         /* version 1.0 */
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, /* section length unknown */
-    0x00, 0x00, 0x00, 0x1c, /* block length 28 */
+    0x00, 0x00, 0x00, 0x1c,                         /* block length 28 */
 
     0x00, 0x00, 0x00, 0x01, /* IDB 0 */
     0x00, 0x00, 0x00, 0x1c, /* block length 28 */
@@ -209,12 +209,12 @@ static const uint8_t pcapng_two_sections[] = {
     0xca, 0xfe, 0xba, 0xbe, /* data */
     0x00, 0x00, 0x00, 0x24, /* block length 36 */
 
-    0x0a, 0x0d, 0x0d, 0x0a, /* SHB */
-    0x1c, 0x00, 0x00, 0x00, /* block length 28 */
-    0x4d, 0x3c, 0x2b, 0x1a, /* byte-order magic: little-endian */
-    0x01, 0x00, 0x00, 0x00, /* version 1.0 */
+    0x0a, 0x0d, 0x0d, 0x0a,                         /* SHB */
+    0x1c, 0x00, 0x00, 0x00,                         /* block length 28 */
+    0x4d, 0x3c, 0x2b, 0x1a,                         /* byte-order magic: little-endian */
+    0x01, 0x00, 0x00, 0x00,                         /* version 1.0 */
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, /* section length unknown */
-    0x1c, 0x00, 0x00, 0x00, /* block length 28 */
+    0x1c, 0x00, 0x00, 0x00,                         /* block length 28 */
 
     0x01, 0x00, 0x00, 0x00, /* IDB 0 of the new section */
     0x14, 0x00, 0x00, 0x00, /* block length 20 */
@@ -234,8 +234,7 @@ static const uint8_t pcapng_two_sections[] = {
 
     0x06, 0x00, 0x00, 0x00, /* EPB */
     0x0d, 0x00, 0x00, 0x00, /* block length 13: not a multiple of 4 */
-    0x00, 0x00, 0x00, 0x00,
-    0x0d, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x0d, 0x00, 0x00, 0x00,
 };
 
 /* Opens path, reads every packet into pkts (up to max), returns the count. */
@@ -484,11 +483,11 @@ directory_reads_captures_in_strcmp_order_as_one(void **state)
     for (size_t i = 0; i < 7; i++) {
         assert_int_equal(pkts[i].pcap_cnt, i + 1);
     }
-    assert_int_equal(pkts[0].linktype, 101); /* Z.pcap */
+    assert_int_equal(pkts[0].linktype, 101);              /* Z.pcap */
     assert_int_equal(pkts[1].ts, TS(1700000000, 123456)); /* a.pcap */
     assert_int_equal(pkts[2].ts, TS(1700000001, 0));
     assert_int_equal(pkts[3].ts, TS(1700000000, 999999)); /* b.pcap */
-    assert_int_equal(pkts[4].linktype, 101); /* c.pcapng */
+    assert_int_equal(pkts[4].linktype, 101);              /* c.pcapng */
     assert_int_equal(pkts[6].len, 8);
 }
 
@@ -949,16 +948,16 @@ pcapng_extreme_timestamps_are_clamped_and_counted(void **state)
         SkTime want;
         bool counted;
     } cases[] = {
-        {0, UINT64_MAX, SK_TIME_MAX, true},          /* microseconds: near 2^64 us */
-        {0, 1700000000000000u, SK_YEAR_2023, false}, /* a sane one on the same interface */
-        {1, UINT64_MAX, SK_TIME_MAX, true},          /* seconds: 2^64 s, * 10^6 in 128 bits */
+        {0, UINT64_MAX, SK_TIME_MAX, true},              /* microseconds: near 2^64 us */
+        {0, 1700000000000000u, SK_YEAR_2023, false},     /* a sane one on the same interface */
+        {1, UINT64_MAX, SK_TIME_MAX, true},              /* seconds: 2^64 s, * 10^6 in 128 bits */
         {1, 253402300799u, TS(253402300799u, 0), false}, /* the last second of 9999 */
-        {1, 253402300800u, SK_TIME_MAX, true},       /* the first of 10000 */
-        {2, UINT64_MAX, TS(0, 0), false},            /* 2^-127 s: far below 1 us */
-        {3, UINT64_MAX, TS(0, 0), false},            /* 10^-127 s: the same */
-        {4, 0, SK_TIME_MAX, true},                   /* if_tsoffset INT64_MAX */
-        {5, 1700000000000000u, 0, true},             /* if_tsoffset -2^63: before 1970 */
-        {6, 5u * 1000000u, TS(4, 0), false},         /* if_tsoffset -1 s: still after 1970 */
+        {1, 253402300800u, SK_TIME_MAX, true},           /* the first of 10000 */
+        {2, UINT64_MAX, TS(0, 0), false},                /* 2^-127 s: far below 1 us */
+        {3, UINT64_MAX, TS(0, 0), false},                /* 10^-127 s: the same */
+        {4, 0, SK_TIME_MAX, true},                       /* if_tsoffset INT64_MAX */
+        {5, 1700000000000000u, 0, true},                 /* if_tsoffset -2^63: before 1970 */
+        {6, 5u * 1000000u, TS(4, 0), false},             /* if_tsoffset -1 s: still after 1970 */
     };
 
     bytes_put(&bs, pcapng_two_ifaces, 28); /* SHB, little-endian */
@@ -1008,7 +1007,7 @@ pcap_time_jumps_are_kept_and_bad_fractions_counted(void **state)
     Bytes bs = {0};
     Packet pkts[8];
     static const uint32_t recs[][2] = {
-        {1700000000u, 500000u}, {1600000000u, 0u}, {0xffffffffu, 999999u}, {5u, 0u},
+        {1700000000u, 500000u},  {1600000000u, 0u}, {0xffffffffu, 999999u}, {5u, 0u},
         {1700000000u, 2500000u},
     };
     char errbuf[CAPTURE_ERRBUF_SIZE];
@@ -1166,8 +1165,8 @@ shared_corpus_counts_match_manifest(void **state)
 
     (void)state;
     if (fp == NULL) {
-        print_message("skipped: %s: %s (the shared corpus is not beside the project)\n",
-            MANIFEST, strerror(errno));
+        print_message("skipped: %s: %s (the shared corpus is not beside the project)\n", MANIFEST,
+                      strerror(errno));
         skip();
     }
     log_set_level(LOG_LEVEL_ERROR); /* cut files are expected here; their warnings are noise */
@@ -1184,8 +1183,7 @@ shared_corpus_counts_match_manifest(void **state)
              tok = strtok_r(NULL, "\t", &save)) {
             fields[nf++] = tok;
         }
-        if (nf < 5 || strcmp(fields[0], "path") == 0 || fields[4][0] < '0'
-            || fields[4][0] > '9') {
+        if (nf < 5 || strcmp(fields[0], "path") == 0 || fields[4][0] < '0' || fields[4][0] > '9') {
             continue; /* the header line, and the tar.xz whose count is "-" */
         }
         want = strtoull(fields[4], NULL, 10);
@@ -1201,8 +1199,8 @@ shared_corpus_counts_match_manifest(void **state)
             got++;
         }
         if (rc != SK_EOF || got != want) {
-            print_message("differ: %s: manifest %" PRIu64 ", read %" PRIu64
-                          " (truncated %" PRIu64 ", %s)\n",
+            print_message(
+                "differ: %s: manifest %" PRIu64 ", read %" PRIu64 " (truncated %" PRIu64 ", %s)\n",
                 fields[0], want, got, capture_truncated(cr), rc == SK_EOF ? "eof" : errbuf);
             differ++;
         }

@@ -370,10 +370,11 @@ include_inside_map_merges_into_that_map_relative_to_includer(void **state)
 
     scratch_write(s, "sub/groups.yaml", "HOME_NET: \"[10.0.0.0/8]\"\ninclude: more.yaml\n");
     scratch_write(s, "sub/more.yaml", "EXTERNAL_NET: any\n");
-    main_path = scratch_write(s, "main.yaml", "vars:\n"
-                                              "  address-groups:\n"
-                                              "    HOME_NET: any\n"
-                                              "    include: sub/groups.yaml\n");
+    main_path = scratch_write(s, "main.yaml",
+                              "vars:\n"
+                              "  address-groups:\n"
+                              "    HOME_NET: any\n"
+                              "    include: sub/groups.yaml\n");
     c = cfg_load_file(main_path);
     assert_non_null(c);
     assert_string_equal(str_at(c, "vars.address-groups.HOME_NET"), "[10.0.0.0/8]");
@@ -560,10 +561,12 @@ include_array_dumps_as_suricata_does(void **state)
     CfgNode *c;
     char *dump;
 
-    scratch_write(s, "af-packet.yaml", "%YAML 1.1\n---\n\naf-packet:\n  - interface: enp10s0\n"
-                                       "    cluster-id: 99\n");
-    main_path = scratch_write(s, "main.yaml", "%YAML 1.1\n---\ninclude:\n  - ./af-packet.yaml\n"
-                                              "foobar:\n  include:\n    - ./af-packet.yaml\n");
+    scratch_write(s, "af-packet.yaml",
+                  "%YAML 1.1\n---\n\naf-packet:\n  - interface: enp10s0\n"
+                  "    cluster-id: 99\n");
+    main_path = scratch_write(s, "main.yaml",
+                              "%YAML 1.1\n---\ninclude:\n  - ./af-packet.yaml\n"
+                              "foobar:\n  include:\n    - ./af-packet.yaml\n");
     c = cfg_load_file(main_path);
     assert_non_null(c);
     dump = dump_text(c);
@@ -637,8 +640,7 @@ set_keeps_a_list_looking_value_scalar(void **state)
     CfgNode *c = cfg_new();
     (void)state;
 
-    assert_int_equal(cfg_set(c, "vars.address-groups.HOME_NET", "[10.0.0.0/8, 1.2.3.4]"),
-                     SK_OK);
+    assert_int_equal(cfg_set(c, "vars.address-groups.HOME_NET", "[10.0.0.0/8, 1.2.3.4]"), SK_OK);
     assert_int_equal(cfg_type(cfg_find(c, "vars.address-groups.HOME_NET")), CFG_SCALAR);
     assert_string_equal(str_at(c, "vars.address-groups.HOME_NET"), "[10.0.0.0/8, 1.2.3.4]");
     cfg_free(c);
@@ -804,8 +806,19 @@ parse_size_follows_suricata(void **state)
         {"0", 0},
     };
     static const char *const bad[] = {
-        "abc", "", "mb", "10 xb", "10 b", "10 tb", "-1", "1.", ".5kb", "1,5mb", "10 mb x",
-        "99999999999999999999", "17179869184 gb",
+        "abc",
+        "",
+        "mb",
+        "10 xb",
+        "10 b",
+        "10 tb",
+        "-1",
+        "1.",
+        ".5kb",
+        "1,5mb",
+        "10 mb x",
+        "99999999999999999999",
+        "17179869184 gb",
     };
     uint64_t v;
     (void)state;
@@ -1154,15 +1167,13 @@ main(void)
                                         scratch_teardown),
         cmocka_unit_test_setup_teardown(include_tag_gives_the_key_the_file_map, scratch_setup,
                                         scratch_teardown),
-        cmocka_unit_test_setup_teardown(include_loop_is_rejected, scratch_setup,
-                                        scratch_teardown),
-        cmocka_unit_test_setup_teardown(include_self_is_rejected, scratch_setup,
-                                        scratch_teardown),
+        cmocka_unit_test_setup_teardown(include_loop_is_rejected, scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(include_self_is_rejected, scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(include_chain_deeper_than_the_cap_is_rejected,
                                         scratch_setup, scratch_teardown),
         cmocka_unit_test(deep_yaml_nesting_is_rejected),
-        cmocka_unit_test_setup_teardown(include_missing_file_names_the_include_line,
-                                        scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(include_missing_file_names_the_include_line, scratch_setup,
+                                        scratch_teardown),
         cmocka_unit_test_setup_teardown(error_in_included_file_names_that_file, scratch_setup,
                                         scratch_teardown),
         cmocka_unit_test_setup_teardown(two_include_keys_in_one_map_are_rejected, scratch_setup,

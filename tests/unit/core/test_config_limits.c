@@ -186,8 +186,10 @@ include_bomb_of_sixteen_levels_stops_quickly(void **state)
 
     for (int i = 0; i < 15; i++) {
         snprintf(name, sizeof(name), "b%d.yaml", i);
-        snprintf(text, sizeof(text), "include:\n  - b%d.yaml\n  - b%d.yaml\n  - b%d.yaml\n"
-                 "  - b%d.yaml\n", i + 1, i + 1, i + 1, i + 1);
+        snprintf(text, sizeof(text),
+                 "include:\n  - b%d.yaml\n  - b%d.yaml\n  - b%d.yaml\n"
+                 "  - b%d.yaml\n",
+                 i + 1, i + 1, i + 1, i + 1);
         scratch_write(s, name, text);
     }
     scratch_write(s, "b15.yaml", "x: 1\n");
@@ -518,8 +520,8 @@ getter_through_a_scalar_or_list_is_an_error(void **state)
 static void
 numbers_with_trailing_or_leading_garbage_are_refused(void **state)
 {
-    static const char *const bad[] = {"1234abc", "12 34", " 5", "5 ", "0x10", "1e3", "",
-                                      "+", "-", "1.", ".5", "nan", "inf", "0x1p3", "1,5"};
+    static const char *const bad[] = {"1234abc", "12 34", " 5", "5 ",  "0x10", "1e3",   "",   "+",
+                                      "-",       "1.",    ".5", "nan", "inf",  "0x1p3", "1,5"};
     CfgNode *root = cfg_new();
     int64_t iv;
     double dv;
@@ -556,8 +558,8 @@ numbers_with_trailing_or_leading_garbage_are_refused(void **state)
 static void
 parse_uint_is_strict(void **state)
 {
-    static const char *const bad[] = {"", " 1", "1 ", "+1", "-1", "1x", "0x1", "4294967296",
-                                      "99999999999999999999999"};
+    static const char *const bad[] = {
+        "", " 1", "1 ", "+1", "-1", "1x", "0x1", "4294967296", "99999999999999999999999"};
     uint64_t v;
     (void)state;
 
@@ -579,25 +581,25 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(include_fan_out_is_bounded_in_files, scratch_setup,
                                         scratch_teardown),
-        cmocka_unit_test_setup_teardown(include_bomb_of_sixteen_levels_stops_quickly,
-                                        scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(include_bomb_of_sixteen_levels_stops_quickly, scratch_setup,
+                                        scratch_teardown),
         cmocka_unit_test_setup_teardown(one_file_over_the_byte_bound_is_refused, scratch_setup,
                                         scratch_teardown),
         cmocka_unit_test_setup_teardown(includes_over_the_byte_bound_together_are_refused,
                                         scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(include_of_a_directory_is_refused, scratch_setup,
                                         scratch_teardown),
-        cmocka_unit_test_setup_teardown(include_of_a_fifo_is_refused_without_waiting,
-                                        scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(include_of_a_fifo_is_refused_without_waiting, scratch_setup,
+                                        scratch_teardown),
         cmocka_unit_test_setup_teardown(include_of_a_device_is_refused, scratch_setup,
                                         scratch_teardown),
-        cmocka_unit_test_setup_teardown(config_file_that_is_a_directory_is_one_line,
-                                        scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(config_file_that_is_a_directory_is_one_line, scratch_setup,
+                                        scratch_teardown),
         cmocka_unit_test_setup_teardown(bounds_reset_between_loads, scratch_setup,
                                         scratch_teardown),
         cmocka_unit_test(config_file_may_be_dev_null_or_a_pipe),
-        cmocka_unit_test_setup_teardown(include_loop_through_a_hard_link_is_caught,
-                                        scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(include_loop_through_a_hard_link_is_caught, scratch_setup,
+                                        scratch_teardown),
         cmocka_unit_test(getter_through_a_scalar_or_list_is_an_error),
         cmocka_unit_test(two_hundred_thousand_keys_load_fast),
         cmocka_unit_test(merged_maps_keep_every_key_findable),

@@ -63,7 +63,7 @@ take_narrows_to_a_length_read_off_the_wire(void **state)
     assert_int_equal(sub.left, 2);
     assert_true(cur_u8(&sub, &v));
     assert_int_equal(v, 0xaa);
-    assert_int_equal(c.left, 1); /* the rest stays with the parent */
+    assert_int_equal(c.left, 1);         /* the rest stays with the parent */
     assert_false(cur_take(&c, 2, &sub)); /* a length that lies */
     assert_int_equal(c.left, 1);
 }

@@ -141,34 +141,34 @@ policies_resolve_for_ids_mode(void **state)
     (void)state;
 
     /* Nothing set: auto, which is ignore without inline mode. */
-    assert_int_equal(exception_policy_resolve("flow.memcap", EXC_POLICY_AUTO, EXC_POLICY_AUTO,
-                                              false),
-                     EXC_POLICY_IGNORE);
+    assert_int_equal(
+        exception_policy_resolve("flow.memcap", EXC_POLICY_AUTO, EXC_POLICY_AUTO, false),
+        EXC_POLICY_IGNORE);
     /* The master switch stands in for a missing key; its drops are ignore in IDS mode. */
-    assert_int_equal(exception_policy_resolve("stream.memcap", EXC_POLICY_AUTO,
-                                              EXC_POLICY_PASS_FLOW, true),
-                     EXC_POLICY_PASS_FLOW);
-    assert_int_equal(exception_policy_resolve("stream.memcap", EXC_POLICY_AUTO,
-                                              EXC_POLICY_DROP_FLOW, true),
-                     EXC_POLICY_IGNORE);
+    assert_int_equal(
+        exception_policy_resolve("stream.memcap", EXC_POLICY_AUTO, EXC_POLICY_PASS_FLOW, true),
+        EXC_POLICY_PASS_FLOW);
+    assert_int_equal(
+        exception_policy_resolve("stream.memcap", EXC_POLICY_AUTO, EXC_POLICY_DROP_FLOW, true),
+        EXC_POLICY_IGNORE);
     /* A key's own drop stays (counted nowhere in IDS mode). */
-    assert_int_equal(exception_policy_resolve("flow.memcap", EXC_POLICY_DROP_PACKET,
-                                              EXC_POLICY_AUTO, false),
-                     EXC_POLICY_DROP_PACKET);
+    assert_int_equal(
+        exception_policy_resolve("flow.memcap", EXC_POLICY_DROP_PACKET, EXC_POLICY_AUTO, false),
+        EXC_POLICY_DROP_PACKET);
     assert_int_equal(exception_policy_counter(EXC_POLICY_DROP_PACKET), EXC_CTR_MAX);
     /* A key whose state has no flow takes packet actions. */
-    assert_int_equal(exception_policy_resolve("flow.memcap", EXC_POLICY_PASS_FLOW,
-                                              EXC_POLICY_AUTO, false),
-                     EXC_POLICY_PASS_PACKET);
-    assert_int_equal(exception_policy_resolve("flow.memcap", EXC_POLICY_BYPASS,
-                                              EXC_POLICY_AUTO, false),
-                     EXC_POLICY_IGNORE);
-    assert_int_equal(exception_policy_resolve("flow.memcap", EXC_POLICY_DROP_FLOW,
-                                              EXC_POLICY_AUTO, false),
-                     EXC_POLICY_DROP_PACKET);
-    assert_int_equal(exception_policy_resolve("flow.memcap", EXC_POLICY_AUTO,
-                                              EXC_POLICY_REJECT, false),
-                     EXC_POLICY_REJECT);
+    assert_int_equal(
+        exception_policy_resolve("flow.memcap", EXC_POLICY_PASS_FLOW, EXC_POLICY_AUTO, false),
+        EXC_POLICY_PASS_PACKET);
+    assert_int_equal(
+        exception_policy_resolve("flow.memcap", EXC_POLICY_BYPASS, EXC_POLICY_AUTO, false),
+        EXC_POLICY_IGNORE);
+    assert_int_equal(
+        exception_policy_resolve("flow.memcap", EXC_POLICY_DROP_FLOW, EXC_POLICY_AUTO, false),
+        EXC_POLICY_DROP_PACKET);
+    assert_int_equal(
+        exception_policy_resolve("flow.memcap", EXC_POLICY_AUTO, EXC_POLICY_REJECT, false),
+        EXC_POLICY_REJECT);
     assert_int_equal(exception_policy_counter(EXC_POLICY_REJECT), EXC_CTR_REJECT);
 }
 

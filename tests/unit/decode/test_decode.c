@@ -16,8 +16,8 @@
  * 10.0.0.1 > 10.0.0.2 */
 #define IP4(total, proto) "45 00 " total " 0001 0000 40 " proto " 0000 0a000001 0a000002 "
 /* IPv6: version/class/label; payload length, next header, hop limit; 2001:db8::1 > ::2 */
-#define IP6(plen, nh, hlim)                                                                  \
-    "60000000 " plen " " nh " " hlim " 20010db8000000000000000000000001 "                    \
+#define IP6(plen, nh, hlim)                                                                        \
+    "60000000 " plen " " nh " " hlim " 20010db8000000000000000000000001 "                          \
     "20010db8000000000000000000000002 "
 /* UDP 1024 > 53: ports, length, checksum */
 #define UDP53(len) "0400 0035 " len " 0000 "
@@ -52,8 +52,9 @@ ethernet_ipv4_tcp_fills_addresses_ports_and_spans(void **state)
 {
     (void)state;
     uint64_t tcp_before = test_counter(dt, "decoder.tcp");
-    Packet *p = test_decode_hex(dt, &tp, LINKTYPE_ETHERNET,
-        "000000000002 000000000001 0800" /* Ethernet to IPv4 */
+    Packet *p = test_decode_hex(
+        dt, &tp, LINKTYPE_ETHERNET,
+        "000000000002 000000000001 0800"  /* Ethernet to IPv4 */
         "45 00 002a 0001 0000 40 06 66cb" /* IPv4: total 42, id 1, ttl 64, TCP, checksum */
         "0a000001 0a000002"               /* 10.0.0.1 > 10.0.0.2 */
         "0400 0050 00000001 00000000"     /* TCP 1024 > 80, seq 1, ack 0 */
@@ -87,9 +88,10 @@ static void
 bad_checksums_are_reported_not_raised(void **state)
 {
     (void)state;
-    Packet *p = test_decode_hex(dt, &tp, LINKTYPE_ETHERNET,
-        ETH("0800") "45 00 002a 0001 0000 40 06 66cc 0a000001 0a000002" /* checksum + 1 */
-        "0400 0050 00000001 00000000 50 02 ffff 2f25 0000 6869");     /* checksum + 1 */
+    Packet *p = test_decode_hex(
+        dt, &tp, LINKTYPE_ETHERNET,
+        ETH("0800") "45 00 002a 0001 0000 40 06 66cc 0a000001 0a000002"       /* checksum + 1 */
+                    "0400 0050 00000001 00000000 50 02 ffff 2f25 0000 6869"); /* checksum + 1 */
     assert_false(decode_ipv4_checksum_ok(p));
     assert_false(decode_l4_checksum_ok(p));
     assert_int_equal(p->event_cnt, 0);
@@ -100,16 +102,16 @@ ipv6_udp_and_icmpv4_checksums_verify(void **state)
 {
     (void)state;
     Packet *p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
-        IP6("000c", "11", "40")     /* payload 12, UDP */
-        "0400 0035 000c db65"       /* UDP 1024 > 53, length 12, checksum */
-        "61626364");                /* "abcd" */
+                                IP6("000c", "11", "40") /* payload 12, UDP */
+                                "0400 0035 000c db65"   /* UDP 1024 > 53, length 12, checksum */
+                                "61626364");            /* "abcd" */
     assert_int_equal(p->ip_ver, 6);
     assert_int_equal(p->dp, 53);
     assert_int_equal(p->payload_len, 4);
     assert_true(decode_l4_checksum_ok(p));
     p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
-        "45 00 0020 0001 0000 40 01 66da 0a000001 0a000002" /* IPv4, ICMP */
-        "08 00 192d 0001 0001 70696e67");                   /* echo, id 1, seq 1, "ping" */
+                        "45 00 0020 0001 0000 40 01 66da 0a000001 0a000002" /* IPv4, ICMP */
+                        "08 00 192d 0001 0001 70696e67"); /* echo, id 1, seq 1, "ping" */
     assert_true(p->flags & PKT_F_HAS_ICMP);
     assert_int_equal(p->icmp_type, 8);
     assert_true(decode_l4_checksum_ok(p));
@@ -123,10 +125,9 @@ vlan_qinq_keeps_both_ids_and_counts_each_depth(void **state)
     uint64_t vlan = test_counter(dt, "decoder.vlan");
     uint64_t qinq = test_counter(dt, "decoder.vlan_qinq");
     Packet *p = test_decode_hex(dt, &tp, LINKTYPE_ETHERNET,
-        ETH("88a8")
-        "0064 8100"                 /* S-tag: VLAN 100, then 802.1Q */
-        "20c8 0800"                 /* C-tag: priority 1, VLAN 200, then IPv4 */
-        IP4("001c", "11") UDP53("0008"));
+                                ETH("88a8") "0064 8100" /* S-tag: VLAN 100, then 802.1Q */
+                                            "20c8 0800" /* C-tag: priority 1, VLAN 200, then IPv4 */
+                                IP4("001c", "11") UDP53("0008"));
     assert_int_equal(p->vlan_cnt, 2);
     assert_int_equal(p->vlan_id[0], 100);
     assert_int_equal(p->vlan_id[1], 200);
@@ -139,16 +140,16 @@ static void
 ieee8021ah_and_vntag_reach_ipv4(void **state)
 {
     (void)state;
-    Packet *p = test_decode_hex(dt, &tp, LINKTYPE_ETHERNET,
-        ETH("88e7")
-        "00000001"                  /* I-TAG: I-SID 1 */
-        "000000000004 000000000003" /* customer destination, source */
-        "0800" IP4("001c", "11") UDP53("0008"));
+    Packet *p =
+        test_decode_hex(dt, &tp, LINKTYPE_ETHERNET,
+                        ETH("88e7") "00000001"                  /* I-TAG: I-SID 1 */
+                                    "000000000004 000000000003" /* customer destination, source */
+                                    "0800" IP4("001c", "11") UDP53("0008"));
     assert_int_equal(p->ip_ver, 4);
     assert_int_equal(p->dp, 53);
     p = test_decode_hex(dt, &tp, LINKTYPE_ETHERNET,
-        ETH("8926") "00000000 0800"  /* VN-Tag: tag, IPv4 */
-        IP4("001c", "11") UDP53("0008"));
+                        ETH("8926") "00000000 0800" /* VN-Tag: tag, IPv4 */
+                        IP4("001c", "11") UDP53("0008"));
     assert_int_equal(p->ip_ver, 4);
     assert_int_equal(test_counter(dt, "decoder.vntag") > 0, 1);
 }
@@ -157,22 +158,22 @@ static void
 mpls_stack_and_pseudowire(void **state)
 {
     (void)state;
-    Packet *p = test_decode_hex(dt, &tp, LINKTYPE_ETHERNET,
-        ETH("8847")
-        "00010040"                  /* label 16, not bottom */
-        "00011140"                  /* label 17, bottom of stack */
-        IP4("001c", "11") UDP53("0008")); /* guessed IPv4 from the first nibble */
+    Packet *p =
+        test_decode_hex(dt, &tp, LINKTYPE_ETHERNET,
+                        ETH("8847") "00010040"            /* label 16, not bottom */
+                                    "00011140"            /* label 17, bottom of stack */
+                        IP4("001c", "11") UDP53("0008")); /* guessed IPv4 from the first nibble */
     assert_int_equal(p->ip_ver, 4);
     assert_int_equal(p->dp, 53);
     p = test_decode_hex(dt, &tp, LINKTYPE_ETHERNET,
-        ETH("8847") "00010140"       /* label 16, bottom */
-        "00000000"                  /* pseudowire control word */
-        ETH("0800") IP4("001c", "11") UDP53("0008"));
+                        ETH("8847") "00010140" /* label 16, bottom */
+                                    "00000000" /* pseudowire control word */
+                        ETH("0800") IP4("001c", "11") UDP53("0008"));
     assert_int_equal(p->ip_ver, 4);
     assert_int_equal(p->l3_off, 14 + 4 + 4 + 14);
     p = test_decode_hex(dt, &tp, LINKTYPE_ETHERNET,
-        ETH("8847") "00002140"       /* label 2: IPv6 explicit null */
-        IP6("0008", "11", "40") UDP53("0008"));
+                        ETH("8847") "00002140" /* label 2: IPv6 explicit null */
+                        IP6("0008", "11", "40") UDP53("0008"));
     assert_int_equal(p->ip_ver, 6);
 }
 
@@ -180,16 +181,16 @@ static void
 pppoe_session_and_discovery(void **state)
 {
     (void)state;
-    Packet *p = test_decode_hex(dt, &tp, LINKTYPE_ETHERNET,
-        ETH("8864")
-        "11 00 0001 001e"           /* ver/type 1/1, session data, id 1, length 30 */
-        "0021"                      /* PPP IPv4 */
+    Packet *p = test_decode_hex(
+        dt, &tp, LINKTYPE_ETHERNET,
+        ETH("8864") "11 00 0001 001e" /* ver/type 1/1, session data, id 1, length 30 */
+                    "0021"            /* PPP IPv4 */
         IP4("001c", "11") UDP53("0008"));
     assert_int_equal(p->ip_ver, 4);
     assert_int_equal(p->dp, 53);
     p = test_decode_hex(dt, &tp, LINKTYPE_ETHERNET,
-        ETH("8863") "11 09 0000 0004" /* PADI, length 4 */
-        "0101 0000");               /* tag service-name, empty */
+                        ETH("8863") "11 09 0000 0004" /* PADI, length 4 */
+                                    "0101 0000");     /* tag service-name, empty */
     assert_int_equal(p->event_cnt, 0);
     assert_int_equal(p->ip_ver, 0);
 }
@@ -199,18 +200,18 @@ ppp_with_and_without_hdlc_header(void **state)
 {
     (void)state;
     Packet *p = test_decode_hex(dt, &tp, LINKTYPE_PPP,
-        "ff 03 0021"                /* address, control, IPv4 */
-        IP4("001c", "11") UDP53("0008"));
+                                "ff 03 0021" /* address, control, IPv4 */
+                                IP4("001c", "11") UDP53("0008"));
     assert_int_equal(p->ip_ver, 4);
     p = test_decode_hex(dt, &tp, LINKTYPE_PPP,
-        "57"                        /* compressed protocol: IPv6 */
-        IP6("0008", "11", "40") UDP53("0008"));
+                        "57" /* compressed protocol: IPv6 */
+                        IP6("0008", "11", "40") UDP53("0008"));
     assert_int_equal(p->ip_ver, 6);
     assert_int_equal(p->dp, 53);
     /* Van Jacobson uncompressed: the IP protocol byte is a connection number, TCP follows. */
-    p = test_decode_hex(dt, &tp, LINKTYPE_PPP,
-        "ff 03 002f" IP4("0028", "00")
-        "0400 0050 00000001 00000000 50 10 ffff 0000 0000");
+    p = test_decode_hex(
+        dt, &tp, LINKTYPE_PPP,
+        "ff 03 002f" IP4("0028", "00") "0400 0050 00000001 00000000 50 10 ffff 0000 0000");
     assert_true(p->flags & PKT_F_HAS_PORTS);
     assert_int_equal(p->dp, 80);
 }
@@ -219,20 +220,22 @@ static void
 sll_sll2_chdlc_and_dce(void **state)
 {
     (void)state;
-    Packet *p = test_decode_hex(dt, &tp, LINKTYPE_LINUX_SLL,
+    Packet *p = test_decode_hex(
+        dt, &tp, LINKTYPE_LINUX_SLL,
         "0000 0001 0006 000000000001 0000" /* type, ARPHRD, address length, address */
         "0800" IP4("001c", "11") UDP53("0008"));
     assert_int_equal(p->ip_ver, 4);
-    p = test_decode_hex(dt, &tp, LINKTYPE_LINUX_SLL2,
+    p = test_decode_hex(
+        dt, &tp, LINKTYPE_LINUX_SLL2,
         "86dd 0000 00000002 0001 00 06" /* protocol, reserved, ifindex, ARPHRD, type, len */
-        "000000000001 0000"              /* address */
+        "000000000001 0000"             /* address */
         IP6("0008", "11", "40") UDP53("0008"));
     assert_int_equal(p->ip_ver, 6);
     p = test_decode_hex(dt, &tp, 104, "0f 00 0800" IP4("001c", "11") UDP53("0008"));
     assert_int_equal(p->ip_ver, 4);
     p = test_decode_hex(dt, &tp, LINKTYPE_ETHERNET,
-        ETH("8903") "0000"          /* FabricPath FTag/TTL */
-        ETH("0800") IP4("001c", "11") UDP53("0008"));
+                        ETH("8903") "0000" /* FabricPath FTag/TTL */
+                        ETH("0800") IP4("001c", "11") UDP53("0008"));
     assert_int_equal(p->ip_ver, 4);
 }
 
@@ -241,16 +244,16 @@ null_and_loop_accept_both_byte_orders(void **state)
 {
     (void)state;
     Packet *p = test_decode_hex(dt, &tp, LINKTYPE_NULL,
-        "02000000"                  /* AF_INET, little endian */
-        IP4("001c", "11") UDP53("0008"));
+                                "02000000" /* AF_INET, little endian */
+                                IP4("001c", "11") UDP53("0008"));
     assert_int_equal(p->ip_ver, 4);
     p = test_decode_hex(dt, &tp, LINKTYPE_LOOP,
-        "00000018"                  /* AF_INET6 (BSD), network order */
-        IP6("0008", "11", "40") UDP53("0008"));
+                        "00000018" /* AF_INET6 (BSD), network order */
+                        IP6("0008", "11", "40") UDP53("0008"));
     assert_int_equal(p->ip_ver, 6);
     p = test_decode_hex(dt, &tp, LINKTYPE_NULL,
-        "1e000000"                  /* AF_INET6 (Darwin) */
-        IP6("0008", "11", "40") UDP53("0008"));
+                        "1e000000" /* AF_INET6 (Darwin) */
+                        IP6("0008", "11", "40") UDP53("0008"));
     assert_int_equal(p->ip_ver, 6);
 }
 
@@ -260,8 +263,8 @@ arp_is_counted_and_not_ip(void **state)
     (void)state;
     uint64_t arp = test_counter(dt, "decoder.arp");
     Packet *p = test_decode_hex(dt, &tp, LINKTYPE_ETHERNET,
-        ETH("0806") "0001 0800 06 04 0001" /* Ethernet/IPv4, request */
-        "000000000001 0a000001 000000000000 0a000002");
+                                ETH("0806") "0001 0800 06 04 0001" /* Ethernet/IPv4, request */
+                                            "000000000001 0a000001 000000000000 0a000002");
     assert_int_equal(p->ip_ver, 0);
     assert_int_equal(p->event_cnt, 0);
     assert_int_equal(test_counter(dt, "decoder.arp"), arp + 1);
@@ -272,13 +275,13 @@ static void
 ipv6_extension_headers_are_walked_to_udp(void **state)
 {
     (void)state;
-    Packet *p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
-        IP6("0030", "00", "01")
-        "3c 00 05 02 0000 01 00"    /* hop-by-hop to dst options: router alert, PadN 0 */
-        "2b 00 01 04 00000000"      /* dst options to routing: PadN 4 */
-        "11 02 04 00 00000000"      /* routing type 4, 24 bytes, then UDP */
-        "00000000000000000000000000000000"
-        UDP53("0008"));
+    Packet *p = test_decode_hex(
+        dt, &tp, LINKTYPE_RAW,
+        IP6("0030", "00",
+            "01") "3c 00 05 02 0000 01 00" /* hop-by-hop to dst options: router alert, PadN 0 */
+                  "2b 00 01 04 00000000"   /* dst options to routing: PadN 4 */
+                  "11 02 04 00 00000000"   /* routing type 4, 24 bytes, then UDP */
+                  "00000000000000000000000000000000" UDP53("0008"));
     assert_int_equal(p->ip_ver, 6);
     assert_int_equal(p->proto, 17);
     assert_int_equal(p->dp, 53);
@@ -293,9 +296,10 @@ ipv4_fragments_leave_the_transport_undecoded(void **state)
 {
     (void)state;
     uint64_t frags = test_counter(dt, "defrag.ipv4.fragments");
-    Packet *p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
+    Packet *p = test_decode_hex(
+        dt, &tp, LINKTYPE_RAW,
         "45 00 001c 1234 2000 40 11 0000 0a000001 0a000002" /* id 0x1234, MF, offset 0 */
-        UDP53("0010"));                                      /* first 8 bytes of 16 */
+        UDP53("0010"));                                     /* first 8 bytes of 16 */
     assert_true(p->flags & PKT_F_FRAGMENT);
     assert_false(p->flags & PKT_F_HAS_PORTS);
     assert_int_equal(p->sp, 0);
@@ -307,7 +311,8 @@ ipv4_fragments_leave_the_transport_undecoded(void **state)
     assert_int_equal(p->frag.data_len, 8);
     assert_int_equal(p->l4_len, 0);
     assert_false(decode_packet_wants_flow(p));
-    p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
+    p = test_decode_hex(
+        dt, &tp, LINKTYPE_RAW,
         "45 00 001c 1234 0001 40 11 0000 0a000001 0a000002" /* offset 1 (8 bytes), last */
         "6162636465666768");
     assert_int_equal(p->frag.off, 8);
@@ -319,10 +324,10 @@ static void
 ipv6_fragment_data_follows_the_fragment_header(void **state)
 {
     (void)state;
-    Packet *p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
-        IP6("0010", "2c", "40")
-        "11 00 0009 abcdef01"       /* fragment: UDP follows, offset 8, M 1, id */
-        "6162636465666768");
+    Packet *p = test_decode_hex(
+        dt, &tp, LINKTYPE_RAW,
+        IP6("0010", "2c", "40") "11 00 0009 abcdef01" /* fragment: UDP follows, offset 8, M 1, id */
+                                "6162636465666768");
     assert_true(p->flags & PKT_F_FRAGMENT);
     assert_int_equal(p->proto, 44);
     assert_int_equal(p->frag.off, 8);
@@ -339,11 +344,12 @@ static void
 icmpv4_unreachable_quotes_the_udp_flow(void **state)
 {
     (void)state;
-    Packet *p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
+    Packet *p = test_decode_hex(
+        dt, &tp, LINKTYPE_RAW,
         "45 00 0038 0001 0000 40 01 0000 0a000002 0a000001" /* 10.0.0.2 > 10.0.0.1 ICMP */
-        "03 03 0000 00000000"       /* port unreachable */
-        IP4("0024", "11")           /* the quoted datagram: 10.0.0.1 > 10.0.0.2 UDP */
-        UDP53("0010"));             /* quoted UDP 1024 > 53 */
+        "03 03 0000 00000000"                               /* port unreachable */
+        IP4("0024", "11") /* the quoted datagram: 10.0.0.1 > 10.0.0.2 UDP */
+        UDP53("0010"));   /* quoted UDP 1024 > 53 */
     assert_true(p->flags & PKT_F_HAS_ICMP);
     assert_true(p->flags & PKT_F_ICMP_ERR_EMB);
     assert_int_equal(p->emb_proto, 17);
@@ -358,10 +364,11 @@ static void
 icmpv6_unreachable_quotes_the_tcp_flow(void **state)
 {
     (void)state;
-    Packet *p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
-        IP6("0044", "3a", "40")
-        "01 04 0000 00000000"       /* destination unreachable, port unreachable */
-        IP6("0014", "06", "40")     /* the quoted packet, TCP */
+    Packet *p = test_decode_hex(
+        dt, &tp, LINKTYPE_RAW,
+        IP6("0044", "3a",
+            "40") "01 04 0000 00000000" /* destination unreachable, port unreachable */
+        IP6("0014", "06", "40")         /* the quoted packet, TCP */
         "0400 0050 00000001 00000000 50 02 ffff 0000 0000");
     assert_true(p->flags & PKT_F_ICMP_ERR_EMB);
     assert_int_equal(p->emb_proto, 6);
@@ -373,11 +380,13 @@ static void
 sctp_and_esp_headers(void **state)
 {
     (void)state;
-    Packet *p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
+    Packet *p = test_decode_hex(
+        dt, &tp, LINKTYPE_RAW,
         IP4("0020", "84") "0b59 0b59 00000000 00000000"); /* SCTP 2905 > 2905, tag, checksum */
     assert_true(p->flags & PKT_F_HAS_PORTS);
     assert_int_equal(p->sp, 2905);
-    p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
+    p = test_decode_hex(
+        dt, &tp, LINKTYPE_RAW,
         IP4("0020", "32") "00001000 00000001 deadbeef"); /* ESP: SPI, sequence, data */
     assert_int_equal(p->proto, 50);
     assert_int_equal(p->payload_len, 4);
@@ -389,10 +398,11 @@ gre_carries_an_inner_packet_that_keeps_the_outer_vlan(void **state)
 {
     (void)state;
     uint64_t gre = test_counter(dt, "decoder.gre");
-    Packet *p = test_decode_hex(dt, &tp, LINKTYPE_ETHERNET,
-        ETH("8100") "0007 0800"     /* VLAN 7 */
-        IP4("0034", "2f")           /* outer 10.0.0.1 > 10.0.0.2, GRE */
-        "0000 0800"                 /* GRE version 0, IPv4 */
+    Packet *p = test_decode_hex(
+        dt, &tp, LINKTYPE_ETHERNET,
+        ETH("8100") "0007 0800"                             /* VLAN 7 */
+        IP4("0034", "2f")                                   /* outer 10.0.0.1 > 10.0.0.2, GRE */
+        "0000 0800"                                         /* GRE version 0, IPv4 */
         "45 00 001c 0001 0000 40 11 0000 c0a80001 c0a80002" /* inner 192.168.0.1 > .2 */
         UDP53("0008"));
     assert_true(p->flags & PKT_F_TUNNEL);
@@ -415,10 +425,10 @@ static void
 erspan_type2_adds_its_vlan_to_the_mirrored_frame(void **state)
 {
     (void)state;
-    Packet *p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
-        IP4("004e", "2f")
-        "1000 88be 00000001"        /* GRE: sequence present, ERSPAN, sequence 1 */
-        "1017 0001 00000000"        /* ERSPAN II: version 1, VLAN 23, session 1 */
+    Packet *p = test_decode_hex(
+        dt, &tp, LINKTYPE_RAW,
+        IP4("004e", "2f") "1000 88be 00000001" /* GRE: sequence present, ERSPAN, sequence 1 */
+                          "1017 0001 00000000" /* ERSPAN II: version 1, VLAN 23, session 1 */
         ETH("0800") IP4("001c", "11") UDP53("0008"));
     assert_non_null(p->inner);
     assert_int_equal(p->inner->tunnel_type, TUNNEL_ERSPAN);
@@ -435,19 +445,19 @@ ip_in_ip_tunnels_are_counted(void **state)
     uint64_t c64 = test_counter(dt, "decoder.ipv6_in_ipv4");
     uint64_t c46 = test_counter(dt, "decoder.ipv4_in_ipv6");
     uint64_t c66 = test_counter(dt, "decoder.ipv6_in_ipv6");
-    Packet *p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
-        IP4("0030", "04") IP4("001c", "11") UDP53("0008"));
+    Packet *p =
+        test_decode_hex(dt, &tp, LINKTYPE_RAW, IP4("0030", "04") IP4("001c", "11") UDP53("0008"));
     assert_non_null(p->inner);
     assert_int_equal(p->inner->tunnel_type, TUNNEL_IPIP);
     p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
-        IP4("0044", "29") IP6("0008", "11", "40") UDP53("0008"));
+                        IP4("0044", "29") IP6("0008", "11", "40") UDP53("0008"));
     assert_non_null(p->inner);
     assert_int_equal(p->inner->ip_ver, 6);
     p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
-        IP6("001c", "04", "40") IP4("001c", "11") UDP53("0008"));
+                        IP6("001c", "04", "40") IP4("001c", "11") UDP53("0008"));
     assert_non_null(p->inner);
     p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
-        IP6("0030", "29", "40") IP6("0008", "11", "40") UDP53("0008"));
+                        IP6("0030", "29", "40") IP6("0008", "11", "40") UDP53("0008"));
     assert_non_null(p->inner);
     assert_int_equal(test_counter(dt, "decoder.ipv4_in_ipv4"), c44 + 1);
     assert_int_equal(test_counter(dt, "decoder.ipv6_in_ipv4"), c64 + 1);
@@ -461,7 +471,8 @@ a_broken_inner_packet_is_dropped_with_its_events(void **state)
     (void)state;
     uint64_t trunc = test_counter(dt, "decoder.event.ipv4.trunc_pkt");
     Packet *p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
-        IP4("0028", "04") IP4("0050", "11") UDP53("0008")); /* inner claims 80 bytes */
+                                IP4("0028", "04") IP4("0050", "11")
+                                    UDP53("0008")); /* inner claims 80 bytes */
     assert_null(p->inner);
     assert_false(p->flags & PKT_F_TUNNEL);
     assert_int_equal(test_counter(dt, "decoder.event.ipv4.trunc_pkt"), trunc);
@@ -476,8 +487,9 @@ tunnel_depth_is_capped(void **state)
     cfg.max_tunnel_depth = 1;
     DecodeThread *dt1 = decode_thread_new(&cfg);
     assert_non_null(dt1);
-    Packet *p = test_decode_hex(dt1, &tp, LINKTYPE_RAW,
-        IP4("0044", "04") IP4("0030", "04") IP4("001c", "11") UDP53("0008"));
+    Packet *p =
+        test_decode_hex(dt1, &tp, LINKTYPE_RAW,
+                        IP4("0044", "04") IP4("0030", "04") IP4("001c", "11") UDP53("0008"));
     assert_non_null(p->inner);
     assert_null(p->inner->inner);
     decode_thread_free(dt1);
@@ -488,18 +500,17 @@ vxlan_and_geneve_carry_inner_frames(void **state)
 {
     (void)state;
     Packet *p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
-        IP4("004e", "11")
-        "c000 12b5 003a 0000"       /* UDP to 4789, length 58 */
-        "08 000000 00002a 00"       /* VXLAN: I flag, VNI 42 */
-        ETH("0800") IP4("001c", "11") UDP53("0008"));
+                                IP4("004e", "11") "c000 12b5 003a 0000" /* UDP to 4789, length 58 */
+                                                  "08 000000 00002a 00" /* VXLAN: I flag, VNI 42 */
+                                ETH("0800") IP4("001c", "11") UDP53("0008"));
     assert_non_null(p->inner);
     assert_int_equal(p->inner->tunnel_type, TUNNEL_VXLAN);
     assert_int_equal(p->inner->dp, 53);
-    p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
-        IP4("0044", "11")
-        "c000 17c1 0030 0000"       /* UDP to 6081, length 48 */
-        "01 00 0800 00002a 00"      /* Geneve: 4 bytes of options, IPv4, VNI 42 */
-        "0102 03 00"                /* option class 0x0102, type 3, no data */
+    p = test_decode_hex(
+        dt, &tp, LINKTYPE_RAW,
+        IP4("0044", "11") "c000 17c1 0030 0000"  /* UDP to 6081, length 48 */
+                          "01 00 0800 00002a 00" /* Geneve: 4 bytes of options, IPv4, VNI 42 */
+                          "0102 03 00"           /* option class 0x0102, type 3, no data */
         IP4("001c", "11") UDP53("0008"));
     assert_non_null(p->inner);
     assert_int_equal(p->inner->tunnel_type, TUNNEL_GENEVE);
@@ -510,15 +521,15 @@ static void
 teredo_needs_a_plausible_ipv6_packet(void **state)
 {
     (void)state;
-    Packet *p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
-        IP4("0044", "11")
-        "0dd8 c000 0030 0000"       /* UDP from 3544, length 48 */
-        IP6("0000", "3b", "40"));    /* IPv6, no next header, nothing after */
+    Packet *p =
+        test_decode_hex(dt, &tp, LINKTYPE_RAW,
+                        IP4("0044", "11") "0dd8 c000 0030 0000" /* UDP from 3544, length 48 */
+                        IP6("0000", "3b", "40")); /* IPv6, no next header, nothing after */
     assert_non_null(p->inner);
     assert_int_equal(p->inner->tunnel_type, TUNNEL_TEREDO);
     p = test_decode_hex(dt, &tp, LINKTYPE_RAW,
-        IP4("0044", "11") "0dd8 c000 0030 0000"
-        IP6("0000", "3b", "00"));    /* hop limit 0: not Teredo */
+                        IP4("0044", "11") "0dd8 c000 0030 0000" IP6(
+                            "0000", "3b", "00")); /* hop limit 0: not Teredo */
     assert_null(p->inner);
     assert_int_equal(p->sp, 3544);
 }

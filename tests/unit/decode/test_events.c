@@ -24,8 +24,8 @@
 #define IP4(total, proto) "45 00 " total " 0000 0000 40 " proto " 0000 0a000001 0a000002 "
 /* IPv6, 40 bytes: version/class/label; payload length, next header, hop limit;
  * 2001:db8::1 > 2001:db8::2 */
-#define IP6(plen, nh, hlim)                                                                  \
-    "60000000 " plen " " nh " " hlim " 20010db8000000000000000000000001 "                    \
+#define IP6(plen, nh, hlim)                                                                        \
+    "60000000 " plen " " nh " " hlim " 20010db8000000000000000000000001 "                          \
     "20010db8000000000000000000000002 "
 
 #define LT_ETH LINKTYPE_ETHERNET
@@ -41,12 +41,12 @@ static const EventCase event_cases[] = {
     /* ---- IPv4 (raw IP link type unless the check needs the IPv4 decoder called directly) */
     {DECODE_IPV4_PKT_TOO_SMALL, LT_RAW, "45000013 00000000 40060000 0a000001 0a0000"}, /* 19 */
     {DECODE_IPV4_HLEN_TOO_SMALL, LT_RAW,
-     "44 00 0014 0000 0000 40 06 0000 0a000001 0a000002"}, /* ihl 4: 16-byte header */
+     "44 00 0014 0000 0000 40 06 0000 0a000001 0a000002"},            /* ihl 4: 16-byte header */
     {DECODE_IPV4_IPLEN_SMALLER_THAN_HLEN, LT_RAW, IP4("0010", "06")}, /* total 16 < 20 */
-    {DECODE_IPV4_TRUNC_PKT, LT_RAW, IP4("003c", "06")},                /* total 60, have 20 */
+    {DECODE_IPV4_TRUNC_PKT, LT_RAW, IP4("003c", "06")},               /* total 60, have 20 */
     {DECODE_IPV4_OPT_INVALID, LT_RAW,
      "46 00 0018 0000 0000 40 fd 0000 0a000001 0a000002" /* ihl 6, protocol 253 */
-     "ff 04 0000"},                                       /* option 255, length 4 */
+     "ff 04 0000"},                                      /* option 255, length 4 */
     {DECODE_IPV4_OPT_INVALID_LEN, LT_RAW,
      "46 00 0018 0000 0000 40 fd 0000 0a000001 0a000002"
      "07 08 04 00"}, /* record route, length 8 > the 4 bytes left */
@@ -62,39 +62,37 @@ static const EventCase event_cases[] = {
      "01 01 01 07"}, /* NOP NOP NOP, then a lone record-route type byte */
     {DECODE_IPV4_OPT_DUPLICATE, LT_RAW,
      "47 00 001c 0000 0000 40 fd 0000 0a000001 0a000002"
-     "94 04 0000" /* router alert */
+     "94 04 0000"   /* router alert */
      "94 04 0000"}, /* router alert again */
     {DECODE_IPV4_WRONG_IP_VERSION, LT_ETH,
      ETH("0800") "55 00 0014 0000 0000 40 06 0000 0a000001 0a000002"}, /* version 5 */
 
     /* ---- IPv6 */
     {DECODE_IPV6_PKT_TOO_SMALL, LT_RAW,
-     "60000000 0000 3b 40 20010db8000000000000000000000001"}, /* 24 of 40 bytes */
-    {DECODE_IPV6_TRUNC_PKT, LT_RAW, IP6("0008", "3b", "40")}, /* payload 8, none present */
+     "60000000 0000 3b 40 20010db8000000000000000000000001"},         /* 24 of 40 bytes */
+    {DECODE_IPV6_TRUNC_PKT, LT_RAW, IP6("0008", "3b", "40")},         /* payload 8, none present */
     {DECODE_IPV6_TRUNC_EXTHDR, LT_RAW, IP6("0001", "00", "40") "3b"}, /* 1-byte hop-by-hop */
     {DECODE_IPV6_EXTHDR_DUPL_FH, LT_RAW,
-     IP6("0010", "2c", "40")
-     "2c 00 0000 00000001"   /* fragment: next fragment, offset 0, M 0, id 1 */
-     "3b 00 0000 00000001"}, /* a second fragment header */
+     IP6("0010", "2c",
+         "40") "2c 00 0000 00000001"   /* fragment: next fragment, offset 0, M 0, id 1 */
+               "3b 00 0000 00000001"}, /* a second fragment header */
     {DECODE_IPV6_EXTHDR_USELESS_FH, LT_RAW,
      IP6("0008", "2c", "40") "3b 00 0000 00000001"}, /* offset 0, M 0: atomic */
     {DECODE_IPV6_EXTHDR_DUPL_RH, LT_RAW,
-     IP6("0010", "2b", "40")
-     "2b 00 02 00 00000000"   /* routing: next routing, length 0, type 2, segments left 0 */
-     "3b 00 02 00 00000000"}, /* routing again */
+     IP6("0010", "2b",
+         "40") "2b 00 02 00 00000000" /* routing: next routing, length 0, type 2, segments left 0 */
+               "3b 00 02 00 00000000"}, /* routing again */
     {DECODE_IPV6_EXTHDR_DUPL_HH, LT_RAW,
-     IP6("0010", "00", "40")
-     "00 00 01 04 00000000"   /* hop-by-hop: next hop-by-hop, PadN 4 */
-     "3b 00 01 04 00000000"}, /* hop-by-hop again */
+     IP6("0010", "00", "40") "00 00 01 04 00000000"   /* hop-by-hop: next hop-by-hop, PadN 4 */
+                             "3b 00 01 04 00000000"}, /* hop-by-hop again */
     {DECODE_IPV6_EXTHDR_DUPL_DH, LT_RAW,
-     IP6("0018", "3c", "40")
-     "3c 00 01 04 00000000"   /* destination options, PadN 4 */
-     "3c 00 01 04 00000000"   /* the second one is legal (RFC 8200 4.1) */
-     "3b 00 01 04 00000000"}, /* the third is not */
+     IP6("0018", "3c", "40") "3c 00 01 04 00000000"   /* destination options, PadN 4 */
+                             "3c 00 01 04 00000000"   /* the second one is legal (RFC 8200 4.1) */
+                             "3b 00 01 04 00000000"}, /* the third is not */
     {DECODE_IPV6_EXTHDR_DUPL_AH, LT_RAW,
-     IP6("0018", "33", "40")
-     "33 01 0000 00000001 00000001"   /* AH: next AH, length 1 (12 bytes), reserved, SPI, seq */
-     "3b 01 0000 00000001 00000002"}, /* AH again */
+     IP6("0018", "33",
+         "40") "33 01 0000 00000001 00000001" /* AH: next AH, length 1 (12 bytes), reserved, SPI, seq */
+               "3b 01 0000 00000001 00000002"}, /* AH again */
     {DECODE_IPV6_EXTHDR_INVALID_OPTLEN, LT_RAW,
      IP6("0008", "00", "40") "3b 00 05 08 00000000"}, /* router alert option, length 8 > 4 */
     {DECODE_IPV6_WRONG_IP_VERSION, LT_ETH,
@@ -105,10 +103,8 @@ static const EventCase event_cases[] = {
      IP6("0008", "00", "40") "3b 00 1e 04 00000000"}, /* option 0x1e, length 4 */
     {DECODE_IPV6_HOPOPTS_ONLY_PADDING, LT_RAW,
      IP6("0008", "00", "40") "3b 00 01 04 00000000"}, /* PadN 4 and nothing else */
-    {DECODE_IPV6_DSTOPTS_UNKNOWN_OPT, LT_RAW,
-     IP6("0008", "3c", "40") "3b 00 1e 04 00000000"},
-    {DECODE_IPV6_DSTOPTS_ONLY_PADDING, LT_RAW,
-     IP6("0008", "3c", "40") "3b 00 01 04 00000000"},
+    {DECODE_IPV6_DSTOPTS_UNKNOWN_OPT, LT_RAW, IP6("0008", "3c", "40") "3b 00 1e 04 00000000"},
+    {DECODE_IPV6_DSTOPTS_ONLY_PADDING, LT_RAW, IP6("0008", "3c", "40") "3b 00 01 04 00000000"},
     {DECODE_IPV6_RH_TYPE_0, LT_RAW,
      IP6("0008", "2b", "40") "3b 00 00 00 00000000"}, /* routing type 0 (RFC 5095) */
     {DECODE_IPV6_ZERO_LEN_PADN, LT_RAW,
@@ -133,16 +129,19 @@ static const EventCase event_cases[] = {
     {DECODE_ICMPV4_UNKNOWN_TYPE, LT_RAW, IP4("001c", "01") "63 00 0000 00000000"}, /* 99 */
     {DECODE_ICMPV4_UNKNOWN_CODE, LT_RAW, IP4("001c", "01") "08 05 0000 00000000"}, /* echo 5 */
     {DECODE_ICMPV4_IPV4_TRUNC_PKT, LT_RAW,
-     IP4("0024", "01") "03 01 0000 00000000" "45000014 00000000"}, /* quote: 8 of 20 */
+     IP4("0024", "01") "03 01 0000 00000000"
+                       "45000014 00000000"}, /* quote: 8 of 20 */
     {DECODE_ICMPV4_IPV4_UNKNOWN_VER, LT_RAW,
-     IP4("0030", "01") "03 01 0000 00000000" "65000014 00000000 40060000 0a000002 0a000001"},
+     IP4("0030", "01") "03 01 0000 00000000"
+                       "65000014 00000000 40060000 0a000002 0a000001"},
 
     /* ---- ICMPv6 */
     {DECODE_ICMPV6_PKT_TOO_SMALL, LT_RAW, IP6("0004", "3a", "40") "8000 0000"},
     {DECODE_ICMPV6_UNKNOWN_TYPE, LT_RAW, IP6("0008", "3a", "40") "7f 00 0000 00000000"},
     {DECODE_ICMPV6_UNKNOWN_CODE, LT_RAW, IP6("0008", "3a", "40") "80 01 0000 00000000"},
     {DECODE_ICMPV6_IPV6_TRUNC_PKT, LT_RAW,
-     IP6("0010", "3a", "40") "01 00 0000 00000000" "60000000 00000000"}, /* quote 8 of 40 */
+     IP6("0010", "3a", "40") "01 00 0000 00000000"
+                             "60000000 00000000"}, /* quote 8 of 40 */
     {DECODE_ICMPV6_IPV6_UNKNOWN_VER, LT_RAW,
      IP6("0030", "3a", "40") "01 00 0000 00000000"
                              "45000000 0000 06 40 20010db8000000000000000000000002 "
@@ -190,7 +189,10 @@ static const EventCase event_cases[] = {
     {DECODE_VLAN_HEADER_TOO_SMALL, LT_ETH, ETH("8100") "0001"},
     {DECODE_VLAN_UNKNOWN_TYPE, LT_ETH, ETH("8100") "0001 1234 00000000"},
     {DECODE_VLAN_HEADER_TOO_MANY_LAYERS, LT_ETH,
-     ETH("8100") "0001 8100" "0002 8100" "0003 8100" "0004 0800" IP4("0014", "fd")},
+     ETH("8100") "0001 8100"
+                 "0002 8100"
+                 "0003 8100"
+                 "0004 0800" IP4("0014", "fd")},
     /* VN-Tag: 4 bytes of tag, ethertype */
     {DECODE_VNTAG_HEADER_TOO_SMALL, LT_ETH, ETH("8926") "00000000"},
     {DECODE_VNTAG_UNKNOWN_TYPE, LT_ETH, ETH("8926") "00000000 1234 00000000"},
@@ -199,10 +201,10 @@ static const EventCase event_cases[] = {
     /* MPLS: label 20 bits, TC 3, bottom 1, TTL 8 */
     {DECODE_MPLS_HEADER_TOO_SMALL, LT_ETH, ETH("8847") "0001"},
     {DECODE_MPLS_PKT_TOO_SMALL, LT_ETH, ETH("8847") "00010140 4500"}, /* label 16, 2 bytes */
-    {DECODE_MPLS_BAD_LABEL_ROUTER_ALERT, LT_ETH, ETH("8847") "00001140 45000014"}, /* 1 */
+    {DECODE_MPLS_BAD_LABEL_ROUTER_ALERT, LT_ETH, ETH("8847") "00001140 45000014"},  /* 1 */
     {DECODE_MPLS_BAD_LABEL_IMPLICIT_NULL, LT_ETH, ETH("8847") "00003140 45000014"}, /* 3 */
     {DECODE_MPLS_BAD_LABEL_RESERVED, LT_ETH, ETH("8847") "00005140 45000014"},      /* 5 */
-    {DECODE_MPLS_UNKNOWN_PAYLOAD_TYPE, LT_ETH, ETH("8847") "00010140 50000000"}, /* nibble 5 */
+    {DECODE_MPLS_UNKNOWN_PAYLOAD_TYPE, LT_ETH, ETH("8847") "00010140 50000000"},    /* nibble 5 */
     {DECODE_LTNULL_PKT_TOO_SMALL, LINKTYPE_NULL, "0200"},
     {DECODE_LTNULL_UNSUPPORTED_TYPE, LINKTYPE_NULL, "07000000" IP4("0014", "fd")},
     {DECODE_DCE_PKT_TOO_SMALL, LT_ETH, ETH("8903") "0000 000000000002"},
@@ -228,30 +230,39 @@ static const EventCase event_cases[] = {
 
     /* ---- ERSPAN type II in GRE (sequence flag set): version/VLAN, COS/en/T/session ... */
     {DECODE_ERSPAN_HEADER_TOO_SMALL, LT_RAW,
-     IP4("0022", "2f") "1000 88be 00000001" "1000 0001 0000"},
+     IP4("0022", "2f") "1000 88be 00000001"
+                       "1000 0001 0000"},
     {DECODE_ERSPAN_UNSUPPORTED_VERSION, LT_RAW,
-     IP4("0026", "2f") "1000 88be 00000001" "2000 0001 0000 0000" "0000"}, /* version 2 */
+     IP4("0026", "2f") "1000 88be 00000001"
+                       "2000 0001 0000 0000"
+                       "0000"}, /* version 2 */
     {DECODE_ERSPAN_TOO_MANY_VLAN_LAYERS, LT_ETH,
-     ETH("8100") "0001 8100" "0002 0800" IP4("0032", "2f") "1000 88be 00000001"
-     "1005 0001 0000 0000" /* version 1, VLAN 5 */
-     "000000000002 000000000001 0800"}, /* the mirrored frame's Ethernet header */
+     ETH("8100") "0001 8100"
+                 "0002 0800" IP4(
+                     "0032",
+                     "2f") "1000 88be 00000001"
+                           "1005 0001 0000 0000"              /* version 1, VLAN 5 */
+                           "000000000002 000000000001 0800"}, /* the mirrored frame's Ethernet header */
 
     /* ---- transports without rules */
     {DECODE_SCTP_PKT_TOO_SMALL, LT_RAW, IP4("0018", "84") "0400 0050"},
     {DECODE_ESP_PKT_TOO_SMALL, LT_RAW, IP4("0018", "32") "00000001"},
     {DECODE_VXLAN_UNKNOWN_PAYLOAD_TYPE, LT_RAW,
-     IP4("0032", "11") "c000 12b5 001e 0000" /* UDP to 4789, length 30 */
-     "08 000000 000001 00"                   /* VXLAN: I flag, VNI 1 */
-     "000000000002 000000000001 1234"},      /* inner Ethernet, type 0x1234 */
+     IP4("0032", "11") "c000 12b5 001e 0000"              /* UDP to 4789, length 30 */
+                       "08 000000 000001 00"              /* VXLAN: I flag, VNI 1 */
+                       "000000000002 000000000001 1234"}, /* inner Ethernet, type 0x1234 */
     {DECODE_GENEVE_UNKNOWN_PAYLOAD_TYPE, LT_RAW,
-     IP4("0024", "11") "c000 17c1 0010 0000" /* UDP to 6081, length 16 */
-     "00 00 1234 000001 00"},                /* Geneve: version 0, no options, type 0x1234 */
+     IP4("0024", "11") "c000 17c1 0010 0000"    /* UDP to 6081, length 16 */
+                       "00 00 1234 000001 00"}, /* Geneve: version 0, no options, type 0x1234 */
 
     /* ---- link types Suricata refuses in pcap files (sekimori's own names) */
-    {DECODE_NFLOG_PKT_TOO_SMALL, 239, "02 00"},                 /* half a header */
-    {DECODE_NFLOG_MALFORMED_TLV, 239, "02 00 0000" "0200 0900"}, /* TLV length 2 < 4 */
+    {DECODE_NFLOG_PKT_TOO_SMALL, 239, "02 00"}, /* half a header */
+    {DECODE_NFLOG_MALFORMED_TLV, 239,
+     "02 00 0000"
+     "0200 0900"}, /* TLV length 2 < 4 */
     {DECODE_NFLOG_UNSUPPORTED_FAMILY, 239,
-     "07 00 0000" "0800 0900 45000014"}, /* family 7 (bridge), payload TLV */
+     "07 00 0000"
+     "0800 0900 45000014"}, /* family 7 (bridge), payload TLV */
     {DECODE_RADIOTAP_PKT_TOO_SMALL, 127, "00 00 2000 00000000"}, /* length 32, 8 captured */
     {DECODE_RADIOTAP_WRONG_VERSION, 127, "01 00 0800 00000000"},
     {DECODE_IEEE80211_PKT_TOO_SMALL, 105, "0801 0000 ffffffffffff 0000"}, /* data, 10 bytes */
@@ -285,8 +296,9 @@ every_decode_event_has_a_packet_that_raises_it(void **state)
         char fixed[256];
         if (ec->ev == DECODE_IPV4_IN_IPV6_WRONG_IP_VER) {
             /* The inner header of the generic IPv4 block, with its version set to 6. */
-            snprintf(fixed, sizeof(fixed), "%s", IP6("0014", "04", "40") "65000014 00000000 "
-                                                 "40060000 0a000001 0a000002");
+            snprintf(fixed, sizeof(fixed), "%s",
+                     IP6("0014", "04", "40") "65000014 00000000 "
+                                             "40060000 0a000001 0a000002");
             hex = fixed;
         }
         Packet *p = test_decode_hex(dt, &tp, ec->linktype, hex);

@@ -315,8 +315,8 @@ memcap_enters_emergency_and_evicts_the_oldest(void **state)
 
     unsigned made = 0;
     for (unsigned i = 0; i < 1100; i++) {
-        Packet a = pkt(17, v4(10, 1, (uint8_t)(i >> 8), (uint8_t)i), 1, v4(10, 0, 1, 1), 2, 0,
-                       SEC(1) + i);
+        Packet a =
+            pkt(17, v4(10, 1, (uint8_t)(i >> 8), (uint8_t)i), 1, v4(10, 0, 1, 1), 2, 0, SEC(1) + i);
         made += flow_handle_packet(ft, &a) != NULL;
     }
     assert_int_equal(made, 1100); /* eviction keeps new flows coming */
@@ -350,8 +350,8 @@ preallocated_flows_are_handed_out_once_then_reused(void **state)
     assert_true(spare >= N);
 
     for (unsigned i = 0; i < N; i++) {
-        Packet a = pkt(17, v4(10, 2, (uint8_t)(i >> 8), (uint8_t)i), 1, v4(10, 0, 2, 1), 2, 0,
-                       SEC(1));
+        Packet a =
+            pkt(17, v4(10, 2, (uint8_t)(i >> 8), (uint8_t)i), 1, v4(10, 0, 2, 1), 2, 0, SEC(1));
         seen[i] = flow_handle_packet(ft, &a);
         assert_non_null(seen[i]);
         for (unsigned j = 0; j < i; j += 97) {
@@ -368,8 +368,8 @@ preallocated_flows_are_handed_out_once_then_reused(void **state)
     assert_int_equal(flow_table_active(ft), 0);
     assert_int_equal(counter_named(ft, "flow.spare"), spare);
     for (unsigned i = 0; i < N; i++) { /* again: all from the free list */
-        Packet a = pkt(17, v4(10, 3, (uint8_t)(i >> 8), (uint8_t)i), 1, v4(10, 0, 3, 1), 2, 0,
-                       SEC(3));
+        Packet a =
+            pkt(17, v4(10, 3, (uint8_t)(i >> 8), (uint8_t)i), 1, v4(10, 0, 3, 1), 2, 0, SEC(3));
         assert_non_null(flow_handle_packet(ft, &a));
     }
     assert_int_equal(counter_named(ft, "flow.memuse"), memuse);
@@ -395,7 +395,7 @@ mac_sets_follow_the_flow_direction(void **state)
     assert_non_null(ft);
     memset(frames, 0, sizeof(frames));
     for (unsigned i = 0; i < 8; i++) {
-        frames[i][5] = 0xd0;            /* destination: the server's MAC */
+        frames[i][5] = 0xd0;              /* destination: the server's MAC */
         frames[i][11] = (uint8_t)(i % 6); /* source: six different client-side MACs */
     }
     Flow *f = NULL;
@@ -491,9 +491,8 @@ icmp6(SkAddr s, SkAddr d, uint8_t type, SkTime ts)
 static void
 icmpv6_queries_and_answers_share_a_flow(void **state)
 {
-    static const uint8_t pairs[][2] = {{128, 129}, {130, 131}, {133, 134}, {135, 136},
-                                       {139, 140}, {144, 145}, {146, 147}, {148, 149},
-                                       {151, 152}, {157, 158}};
+    static const uint8_t pairs[][2] = {{128, 129}, {130, 131}, {133, 134}, {135, 136}, {139, 140},
+                                       {144, 145}, {146, 147}, {148, 149}, {151, 152}, {157, 158}};
     Ended e;
     FlowTable *ft = table(&e, 0);
     (void)state;
@@ -552,9 +551,9 @@ ip_in_ip_carriers_are_one_flow_counted_toserver(void **state)
 {
     Ended e;
     FlowTable *ft = table(&e, 0);
-    uint8_t inner6[40] = {0x60};  /* version 6, rest zero */
-    uint8_t inner4[20] = {0x45};  /* version 4, ihl 5 */
-    uint8_t junk[20] = {0x99};    /* version 9 */
+    uint8_t inner6[40] = {0x60}; /* version 6, rest zero */
+    uint8_t inner4[20] = {0x45}; /* version 4, ihl 5 */
+    uint8_t junk[20] = {0x99};   /* version 9 */
     SkAddr a = v4(198, 18, 13, 1), b = v4(198, 18, 13, 2);
     (void)state;
 
@@ -700,8 +699,8 @@ hash_table_growth_stays_within_the_memcap(void **state)
     (void)state;
 
     for (unsigned i = 0; i < 5000; i++) {
-        Packet a = pkt(17, v4(10, 5, (uint8_t)(i >> 8), (uint8_t)i), 1, v4(10, 0, 5, 1), 2, 0,
-                       SEC(1) + i);
+        Packet a =
+            pkt(17, v4(10, 5, (uint8_t)(i >> 8), (uint8_t)i), 1, v4(10, 0, 5, 1), 2, 0, SEC(1) + i);
         assert_non_null(flow_handle_packet(ft, &a));
         assert_true(counter_named(ft, "flow.memuse") <= memcap);
     }
@@ -758,11 +757,11 @@ chain_step(Chain *c, FlowEndStep step, Flow *f)
     }
 }
 
-#define CHAIN_STEP(name, step)                                                                 \
-    static void name(Flow *f, SkTime now, void *user)                                         \
-    {                                                                                          \
-        (void)now;                                                                             \
-        chain_step(user, step, f);                                                             \
+#define CHAIN_STEP(name, step)                                                                     \
+    static void name(Flow *f, SkTime now, void *user)                                              \
+    {                                                                                              \
+        (void)now;                                                                                 \
+        chain_step(user, step, f);                                                                 \
     }
 CHAIN_STEP(step_stream, FLOW_END_STEP_STREAM)
 CHAIN_STEP(step_applayer, FLOW_END_STEP_APPLAYER)
@@ -843,8 +842,8 @@ an_evicted_flow_finishes_its_chain_before_its_memory_is_reused(void **state)
 
     Flow *first = NULL;
     for (unsigned i = 0; i < 1024; i++) {
-        Packet a = pkt(17, v4(10, 7, (uint8_t)(i >> 8), (uint8_t)i), 1, v4(10, 0, 7, 1), 2, 0,
-                       SEC(1) + i);
+        Packet a =
+            pkt(17, v4(10, 7, (uint8_t)(i >> 8), (uint8_t)i), 1, v4(10, 0, 7, 1), 2, 0, SEC(1) + i);
         Flow *f = flow_handle_packet(ft, &a);
         if (i == 0) {
             first = f;
@@ -929,7 +928,7 @@ set_state_after_the_packet_moves_the_timeout_class(void **state)
     Packet a = pkt(17, v4(10, 9, 0, 3), 1, v4(10, 9, 0, 2), 2, 0, SEC(5));
     flow_handle_packet(ft, &old);
     Flow *f = flow_handle_packet(ft, &a);
-    flow_set_state(ft, f, FLOW_STATE_ESTABLISHED); /* udp established: 300 s */
+    flow_set_state(ft, f, FLOW_STATE_ESTABLISHED);            /* udp established: 300 s */
     assert_int_equal(flow_table_timeout(ft, SEC(100), 8), 1); /* only the new one (30 s) */
     assert_int_equal(e.ended[0].sp, 1);
     assert_int_equal(flow_table_timeout(ft, SEC(304), 8), 0);

@@ -213,10 +213,12 @@ netflow_writes_one_record_per_direction(void **state)
     eve_log_flow(ew, &f, f.dir_last[0]); /* toclient had no packets: one record */
     eve_writer_free(ew);
     eve_file_close(ef);
-    assert_string_equal(read_all(path),
+    assert_string_equal(
+        read_all(path),
         "{\"timestamp\":\"1970-01-01T00:00:01.000000+0000\",\"flow_id\":9,"
         "\"event_type\":\"netflow\",\"src_ip\":\"10.0.0.0\",\"dest_ip\":\"11.0.0.0\","
-        "\"ip_v\":4,\"proto\":\"ESP\",\"spi\":123,\"app_proto\":\"unknown\",\"netflow\":{\"pkts\":2,\"bytes\":84,"
+        "\"ip_v\":4,\"proto\":\"ESP\",\"spi\":123,\"app_proto\":\"unknown\",\"netflow\":{\"pkts\":"
+        "2,\"bytes\":84,"
         "\"start\":\"1970-01-01T00:00:01.000000+0000\",\"end\":\"1970-01-01T00:00:03.000000+0000\","
         "\"age\":2,\"min_ttl\":60,\"max_ttl\":64}}\n");
     unlink(path);
@@ -275,12 +277,12 @@ ethernet_addresses_in_flow_netflow_and_packet_records(void **state)
     eve_file_close(ef);
 
     const char *out = read_all(path);
-    const char *flow_ether =
-        "\"ether\":{\"src_macs\":[\"d8:cb:8a:ed:a1:46\"],"
-        "\"dest_macs\":[\"00:15:17:0d:06:f7\",\"02:00:00:00:00:01\"]}";
+    const char *flow_ether = "\"ether\":{\"src_macs\":[\"d8:cb:8a:ed:a1:46\"],"
+                             "\"dest_macs\":[\"00:15:17:0d:06:f7\",\"02:00:00:00:00:01\"]}";
     const char *netflow_back =
         "\"src_ip\":\"11.0.0.0\",\"dest_ip\":\"10.0.0.0\",\"ip_v\":4,\"proto\":\"GRE\","
-        "\"app_proto\":\"unknown\",\"ether\":{\"src_macs\":[\"00:15:17:0d:06:f7\",\"02:00:00:00:00:01\"],"
+        "\"app_proto\":\"unknown\",\"ether\":{\"src_macs\":[\"00:15:17:0d:06:f7\",\"02:00:00:00:00:"
+        "01\"],"
         "\"dest_macs\":[\"d8:cb:8a:ed:a1:46\"]}";
     const char *packet_ether =
         "\"ether\":{\"src_mac\":\"d8:cb:8a:ed:a1:46\",\"dest_mac\":\"00:15:17:0d:06:f7\"}";
@@ -439,8 +441,7 @@ anomaly_type_and_name_come_from_the_event_source(void **state)
 
     memset(&cfg, 0, sizeof(cfg));
     cfg.enabled = cfg.types[EVE_TYPE_ANOMALY].enabled = true;
-    cfg.types[EVE_TYPE_ANOMALY].opts =
-        1u << EVE_OPT_ANOMALY_DECODE | 1u << EVE_OPT_ANOMALY_STREAM;
+    cfg.types[EVE_TYPE_ANOMALY].opts = 1u << EVE_OPT_ANOMALY_DECODE | 1u << EVE_OPT_ANOMALY_STREAM;
     memset(&p, 0, sizeof(p));
     p.pcap_cnt = 7;
     assert_true(packet_event_add(&p, PKT_EVENT(PKT_EVENT_SRC_DECODE, DECODE_IPV4_TRUNC_PKT)));
@@ -456,7 +457,8 @@ anomaly_type_and_name_come_from_the_event_source(void **state)
     EveWriter *ew = eve_test_open(&cfg, &ef);
     eve_log_anomalies(ew, &p);
     const char *out = eve_test_close(ew, ef);
-    assert_non_null(strstr(out, "\"anomaly\":{\"type\":\"decode\",\"event\":\"decoder.ipv4.trunc_pkt\"}"));
+    assert_non_null(
+        strstr(out, "\"anomaly\":{\"type\":\"decode\",\"event\":\"decoder.ipv4.trunc_pkt\"}"));
     assert_null(strstr(out, "\"stream\""));
 
     ew = eve_test_open(&cfg, &ef);
@@ -574,7 +576,8 @@ record_api_writes_the_common_packet_header(void **state)
     eve_commit(ew);
     jb = eve_begin(ew, p.ts, "bare");
     eve_commit(ew);
-    assert_string_equal(eve_test_close(ew, ef),
+    assert_string_equal(
+        eve_test_close(ew, ef),
         "{\"timestamp\":\"1970-01-01T00:00:01.000000+0000\",\"pcap_cnt\":2,"
         "\"event_type\":\"test\",\"vlan\":[7],\"src_ip\":\"10.0.0.0\",\"src_port\":53,"
         "\"dest_ip\":\"11.0.0.0\",\"dest_port\":5353,\"proto\":\"UDP\",\"ip_v\":4,"

@@ -21,7 +21,7 @@
 typedef struct {
     char **flows; /* sorted, each from "event_type" on */
     size_t flow_cnt;
-    char *stats;  /* the last stats record, normalised */
+    char *stats; /* the last stats record, normalised */
 } EveRun;
 
 static char *
@@ -148,8 +148,8 @@ every_mode_and_thread_count_gives_the_same_flows_and_totals(void **state)
     for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
         EveRun got;
         run_mode(runs[i].mode, runs[i].threads, &got);
-        print_message("%s, %u threads: %zu flows\n", runmode_name(runs[i].mode),
-                      runs[i].threads, got.flow_cnt);
+        print_message("%s, %u threads: %zu flows\n", runmode_name(runs[i].mode), runs[i].threads,
+                      got.flow_cnt);
         assert_int_equal(got.flow_cnt, ref.flow_cnt);
         for (size_t k = 0; k < ref.flow_cnt; k++) {
             /* flow_id carries the worker; the record from event_type on does not */

@@ -157,7 +157,8 @@ eve_rows_match_eve_types_def(void **state)
     for (size_t i = 0; i < t->key_cnt; i++) {
         const char *p = t->keys[i].path, *rest, *dot;
         bool known = false;
-        if (strncmp(p, prefix, sizeof(prefix) - 1) != 0 || strcmp(p, "outputs.*.eve-log.types.*.*.enabled") == 0) {
+        if (strncmp(p, prefix, sizeof(prefix) - 1) != 0
+            || strcmp(p, "outputs.*.eve-log.types.*.*.enabled") == 0) {
             continue;
         }
         rest = p + sizeof(prefix) - 1;

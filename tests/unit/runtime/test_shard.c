@@ -50,8 +50,8 @@ check_capture(const char *path, unsigned *simple)
             if (shard_hash_layer(&p, 42, vlan) != h) {
                 mismatches++;
                 if (mismatches < 5) {
-                    print_message("%s: packet %llu: cheap and decoded shard hashes differ\n",
-                                  path, (unsigned long long)p.pcap_cnt);
+                    print_message("%s: packet %llu: cheap and decoded shard hashes differ\n", path,
+                                  (unsigned long long)p.pcap_cnt);
                 }
             }
         }
@@ -69,8 +69,9 @@ walk_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
     size_t n = strlen(path);
     (void)st;
     (void)ftw;
-    if (type == FTW_F && ((n > 5 && strcmp(path + n - 5, ".pcap") == 0)
-                          || (n > 7 && strcmp(path + n - 7, ".pcapng") == 0))) {
+    if (type == FTW_F
+        && ((n > 5 && strcmp(path + n - 5, ".pcap") == 0)
+            || (n > 7 && strcmp(path + n - 7, ".pcapng") == 0))) {
         walk_mismatches += check_capture(path, &walk_simple);
     }
     return 0;
@@ -80,11 +81,8 @@ static void
 simple_packets_hash_as_their_decoded_fields(void **state)
 {
     static const char *const trees[] = {
-        "tests/data",
-        "../shared/bench/smoke.pcap",
-        "../shared/pcaps/tunnels",
-        "../shared/pcaps/frag",
-        "../shared/pcaps/tcpdump",
+        "tests/data",           "../shared/bench/smoke.pcap", "../shared/pcaps/tunnels",
+        "../shared/pcaps/frag", "../shared/pcaps/tcpdump",
     };
     (void)state;
 
