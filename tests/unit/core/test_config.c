@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "test_support.h"
 
 #define SURICATA_REF "../shared/suricata-ref/suricata.yaml"
 #define VERIFY_TESTS "../shared/verify/tests"
@@ -45,95 +46,6 @@ dump_text(const CfgNode *root)
     cfg_dump(root, fp);
     fclose(fp);
     return buf;
-}
-
-/* Catches what the code under test logs to stderr, so a test can check the one line. */
-typedef struct {
-    FILE *tmp;
-    int saved_fd;
-} Capture;
-
-static void
-capture_start(Capture *c)
-{
-    fflush(stderr);
-    c->tmp = tmpfile();
-    assert_non_null(c->tmp);
-    c->saved_fd = dup(STDERR_FILENO);
-    assert_true(c->saved_fd >= 0);
-    assert_true(dup2(fileno(c->tmp), STDERR_FILENO) >= 0);
-}
-
-/* Returns what was logged, new. */
-static char *
-capture_end(Capture *c)
-{
-    long n;
-    char *text;
-
-    fflush(stderr);
-    dup2(c->saved_fd, STDERR_FILENO);
-    close(c->saved_fd);
-    fseek(c->tmp, 0, SEEK_END);
-    n = ftell(c->tmp);
-    rewind(c->tmp);
-    text = calloc(1, (size_t)n + 1);
-    assert_non_null(text);
-    assert_int_equal(fread(text, 1, (size_t)n, c->tmp), (size_t)n);
-    fclose(c->tmp);
-    return text;
-}
-
-static size_t
-line_count(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s != '\0'; s++) {
-        n += *s == '\n';
-    }
-    return n;
-}
-
-/* A scratch directory for include tests, removed by teardown. */
-typedef struct {
-    char dir[64];
-} Scratch;
-
-static int
-scratch_setup(void **state)
-{
-    Scratch *s = calloc(1, sizeof(*s));
-
-    if (s == NULL) {
-        return -1;
-    }
-    strcpy(s->dir, "/tmp/sk-test-config-XXXXXX");
-    if (mkdtemp(s->dir) == NULL) {
-        free(s);
-        return -1;
-    }
-    *state = s;
-    return 0;
-}
-
-static int
-remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static int
-scratch_teardown(void **state)
-{
-    Scratch *s = *state;
-
-    nftw(s->dir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
-    free(s);
-    return 0;
 }
 
 /* Writes text to dir/name (creating one level of sub-directory if name has one); returns
