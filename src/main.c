@@ -15,6 +15,7 @@
 #include "core/config_default.h"
 #include "core/log.h"
 #include "capture/capture.h"
+#include "detect/detect.h"
 #include "runtime/runtime.h"
 
 #define SURICATA_COMPAT_VERSION "8.0.7"
@@ -309,40 +310,43 @@ report_ignored(const char *key_path, void *user)
     return true;
 }
 
-/* Rules: there is no detection engine yet. The files are checked and their rules counted, so
- * a wrong path still fails as it does in Suricata, and --init-errors-fatal refuses to run with
- * rules it cannot load. */
+/* Rules: parsed and checked by detect/ (rules that fail are one line each and loading goes on),
+ * then the load summary as Suricata prints it. Nothing matches yet. A file that cannot be read
+ * fails the start with -S or --init-errors-fatal, as before; --init-errors-fatal also refuses
+ * any rule that failed, as Suricata's does. */
 static int
-check_rule_files(const Options *o)
+check_rule_files(const Options *o, const CfgNode *cfg)
 {
-    unsigned rules = 0;
-    for (unsigned i = 0; i < o->rule_file_cnt; i++) {
-        FILE *f = fopen(o->rule_files[i], "r");
-        char line[8192];
-        if (f == NULL) {
-            log_error("detect: cannot open rule file %s", o->rule_files[i]);
-            if (o->init_errors_fatal || o->rules_exclusive) {
-                return 1;
-            }
-            continue;
-        }
-        while (fgets(line, sizeof(line), f) != NULL) {
-            const char *s = line + strspn(line, " \t");
-            if (*s != '#' && *s != '\n' && *s != '\r' && *s != '\0') {
-                rules++;
-            }
-        }
-        fclose(f);
+    DetectRules *rules;
+    int code = 0;
+
+    if (o->rule_file_cnt == 0) {
+        return 0;
     }
-    if (rules > 0) {
-        log_warn("detect: %u rule line%s not loaded: this build has no detection engine yet", rules,
-                 rules == 1 ? "" : "s");
-        if (o->init_errors_fatal) {
-            log_error("detect: --init-errors-fatal: rules could not be loaded");
-            return 1;
+    rules = detect_rules_new(cfg);
+    if (rules == NULL) {
+        return 1;
+    }
+    for (unsigned i = 0; i < o->rule_file_cnt && code == 0; i++) {
+        SkResult r = detect_rules_load_file(rules, o->rule_files[i]);
+        if (r == SK_ERR_NOMEM || (r != SK_OK && (o->init_errors_fatal || o->rules_exclusive))) {
+            code = 1;
         }
     }
-    return 0;
+    if (code == 0) {
+        const DetectLoadStats *st = detect_rules_stats(rules);
+        detect_rules_log_summary(rules);
+        if (st->failed > 0 && o->init_errors_fatal) {
+            log_error("detect: --init-errors-fatal: %u rule%s failed to load", st->failed,
+                      st->failed == 1 ? "" : "s");
+            code = 1;
+        } else if (st->loaded > 0) {
+            log_warn("detect: %u rule%s loaded, but this build does not match rules yet",
+                     st->loaded, st->loaded == 1 ? "" : "s");
+        }
+    }
+    detect_rules_free(rules);
+    return code;
 }
 
 int
@@ -418,7 +422,7 @@ main(int argc, char **argv)
     if (o.verbose > 0) {
         cfg_walk_scalars(cfg, report_ignored, NULL);
     }
-    if (!o.disable_detection && check_rule_files(&o) != 0) {
+    if (!o.disable_detection && check_rule_files(&o, cfg) != 0) {
         goto out;
     }
     if (o.test_config) {

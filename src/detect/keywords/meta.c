@@ -1,0 +1,170 @@
+/* meta.c: the keywords that describe a rule rather than match: msg, sid, rev, gid, classtype,
+ * priority, reference, metadata, target, noalert. Values and checks as Suricata 8 takes them
+ * (sid and rev above 0, gid any 32-bit value; classtype is kept as written until the
+ * classification file is read). */
+#include "detect/detect_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static SkResult
+nomem(char *err)
+{
+    snprintf(err, DETECT_ERR_MAX, "out of memory");
+    return SK_ERR_NOMEM;
+}
+
+SkResult
+kw_msg_setup(Signature *s, const char *arg, char *err)
+{
+    return detect_unquote(arg, "msg", &s->msg, err) ? SK_OK
+           : strcmp(err, "out of memory") == 0      ? SK_ERR_NOMEM
+                                                    : SK_ERR_CONFIG;
+}
+
+static SkResult
+u32_value(const char *kw, const char *arg, int64_t min, uint32_t *out, char *err)
+{
+    int64_t v;
+    if (!detect_parse_int(arg, 0, UINT32_MAX, &v)) {
+        snprintf(err, DETECT_ERR_MAX, "invalid %s value \"%.40s\"", kw, arg);
+        return SK_ERR_CONFIG;
+    }
+    if (v < min) {
+        snprintf(err, DETECT_ERR_MAX, "%s value %lld is invalid", kw, (long long)v);
+        return SK_ERR_CONFIG;
+    }
+    *out = (uint32_t)v;
+    return SK_OK;
+}
+
+SkResult
+kw_sid_setup(Signature *s, const char *arg, char *err)
+{
+    return u32_value("sid", arg, 1, &s->sid, err);
+}
+
+SkResult
+kw_rev_setup(Signature *s, const char *arg, char *err)
+{
+    return u32_value("rev", arg, 1, &s->rev, err);
+}
+
+SkResult
+kw_gid_setup(Signature *s, const char *arg, char *err)
+{
+    return u32_value("gid", arg, 0, &s->gid, err);
+}
+
+/* A name of letters, digits, '-' and '_', as classification.config writes them. */
+SkResult
+kw_classtype_setup(Signature *s, const char *arg, char *err)
+{
+    size_t n = strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_");
+    if (n == 0 || arg[n] != '\0') {
+        snprintf(err, DETECT_ERR_MAX, "invalid classtype \"%.40s\"", arg);
+        return SK_ERR_CONFIG;
+    }
+    s->classtype = strdup(arg);
+    return s->classtype != NULL ? SK_OK : nomem(err);
+}
+
+/* Suricata takes any non-negative number (0 and 256 load): the same here. */
+SkResult
+kw_priority_setup(Signature *s, const char *arg, char *err)
+{
+    int64_t v;
+    if (!detect_parse_int(arg, 0, INT32_MAX, &v)) {
+        snprintf(err, DETECT_ERR_MAX, "invalid priority value \"%.40s\"", arg);
+        return SK_ERR_CONFIG;
+    }
+    s->priority = (int32_t)v;
+    return SK_OK;
+}
+
+static SkResult
+push_str(char ***v, uint32_t *cnt, const char *text, size_t len, char *err)
+{
+    char **nv;
+    char *copy;
+    if (*cnt >= DETECT_OPTS_MAX) {
+        snprintf(err, DETECT_ERR_MAX, "too many entries");
+        return SK_ERR_CONFIG;
+    }
+    nv = realloc(*v, (*cnt + 1) * sizeof(*nv));
+    if (nv == NULL) {
+        return nomem(err);
+    }
+    *v = nv;
+    copy = strndup(text, len);
+    if (copy == NULL) {
+        return nomem(err);
+    }
+    nv[(*cnt)++] = copy;
+    return SK_OK;
+}
+
+/* "type,value": both parts present. */
+SkResult
+kw_reference_setup(Signature *s, const char *arg, char *err)
+{
+    const char *comma = strchr(arg, ',');
+    if (comma == NULL || comma == arg || comma[1] == '\0') {
+        snprintf(err, DETECT_ERR_MAX,
+                 "unable to parse \"reference\" keyword argument \"%.60s\": expected type,value",
+                 arg);
+        return SK_ERR_CONFIG;
+    }
+    return push_str(&s->refs, &s->ref_cnt, arg, strlen(arg), err);
+}
+
+/* "key value, key value": each entry kept, blanks around it trimmed. */
+SkResult
+kw_metadata_setup(Signature *s, const char *arg, char *err)
+{
+    const char *p = arg;
+    for (;;) {
+        size_t n = strcspn(p, ",");
+        const char *e = p;
+        size_t el = n;
+        while (el > 0 && (*e == ' ' || *e == '\t')) {
+            e++;
+            el--;
+        }
+        while (el > 0 && (e[el - 1] == ' ' || e[el - 1] == '\t')) {
+            el--;
+        }
+        if (el > 0) {
+            SkResult r = push_str(&s->metadata, &s->meta_cnt, e, el, err);
+            if (r != SK_OK) {
+                return r;
+            }
+        }
+        if (p[n] == '\0') {
+            return SK_OK;
+        }
+        p += n + 1;
+    }
+}
+
+SkResult
+kw_target_setup(Signature *s, const char *arg, char *err)
+{
+    if (strcmp(arg, "src_ip") == 0) {
+        s->flags |= SIG_F_TARGET_SRC;
+    } else if (strcmp(arg, "dest_ip") == 0) {
+        s->flags |= SIG_F_TARGET_DST;
+    } else {
+        snprintf(err, DETECT_ERR_MAX, "target: \"%.40s\" is not src_ip or dest_ip", arg);
+        return SK_ERR_CONFIG;
+    }
+    return SK_OK;
+}
+
+SkResult
+kw_noalert_setup(Signature *s, const char *arg, char *err)
+{
+    s->flags |= SIG_F_NOALERT;
+    return SK_OK;
+}
