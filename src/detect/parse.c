@@ -100,6 +100,10 @@ detect_unquote(const char *arg, const char *kw, char **out, char *err)
         fail(err, "bad option value formatting (possible missing semicolon) for keyword %s", kw);
         return false;
     }
+    if (len == 2) {
+        fail(err, "bad input for keyword %s: '\"\"'", kw);
+        return false;
+    }
     s = malloc(len);
     if (s == NULL) {
         fail(err, "out of memory");

@@ -175,6 +175,7 @@ typedef struct {
     const CfgNode *cfg;
     const char *var_key; /* "vars.address-groups.*" */
     const char *what;    /* "address", "port" */
+    const char *whats;   /* "addresses", "ports" */
     unsigned sets;       /* 2 (v4, v6) or 1 */
     /* Parses one plain element (no "!", "[", "$") into sets[]. */
     bool (*element)(const char *s, size_t len, RangeSet *sets, char *err);
@@ -307,8 +308,8 @@ expr_parse(const Expr *x, const char *s, size_t len, int depth, RangeSet *out)
                 n += pos[k].cnt;
             }
             if (n == 0) {
-                snprintf(x->err, DETECT_ERR_MAX, "no %ss left after merging %ss and negated %ss",
-                         x->what, x->what, x->what);
+                snprintf(x->err, DETECT_ERR_MAX, "no %s left after merging %s and negated %s",
+                         x->whats, x->whats, x->whats);
                 ok = false;
             }
         }
@@ -470,6 +471,7 @@ detect_addr_parse(const CfgNode *cfg, const char *text, DetectAddr *out, char *e
     Expr x = {.cfg = cfg,
               .var_key = "vars.address-groups.*",
               .what = "address",
+              .whats = "addresses",
               .sets = 2,
               .element = addr_element,
               .all = addr_all,
@@ -560,6 +562,7 @@ detect_ports_parse(const CfgNode *cfg, const char *text, DetectPorts *out, char 
     Expr x = {.cfg = cfg,
               .var_key = "vars.port-groups.*",
               .what = "port",
+              .whats = "ports",
               .sets = 1,
               .element = port_element,
               .all = port_all,
