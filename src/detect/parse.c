@@ -506,6 +506,7 @@ struct DetectRules {
     Signature **sigs;
     size_t sig_cnt, sig_cap;
     uint64_t *sid_table; /* (gid << 32 | sid) + 1, open addressing; 0 empty */
+    size_t *sid_index;   /* the slot's Signature in sigs */
     size_t sid_cap;
     UnsupCount *unsup;
     size_t unsup_cnt;
@@ -535,6 +536,7 @@ detect_rules_free(DetectRules *r)
     }
     free(r->sigs);
     free(r->sid_table);
+    free(r->sid_index);
     free(r->unsup);
     free(r);
 }
@@ -556,30 +558,40 @@ sid_slot(const DetectRules *r, uint64_t key)
     return i;
 }
 
-/* false: (gid, sid) already loaded. */
+/* Finds or adds (gid, sid); *slot is its place. SK_ERR_CONFIG: already loaded (its index in
+ * r->sid_index[*slot]); SK_OK: added, the caller sets the index. */
 static SkResult
-sid_insert(DetectRules *r, uint32_t gid, uint32_t sid)
+sid_insert(DetectRules *r, uint32_t gid, uint32_t sid, size_t *slot)
 {
     uint64_t key = ((uint64_t)gid << 32 | sid) + 1;
     size_t i;
     if ((r->sig_cnt + 1) * 2 > r->sid_cap) {
         size_t cap = r->sid_cap == 0 ? SID_TABLE_MIN : r->sid_cap * 2;
         uint64_t *old = r->sid_table;
+        size_t *old_index = r->sid_index;
         size_t old_cap = r->sid_cap;
-        r->sid_table = calloc(cap, sizeof(uint64_t));
-        if (r->sid_table == NULL) {
-            r->sid_table = old;
+        uint64_t *t = calloc(cap, sizeof(*t));
+        size_t *x = calloc(cap, sizeof(*x));
+        if (t == NULL || x == NULL) {
+            free(t);
+            free(x);
             return SK_ERR_NOMEM;
         }
+        r->sid_table = t;
+        r->sid_index = x;
         r->sid_cap = cap;
         for (size_t k = 0; k < old_cap; k++) {
             if (old[k] != 0) {
-                r->sid_table[sid_slot(r, old[k])] = old[k];
+                size_t j = sid_slot(r, old[k]);
+                r->sid_table[j] = old[k];
+                r->sid_index[j] = old_index[k];
             }
         }
         free(old);
+        free(old_index);
     }
     i = sid_slot(r, key);
+    *slot = i;
     if (r->sid_table[i] == key) {
         return SK_ERR_CONFIG;
     }
@@ -630,7 +642,18 @@ load_rule(DetectRules *r, const char *text, size_t len, const char *name, unsign
     SkResult res = SK_OK;
 
     if (st == SIG_PARSE_OK) {
-        SkResult ins = sid_insert(r, s->gid, s->sid);
+        size_t slot = 0;
+        SkResult ins = sid_insert(r, s->gid, s->sid, &slot);
+        if (ins == SK_ERR_CONFIG && s->rev > r->sigs[r->sid_index[slot]]->rev) {
+            /* Suricata: a newer revision replaces the loaded rule, and both count loaded */
+            log_warn("%s:%u: sid %u: rev %u replaces the loaded rev %u", name, line, s->sid, s->rev,
+                     r->sigs[r->sid_index[slot]]->rev);
+            sig_free(r->sigs[r->sid_index[slot]]);
+            r->sigs[r->sid_index[slot]] = s;
+            r->stats.loaded++;
+            sig_parse_info_fini(&info);
+            return SK_OK;
+        }
         if (ins == SK_OK && r->sig_cnt == r->sig_cap) {
             size_t cap = r->sig_cap == 0 ? 256 : r->sig_cap * 2;
             Signature **v = realloc(r->sigs, cap * sizeof(*v));
@@ -642,6 +665,7 @@ load_rule(DetectRules *r, const char *text, size_t len, const char *name, unsign
             }
         }
         if (ins == SK_OK) {
+            r->sid_index[slot] = r->sig_cnt;
             r->sigs[r->sig_cnt++] = s;
             r->stats.loaded++;
             sig_parse_info_fini(&info);

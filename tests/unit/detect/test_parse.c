@@ -607,6 +607,47 @@ a_file_reports_each_bad_rule_on_one_line_and_goes_on(void **state)
 }
 
 static void
+a_newer_revision_replaces_the_loaded_rule(void **state)
+{
+    /* Suricata 8.0.7 on these five lines: 3 loaded, 2 failed */
+    static const char text[] = "alert tcp any any -> any any (msg:\"a\"; sid:1; rev:1;)\n"
+                               "alert tcp any any -> any any (msg:\"b\"; sid:1; rev:2;)\n"
+                               "alert tcp any any -> any any (msg:\"c\"; sid:1; rev:2;)\n"
+                               "alert tcp any any -> any any (msg:\"d\"; sid:1; gid:2;)\n"
+                               "alert tcp any any -> any any (msg:\"e\"; sid:1; rev:1;)\n";
+    DetectRules *r = detect_rules_new(cfg);
+    Capture cap;
+    char *out;
+    (void)state;
+    capture_start(&cap);
+    assert_int_equal(detect_rules_load_text(r, text, strlen(text), "d.rules"), SK_OK);
+    out = capture_end(&cap);
+    assert_non_null(strstr(out, "Warning: d.rules:2: sid 1: rev 2 replaces the loaded rev 1\n"));
+    assert_non_null(strstr(out, "Error: d.rules:3: sid 1: duplicate signature"));
+    assert_non_null(strstr(out, "Error: d.rules:5: sid 1: duplicate signature"));
+    assert_int_equal(line_count(out), 3);
+    free(out);
+    assert_int_equal(detect_rules_stats(r)->loaded, 3);
+    assert_int_equal(detect_rules_stats(r)->failed, 2);
+    detect_rules_free(r);
+}
+
+static void
+many_rules_grow_the_sid_table(void **state)
+{
+    DetectRules *r = detect_rules_new(cfg);
+    (void)state;
+    for (unsigned i = 1; i <= 5000; i++) {
+        char rule[96];
+        int n = snprintf(rule, sizeof(rule), "alert ip any any -> any any (sid:%u;)\n", i);
+        assert_int_equal(detect_rules_load_text(r, rule, (size_t)n, "g.rules"), SK_OK);
+    }
+    assert_int_equal(detect_rules_stats(r)->loaded, 5000);
+    assert_int_equal(detect_rules_stats(r)->failed, 0);
+    detect_rules_free(r);
+}
+
+static void
 a_missing_file_is_an_io_error(void **state)
 {
     DetectRules *r = detect_rules_new(cfg);
@@ -683,6 +724,8 @@ main(void)
         cmocka_unit_test(content_modifier_checks_match_suricata),
         cmocka_unit_test(unknown_keywords_make_the_rule_unsupported),
         cmocka_unit_test(a_file_reports_each_bad_rule_on_one_line_and_goes_on),
+        cmocka_unit_test(a_newer_revision_replaces_the_loaded_rule),
+        cmocka_unit_test(many_rules_grow_the_sid_table),
         cmocka_unit_test(a_missing_file_is_an_io_error),
         cmocka_unit_test(odd_input_never_crashes),
     };
