@@ -170,7 +170,7 @@ rs_has(const RangeSet *s, U128 v)
 
 /* ---- shared expression walk ---- */
 
-/* What differs between addresses and ports: the universe and how one element parses. */
+/* What differs between addresses and ports: the families and how one element parses. */
 typedef struct {
     const CfgNode *cfg;
     const char *var_key; /* "vars.address-groups.*" */
@@ -179,11 +179,12 @@ typedef struct {
     unsigned sets;       /* 2 (v4, v6) or 1 */
     /* Parses one plain element (no "!", "[", "$") into sets[]. */
     bool (*element)(const char *s, size_t len, RangeSet *sets, char *err);
-    void (*all)(RangeSet *sets, bool *ok);
+    bool (*all)(RangeSet *set, unsigned family); /* the whole family into set */
     char *err;
 } Expr;
 
-static bool expr_parse(const Expr *x, const char *s, size_t len, int depth, RangeSet *out);
+static bool expr_add(const Expr *x, const char *s, size_t len, bool negate, int depth,
+                     RangeSet *pos, RangeSet *neg);
 
 static void
 sets_fini(const Expr *x, RangeSet *sets)
@@ -206,7 +207,52 @@ trim(const char **s, size_t *len)
 }
 
 static bool
-expr_var(const Expr *x, const char *name, size_t len, int depth, RangeSet *out)
+nomem(const Expr *x)
+{
+    snprintf(x->err, DETECT_ERR_MAX, "out of memory (or more than %d ranges) in a %s",
+             DETECT_RANGES_MAX, x->what);
+    return false;
+}
+
+/* Suricata's merge of a group's plain and negated parts: a family with negated values and no
+ * plain ones starts from the whole family (so "[!1.1.1.1]" is every IPv4 address but one, and
+ * no IPv6 one, and "!$HOME_NET" holds no IPv6 address when HOME_NET has none); then the
+ * negated values are removed. Nothing left is an error. The result is in pos. */
+static bool
+merge_not(const Expr *x, RangeSet *pos, RangeSet *neg)
+{
+    unsigned left = 0;
+    bool filled = true;
+    for (unsigned k = 0; k < x->sets; k++) {
+        rs_normalize(&pos[k]);
+        rs_normalize(&neg[k]);
+        if (pos[k].cnt == 0 && neg[k].cnt > 0) {
+            if (!x->all(&pos[k], k)) {
+                return nomem(x);
+            }
+        } else if (pos[k].cnt > 0) {
+            filled = false;
+        }
+        if (!rs_subtract(&pos[k], &neg[k])) {
+            return nomem(x);
+        }
+        left += pos[k].cnt;
+    }
+    if (left == 0) {
+        if (filled) {
+            snprintf(x->err, DETECT_ERR_MAX, "complete %s space negated: nothing left", x->what);
+        } else {
+            snprintf(x->err, DETECT_ERR_MAX, "no %s left after merging %s and negated %s", x->whats,
+                     x->whats, x->whats);
+        }
+        return false;
+    }
+    return true;
+}
+
+static bool
+expr_var(const Expr *x, const char *name, size_t len, bool negate, int depth, RangeSet *pos,
+         RangeSet *neg)
 {
     char nm[128];
     char key[CFG_PATH_MAX];
@@ -229,22 +275,61 @@ expr_var(const Expr *x, const char *name, size_t len, int depth, RangeSet *out)
         snprintf(x->err, DETECT_ERR_MAX, "variable \"%s\" is not defined in the configuration", nm);
         return false;
     }
-    return expr_parse(x, val, strlen(val), depth + 1, out);
+    /* As Suricata: the value stands in for the name, so a "!" in it negates in place. */
+    return expr_add(x, val, strlen(val), negate, depth + 1, pos, neg);
 }
 
-/* One element, perhaps negated: the caller unions or subtracts it. */
+/* Each element of "[a,b,...]" (s: inside the brackets) into pos/neg. */
 static bool
-expr_parse(const Expr *x, const char *s, size_t len, int depth, RangeSet *out)
+group_items(const Expr *x, const char *s, size_t len, int depth, RangeSet *pos, RangeSet *neg)
 {
-    bool neg = false;
+    int nest = 0;
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && s[i] == '[') {
+            nest++;
+        } else if (i < len && s[i] == ']') {
+            if (nest == 0) {
+                snprintf(x->err, DETECT_ERR_MAX, "unbalanced [ ] in %s", x->what);
+                return false;
+            }
+            nest--;
+        } else if (i == len || (s[i] == ',' && nest == 0)) {
+            const char *e = s + start;
+            size_t elen = i - start;
+            trim(&e, &elen);
+            if (elen == 0) {
+                snprintf(x->err, DETECT_ERR_MAX, "empty element in %s group", x->what);
+                return false;
+            }
+            if (!expr_add(x, e, elen, false, depth + 1, pos, neg)) {
+                return false;
+            }
+            start = i + 1;
+        }
+    }
+    if (nest != 0) {
+        snprintf(x->err, DETECT_ERR_MAX, "unbalanced [ ] in %s", x->what);
+        return false;
+    }
+    return true;
+}
+
+/* Adds one expression to pos, or to neg when negated. Plain groups are flattened into their
+ * parent, as in Suricata; a negated group is merged on its own first and its result negated. */
+static bool
+expr_add(const Expr *x, const char *s, size_t len, bool negate, int depth, RangeSet *pos,
+         RangeSet *neg)
+{
+    RangeSet *to;
 
     trim(&s, &len);
     if (depth > DETECT_GROUP_DEPTH + DETECT_VAR_DEPTH) {
         snprintf(x->err, DETECT_ERR_MAX, "%s expression nests too deep", x->what);
         return false;
     }
-    if (len > 0 && s[0] == '!') {
-        neg = true;
+    while (len > 0 && s[0] == '!') {
+        negate = !negate;
         s++;
         len--;
         trim(&s, &len);
@@ -253,119 +338,59 @@ expr_parse(const Expr *x, const char *s, size_t len, int depth, RangeSet *out)
         snprintf(x->err, DETECT_ERR_MAX, "empty %s", x->what);
         return false;
     }
+    to = negate ? neg : pos;
     if (s[0] == '[') {
-        RangeSet pos[2] = {{0}}, negs[2] = {{0}};
-        bool have_pos = false;
-        size_t i = 1;
-        int nest = 0;
-        size_t start = 1;
-        bool ok = true;
-
-        if (s[len - 1] != ']') {
+        RangeSet tp[2] = {{0}}, tn[2] = {{0}};
+        bool ok;
+        if (s[len - 1] != ']' || len < 2) {
             snprintf(x->err, DETECT_ERR_MAX, "%s group without its closing ]", x->what);
             return false;
         }
-        for (; ok && i < len; i++) {
-            if (s[i] == '[') {
-                nest++;
-            } else if (s[i] == ']' && nest > 0) {
-                nest--;
-            } else if ((s[i] == ',' && nest == 0) || i == len - 1) {
-                const char *e = s + start;
-                size_t elen = i - start;
-                RangeSet tmp[2] = {{0}};
-                bool eneg;
-                trim(&e, &elen);
-                if (elen == 0) {
-                    snprintf(x->err, DETECT_ERR_MAX, "empty element in %s group", x->what);
-                    ok = false;
-                    break;
-                }
-                eneg = e[0] == '!';
-                ok = expr_parse(x, eneg ? e + 1 : e, eneg ? elen - 1 : elen, depth + 1, tmp);
-                for (unsigned k = 0; ok && k < x->sets; k++) {
-                    ok = rs_union(eneg ? &negs[k] : &pos[k], &tmp[k]);
-                }
-                have_pos |= !eneg;
-                sets_fini(x, tmp);
-                start = i + 1;
-            }
+        if (!negate) {
+            return group_items(x, s + 1, len - 2, depth, pos, neg);
         }
-        if (ok && nest != 0) {
-            snprintf(x->err, DETECT_ERR_MAX, "unbalanced [ ] in %s", x->what);
-            ok = false;
-        }
-        if (ok && !have_pos) {
-            x->all(pos, &ok);
-        }
+        ok = group_items(x, s + 1, len - 2, depth, tp, tn) && merge_not(x, tp, tn);
         for (unsigned k = 0; ok && k < x->sets; k++) {
-            ok = rs_subtract(&pos[k], &negs[k]);
+            ok = rs_union(&neg[k], &tp[k]) || nomem(x);
         }
-        sets_fini(x, negs);
-        if (ok) {
-            unsigned n = 0;
-            for (unsigned k = 0; k < x->sets; k++) {
-                n += pos[k].cnt;
-            }
-            if (n == 0) {
-                snprintf(x->err, DETECT_ERR_MAX, "no %s left after merging %s and negated %s",
-                         x->whats, x->whats, x->whats);
-                ok = false;
-            }
-        }
-        if (!ok) {
-            if (x->err[0] == '\0') {
-                snprintf(x->err, DETECT_ERR_MAX, "%s group too large", x->what);
-            }
-            sets_fini(x, pos);
-            return false;
-        }
-        memcpy(out, pos, sizeof(RangeSet) * x->sets);
-    } else if (s[0] == '$') {
-        if (!expr_var(x, s + 1, len - 1, depth, out)) {
-            return false;
-        }
-    } else if (len == 3 && memcmp(s, "any", 3) == 0) {
-        bool ok = true;
-        x->all(out, &ok);
-        if (!ok) {
-            sets_fini(x, out);
-            snprintf(x->err, DETECT_ERR_MAX, "out of memory");
-            return false;
-        }
-    } else if (!x->element(s, len, out, x->err)) {
-        sets_fini(x, out);
-        return false;
+        sets_fini(x, tp);
+        sets_fini(x, tn);
+        return ok;
     }
-    if (neg) {
-        RangeSet all[2] = {{0}};
-        bool ok = true;
-        unsigned n = 0;
-        x->all(all, &ok);
-        for (unsigned k = 0; ok && k < x->sets; k++) {
-            ok = rs_subtract(&all[k], &out[k]);
-            n += all[k].cnt;
-        }
-        sets_fini(x, out);
-        if (!ok || n == 0) {
-            sets_fini(x, all);
-            snprintf(x->err, DETECT_ERR_MAX,
-                     ok ? "complete %s space negated: nothing left" : "out of memory", x->what);
-            return false;
-        }
-        memcpy(out, all, sizeof(RangeSet) * x->sets);
+    if (s[0] == '$') {
+        return expr_var(x, s + 1, len - 1, negate, depth, pos, neg);
     }
-    return true;
+    if (len == 3 && memcmp(s, "any", 3) == 0) {
+        for (unsigned k = 0; k < x->sets; k++) {
+            if (!x->all(&to[k], k)) {
+                return nomem(x);
+            }
+        }
+        return true;
+    }
+    return x->element(s, len, to, x->err);
+}
+
+static bool
+expr_parse(const Expr *x, const char *text, RangeSet *out)
+{
+    RangeSet neg[2] = {{0}};
+    bool ok = expr_add(x, text, strlen(text), false, 0, out, neg) && merge_not(x, out, neg);
+    sets_fini(x, neg);
+    if (!ok) {
+        sets_fini(x, out);
+    }
+    return ok;
 }
 
 /* ---- addresses ---- */
 
-static void
-addr_all(RangeSet *sets, bool *ok)
+static bool
+addr_all(RangeSet *set, unsigned family)
 {
     U128 v4max = {0, 0xffffffffu};
     U128 v6max = {UINT64_MAX, UINT64_MAX};
-    *ok = *ok && rs_push(&sets[0], U128_ZERO, v4max) && rs_push(&sets[1], U128_ZERO, v6max);
+    return rs_push(set, U128_ZERO, family == 0 ? v4max : v6max);
 }
 
 static U128
@@ -477,11 +502,9 @@ detect_addr_parse(const CfgNode *cfg, const char *text, DetectAddr *out, char *e
               .all = addr_all,
               .err = err};
     err[0] = '\0';
-    if (!expr_parse(&x, text, strlen(text), 0, sets)) {
+    if (!expr_parse(&x, text, sets)) {
         return SK_ERR_CONFIG;
     }
-    rs_normalize(&sets[0]);
-    rs_normalize(&sets[1]);
     out->v4 = sets[0];
     out->v6 = sets[1];
     return SK_OK;
@@ -509,11 +532,12 @@ detect_addr_has_v6(const DetectAddr *a, const uint8_t ip[16])
 
 /* ---- ports ---- */
 
-static void
-port_all(RangeSet *sets, bool *ok)
+static bool
+port_all(RangeSet *set, unsigned family)
 {
     U128 max = {0, 65535};
-    *ok = *ok && rs_push(&sets[0], U128_ZERO, max);
+    (void)family;
+    return rs_push(set, U128_ZERO, max);
 }
 
 /* "80", "80:90", "1024:", ":1023". */
@@ -532,8 +556,8 @@ port_element(const char *s, size_t len, RangeSet *sets, char *err)
     colon = strchr(buf, ':');
     if (colon != NULL) {
         *colon++ = '\0';
-        if ((buf[0] == '\0' && colon[0] == '\0')
-            || (buf[0] != '\0' && !cfg_parse_uint(buf, 65535, &lo))
+        /* ":" alone is every port, as Suricata reads it */
+        if ((buf[0] != '\0' && !cfg_parse_uint(buf, 65535, &lo))
             || (colon[0] != '\0' && !cfg_parse_uint(colon, 65535, &hi)) || hi < lo) {
             goto bad;
         }
@@ -568,10 +592,9 @@ detect_ports_parse(const CfgNode *cfg, const char *text, DetectPorts *out, char 
               .all = port_all,
               .err = err};
     err[0] = '\0';
-    if (!expr_parse(&x, text, strlen(text), 0, &set)) {
+    if (!expr_parse(&x, text, &set)) {
         return SK_ERR_CONFIG;
     }
-    rs_normalize(&set);
     out->set = set;
     return SK_OK;
 }

@@ -223,6 +223,10 @@ modifier_value(const char *kw, const char *arg, int64_t min, int64_t max, int64_
 static SkResult
 absolute_checks(const DetectContent *c, const char *kw, char *err)
 {
+    if ((c->flags & DETECT_CONTENT_NEGATED) && (c->flags & DETECT_CONTENT_FAST_PATTERN)) {
+        return bad(err, "can't have a relative negated keyword set along with a fast_pattern (%s)",
+                   kw);
+    }
     if (c->flags & CONTENT_RELATIVE) {
         return bad(err, "can't use a relative keyword like within/distance with a absolute "
                         "relative keyword like depth/offset for the same content");
@@ -314,7 +318,15 @@ relative_checks(Signature *s, DetectContent *c, const char *kw, char *err)
         return bad(err, "can't have a relative keyword set along with 'fast_pattern:only;' (%s)",
                    kw);
     }
+    if ((c->flags & DETECT_CONTENT_NEGATED) && (c->flags & DETECT_CONTENT_FAST_PATTERN)) {
+        return bad(err, "can't have a relative negated keyword set along with a fast_pattern (%s)",
+                   kw);
+    }
     (void)last_content(s, &prev);
+    if (prev != NULL && (prev->flags & DETECT_CONTENT_FP_ONLY)) {
+        return bad(err, "previous keyword has a fast_pattern:only; set. Can't have relative "
+                        "keywords around a fast_pattern only content");
+    }
     if (prev != NULL) {
         prev->flags |= DETECT_CONTENT_RELATIVE_NEXT;
     }
@@ -406,15 +418,22 @@ kw_fast_pattern_setup(Signature *s, const char *arg, char *err)
     if (c == NULL) {
         return SK_ERR_CONFIG;
     }
-    for (uint32_t i = 0; i < l->cnt; i++) {
+    /* Suricata 8.0.7 checks these for the plain form only: "fast_pattern:only" or a chop
+     * on a content that has one, or on a second content, loads. */
+    for (uint32_t i = 0; arg == NULL && i < l->cnt; i++) {
         const DetectContent *o = l->sm[i].ctx;
         if (l->sm[i].kw == DETECT_KW_CONTENT && o != c
             && (o->flags & DETECT_CONTENT_FAST_PATTERN)) {
             return bad(err, "fast_pattern can be used on only one content in a rule");
         }
     }
-    if ((c->flags & DETECT_CONTENT_FAST_PATTERN) && !only) {
+    if (arg == NULL && (c->flags & DETECT_CONTENT_FAST_PATTERN)) {
         return bad(err, "can't use multiple fast_pattern options for the same content");
+    }
+    if ((c->flags & DETECT_CONTENT_NEGATED) && (c->flags & (CONTENT_ABSOLUTE | CONTENT_RELATIVE))
+        && !only) {
+        return bad(err, "fast_pattern; cannot be used with negated content, along with relative "
+                        "modifiers");
     }
     if (only) {
         if ((c->flags & DETECT_CONTENT_NEGATED)

@@ -196,14 +196,28 @@ addresses_cidr_ranges_groups_and_negation(void **state)
     assert_false(detect_addr_has_v4(&s->src, v4("10.2.0.1")));
     sig_free(s);
 
-    /* negation: a single address leaves all of v4 but it, and all of v6 */
+    /* negation, as Suricata merges it: a family with negated values and no plain ones starts
+     * from the whole family; a family with neither stays empty (no IPv6 here) */
     s = parse_ok("alert ip !1.2.3.4 any -> any any (sid:1;)");
     assert_false(detect_addr_has_v4(&s->src, v4("1.2.3.4")));
     assert_true(detect_addr_has_v4(&s->src, v4("1.2.3.5")));
     assert_true(detect_addr_has_v4(&s->src, v4("0.0.0.0")));
     assert_true(detect_addr_has_v4(&s->src, v4("255.255.255.255")));
-    assert_true(has6(&s->src, "::1"));
+    assert_false(has6(&s->src, "::1"));
     sig_free(s);
+
+    /* a plain nested group is flattened into its parent; a negated one is merged first and
+     * its result negated: ![1.1.1.1,!1.1.1.2] is ![1.1.1.1], every IPv4 address but 1.1.1.1 */
+    s = parse_ok("alert ip [1.0.0.0/8,[1.2.0.0/16,!1.1.1.1],!1.2.3.4] any -> "
+                 "![1.1.1.1,!1.1.1.2] any (sid:1;)");
+    assert_false(detect_addr_has_v4(&s->src, v4("1.1.1.1")));
+    assert_false(detect_addr_has_v4(&s->src, v4("1.2.3.4")));
+    assert_true(detect_addr_has_v4(&s->src, v4("1.2.3.5")));
+    assert_false(detect_addr_has_v4(&s->dst, v4("1.1.1.1")));
+    assert_true(detect_addr_has_v4(&s->dst, v4("1.1.1.2")));
+    sig_free(s);
+    parse_fails("alert ip [!::/0] any -> any any (sid:1;)", "negated");
+    parse_fails("alert ip [1.2.3.4,!1.2.3.4/24] any -> any any (sid:1;)", "no addresses left");
 
     /* a group of positives minus negatives, nested negated group */
     s = parse_ok("alert ip [1.2.3.0/24,![1.2.3.4,1.2.3.5]] any -> [any,!1.2.3.4] any (sid:1;)");
@@ -245,7 +259,7 @@ ipv6_addresses_and_prefixes(void **state)
     assert_int_equal(s->src.v4.cnt, 0);
     assert_false(has6(&s->dst, "fe80::1"));
     assert_true(has6(&s->dst, "fec0::1"));
-    assert_true(detect_addr_has_v4(&s->dst, v4("1.1.1.1")));
+    assert_false(detect_addr_has_v4(&s->dst, v4("1.1.1.1"))); /* only IPv6 was negated */
     sig_free(s);
     s = parse_ok("alert ip ::/0 any -> 2001:db8::1-2001:db8::ff any (sid:1;)");
     assert_true(has6(&s->src, "ffff::"));
@@ -283,7 +297,15 @@ ports_ranges_groups_and_negation(void **state)
     parse_fails("alert tcp any 80:70 -> any any (sid:1;)", "failed to parse port");
     parse_fails("alert tcp any 65536 -> any any (sid:1;)", "failed to parse port");
     parse_fails("alert tcp any 80a -> any any (sid:1;)", "failed to parse port");
-    parse_fails("alert tcp any : -> any any (sid:1;)", "failed to parse port");
+    parse_fails("alert tcp any !: -> any any (sid:1;)", "negated");
+    /* a variable's text stands in for its name: SHELLCODE_PORTS is "!80" */
+    parse_fails("alert tcp any [$SHELLCODE_PORTS,80] -> any any (sid:1;)", "no ports left");
+    s = parse_ok("alert tcp any : -> any [1:10,![2:3]] (sid:1;)"); /* ":" is every port */
+    assert_true(detect_ports_has(&s->sp, 0));
+    assert_true(detect_ports_has(&s->sp, 65535));
+    assert_true(detect_ports_has(&s->dp, 4));
+    assert_false(detect_ports_has(&s->dp, 3));
+    sig_free(s);
     parse_fails("alert tcp any !any -> any any (sid:1;)", "negated");
 }
 
@@ -299,7 +321,7 @@ variables_come_from_the_config(void **state)
     assert_false(detect_addr_has_v4(&s->src, v4("8.8.8.8")));
     assert_false(detect_addr_has_v4(&s->dst, v4("10.1.1.1")));
     assert_true(detect_addr_has_v4(&s->dst, v4("8.8.8.8")));
-    assert_true(has6(&s->dst, "2001:db8::1"));
+    assert_false(has6(&s->dst, "2001:db8::1")); /* Suricata's !$HOME_NET: IPv4 only */
     assert_true(detect_ports_has(&s->dp, 80));
     assert_true(detect_ports_has(&s->dp, 143));
     assert_false(detect_ports_has(&s->dp, 81));
@@ -533,6 +555,20 @@ content_modifier_checks_match_suricata(void **state)
                 "exceeds pattern length");
     parse_fails("alert tcp any any -> any any (content:\"abc\"; fast_pattern:chop; sid:1;)",
                 "fast_pattern");
+    parse_fails("alert tcp any any -> any any (content:!\"abc\"; fast_pattern:1,1; depth:10; "
+                "sid:1;)",
+                "relative negated");
+    parse_fails("alert tcp any any -> any any (content:!\"abc\"; distance:-5; "
+                "fast_pattern:0,2; sid:1;)",
+                "negated content");
+    parse_fails("alert tcp any any -> any any (content:\"abc\"; fast_pattern:only; "
+                "content:\"d\"; distance:1; sid:1;)",
+                "previous keyword has a fast_pattern:only");
+    /* loads in Suricata 8.0.7: the non-plain forms skip the one-content checks */
+    sig_free(parse_ok("alert tcp any any -> any any (content:\"ab\"; fast_pattern; content:\"cd\"; "
+                      "fast_pattern:1,1; sid:1;)"));
+    sig_free(parse_ok("alert tcp any any -> any any (content:\"abcdef\"; fast_pattern:only; "
+                      "fast_pattern:0,2; fast_pattern:1,1; sid:1;)"));
     parse_fails("alert tcp any any -> any any (content:\"abc\"; nocase:x; sid:1;)",
                 "unexpected option to nocase");
 }
