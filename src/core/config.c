@@ -1225,6 +1225,17 @@ parse_int(const char *s, int64_t *out)
     return true;
 }
 
+bool
+cfg_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    int64_t v;
+    if (s == NULL || !parse_int(s, &v) || v < min || v > max) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
 /* A decimal number: optional sign, digits, optionally a point and more digits ("1.5", "-2").
  * strtod alone would also take "0x1p3", "inf", "1e3" and leading blanks. */
 static bool
@@ -1373,7 +1384,7 @@ cfg_get_int(const CfgNode *root, const char *key, int64_t min, int64_t max, int6
     if (rc != SK_OK || text == NULL) {
         return rc;
     }
-    if (!parse_int(text, &v) || v < min || v > max) {
+    if (!cfg_parse_int(text, min, max, &v)) {
         log_error("config: %s: '%s' is not an integer (%s)", key, text, hint);
         return SK_ERR_CONFIG;
     }

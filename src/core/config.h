@@ -64,6 +64,9 @@ bool cfg_parse_size(const char *s, uint64_t *out);
  * characters ("1234abc", " 5", "0x10" and "+1" are all refused). For command-line numbers
  * and number-like config text that cfg_get_int does not cover (port lists). */
 bool cfg_parse_uint(const char *s, uint64_t max, uint64_t *out);
+/* An optional sign and decimal digits, the whole text, within [min, max] ("12abc", " 5" and
+ * "0x10" are refused): the getters' integer rule, for rule options too. */
+bool cfg_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
 
 /* Every scalar as "key.path = value", one per line, in file order (--dump-config). A map that
  * is a sequence element also prints its first key ("outputs.0 = eve-log"), as Suricata does. */

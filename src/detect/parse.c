@@ -70,18 +70,7 @@ detect_keywords_print(FILE *out)
 bool
 detect_parse_int(const char *arg, int64_t min, int64_t max, int64_t *out)
 {
-    char *end;
-    long long v;
-    if (arg == NULL || arg[0] == '\0' || is_blank(arg[0])) {
-        return false;
-    }
-    errno = 0;
-    v = strtoll(arg, &end, 10);
-    if (errno != 0 || *end != '\0' || v < min || v > max) {
-        return false;
-    }
-    *out = v;
-    return true;
+    return cfg_parse_int(arg, min, max, out); /* the config's rule: sign and digits only */
 }
 
 bool
