@@ -327,10 +327,12 @@ stats_print_summary(Engine *eng, const CaptureReader *cr, double secs, const cha
         fputc('\n', stderr);
     }
     if (eng->live_cr != NULL) {
+        char iface[128];
+        log_sanitize(eng->rc->live_iface, iface, sizeof(iface)); /* a name is outside input */
         fprintf(stderr,
                 "  capture on %s: kernel packets %llu, kernel drops %llu, "
                 "interface drops %llu\n",
-                eng->rc->live_iface, V("capture.kernel_packets"), V("capture.kernel_drops"),
+                iface, V("capture.kernel_packets"), V("capture.kernel_drops"),
                 V("capture.kernel_ifdrops"));
     }
     if (eng->ef != NULL) {
