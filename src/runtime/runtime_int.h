@@ -96,7 +96,7 @@ struct Engine {
     const char *stat_names[STATS_MAX];
     StatSrc stat_src[STATS_MAX];
     size_t stat_cnt;
-    StatSrc stat_pkts, stat_bytes, stat_flow_memuse; /* for the derived values */
+    StatSrc stat_pkts, stat_bytes; /* for the derived values */
     _Atomic uint64_t pressure_max;                   /* stats writers may run in several workers */
     double last_progress;
     uint64_t progress_pkts;

@@ -84,7 +84,6 @@ stats_layout(Engine *eng)
     }
     stat_find(eng, "decoder.pkts", &eng->stat_pkts);
     stat_find(eng, "decoder.bytes", &eng->stat_bytes);
-    stat_find(eng, "flow.memuse", &eng->stat_flow_memuse);
     eng->stat_names[n] = "decoder.avg_pkt_size";
     eng->stat_src[n++].kind = STAT_AVG_PKT;
     for (unsigned i = 0; eng->live_cr != NULL && i < CAPTURE_CTR_MAX; i++) {
