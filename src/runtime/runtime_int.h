@@ -97,7 +97,7 @@ struct Engine {
     StatSrc stat_src[STATS_MAX];
     size_t stat_cnt;
     StatSrc stat_pkts, stat_bytes; /* for the derived values */
-    _Atomic uint64_t pressure_max;                   /* stats writers may run in several workers */
+    _Atomic uint64_t pressure_max; /* stats writers may run in several workers */
     double last_progress;
     uint64_t progress_pkts;
     bool progress_shown;
