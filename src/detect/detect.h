@@ -1,7 +1,9 @@
-/* detect.h: the detection engine's public contract. Today: loading rule files into a rule set,
- * with Suricata's grammar, checks and load summary; nothing matches yet (issue 15). A DetectRules
- * is built in main before workers start and is read-only afterwards. Bad rules are not engine
- * failures: each is one line "file:line: sid N: reason" and loading goes on. */
+/* detect.h: the detection engine's public contract. Rule files are loaded into a DetectRules
+ * (Suricata's grammar, checks and load summary; a bad rule is one line "file:line: sid N:
+ * reason" and loading goes on), which detect_engine_build turns into a DetectEngine: rules
+ * grouped by protocol, direction and port, one Vectorscan database per group and buffer. The
+ * engine is built in main before workers start and is read-only afterwards; each worker has its
+ * own DetectThread (scratch, alert queue). */
 #ifndef SK_DETECT_DETECT_H
 #define SK_DETECT_DETECT_H
 
@@ -9,6 +11,7 @@
 #include <stdio.h>
 
 #include "core/config.h"
+#include "core/packet.h"
 #include "core/result.h"
 
 typedef struct DetectRules DetectRules; /* opaque */
@@ -40,6 +43,104 @@ const DetectLoadStats *detect_rules_stats(const DetectRules *r);
 void detect_rules_log_summary(const DetectRules *r);
 /* The unsupported keywords met, most used first, as "name count" lines (tools, tests). */
 void detect_rules_print_unsupported(const DetectRules *r, FILE *out);
+
+/* ---- Matching ---- */
+
+typedef struct DetectEngine DetectEngine; /* opaque, read-only once built */
+typedef struct DetectThread DetectThread; /* opaque, one per worker */
+
+/* A rule's action, in Suricata's precedence order for one packet: pass beats drop beats reject
+ * beats alert (action-order), lower numbers first. */
+typedef enum {
+    DETECT_ACT_PASS = 0,
+    DETECT_ACT_DROP,
+    DETECT_ACT_REJECT,
+    DETECT_ACT_REJECTSRC,
+    DETECT_ACT_REJECTDST,
+    DETECT_ACT_REJECTBOTH,
+    DETECT_ACT_ALERT,
+} DetectAction;
+
+/* What output needs to know of a rule, fixed at build. */
+typedef struct {
+    uint32_t gid, sid, rev;
+    uint32_t num;         /* the rule's place in the engine (lower: higher priority on ties) */
+    uint8_t action;       /* DetectAction */
+    uint8_t target;       /* 0, or DETECT_TARGET_SRC / _DST ("target" keyword) */
+    uint8_t severity;     /* priority: the rule's, else its classtype's, else 3 */
+    const char *msg;      /* "" when none */
+    const char *classtype;/* NULL when none */
+    const char *category; /* the classtype's description from classification-file, or NULL */
+    const char *const *metadata; /* "key value", meta_cnt of them */
+    uint32_t meta_cnt;
+    const char *const *refs; /* "type,value" */
+    uint32_t ref_cnt;
+} DetectSigInfo;
+#define DETECT_TARGET_SRC 1
+#define DETECT_TARGET_DST 2
+
+#define DETECT_ALERT_F_STREAM 0x01  /* matched on reassembled stream data */
+#define DETECT_ALERT_F_NOALERT 0x02 /* matched, but noalert: not logged (kept for verdicts) */
+#define DETECT_ALERT_F_TX 0x04      /* matched a transaction: tx_id is set */
+
+typedef struct {
+    const DetectSigInfo *sig;
+    uint8_t flags; /* DETECT_ALERT_F_* */
+    uint64_t tx_id;
+} DetectAlert;
+
+/* Packet verdict bits (DetectAlerts.verdict); recorded now, enforced by an inline mode later. */
+#define DETECT_VERDICT_PASS 0x01
+#define DETECT_VERDICT_DROP 0x02
+#define DETECT_VERDICT_REJECT 0x04
+
+/* The alerts of the packet detect_packet last saw, in Suricata's order (action, then rule
+ * number); at most packet-alert-max, the rest counted in discarded. Borrowed from the thread
+ * until its next detect_packet. */
+typedef struct {
+    DetectAlert *a;
+    uint16_t cnt, cap;
+    uint32_t discarded;
+    uint8_t verdict; /* DETECT_VERDICT_* */
+} DetectAlerts;
+
+/* Per-worker counters (summary and stats records). */
+typedef struct {
+    uint64_t pkts_inspected; /* packets that met at least one rule group */
+    uint64_t rules_checked;  /* rules fully evaluated (after prefilter) */
+    uint64_t prefilter_hits;
+    uint64_t alerts;         /* alerts queued (logged or noalert) */
+    uint64_t alerts_discarded; /* past packet-alert-max */
+    uint64_t recursion_aborts; /* rules given up at inspection-recursion-limit */
+} DetectThreadStats;
+
+typedef struct {
+    uint32_t recursion_limit; /* detect.inspection-recursion-limit (3000) */
+    uint32_t alert_max;       /* packet-alert-max (15) */
+    bool mpm_cache;           /* detect.sgh-mpm-caching */
+    const char *mpm_cache_dir;/* detect.sgh-mpm-caching-path */
+    const char *classification_file; /* NULL: none */
+    const char *reference_file;      /* NULL: none */
+    const char *threshold_file;      /* NULL: none */
+} DetectConfig;
+
+/* Builds the engine from r, which it takes over (freed with the engine, also on failure).
+ * NULL: out of memory or a database that would not compile (logged). */
+DetectEngine *detect_engine_build(DetectRules *r, const DetectConfig *cfg);
+void detect_engine_free(DetectEngine *de); /* accepts NULL */
+uint32_t detect_engine_rule_count(const DetectEngine *de);
+
+DetectThread *detect_thread_new(const DetectEngine *de); /* NULL: out of memory (logged) */
+void detect_thread_free(DetectThread *dt);                /* accepts NULL */
+/* Inspects p (and its flow, p->flow, which it may mark: alerted, flowbits) against the rules;
+ * the result is detect_alerts(dt) until the next call. */
+void detect_packet(DetectThread *dt, Packet *p);
+const DetectAlerts *detect_alerts(const DetectThread *dt);
+const DetectThreadStats *detect_thread_stats(const DetectThread *dt);
+
+struct Flow;
+/* Flow end: frees what detection kept on the flow (flowbits, flowints). */
+void detect_flow_free(struct Flow *f);
 
 /* The supported keywords, one name per line, in keywords.def order (--list-keywords). */
 void detect_keywords_print(FILE *out);

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/cursor.h"
+#include "core/packet.h"
 #include "detect/detect.h"
 
 #define DETECT_ERR_MAX 256      /* a reason, without the "file:line: sid N: " prefix */
@@ -64,7 +66,7 @@ typedef struct {
     RangeSet set;
 } DetectPorts;
 
-/* Keyword ids, from keywords.def. */
+/* Keyword ids, from keywords.def (which includes one .def per keyword family). */
 typedef enum {
 #define KEYWORD(id, name, flags, setup) id,
 #include "detect/keywords.def"
@@ -75,6 +77,7 @@ typedef enum {
 #define KW_NOOPT 0x01            /* takes no value: "nocase;" */
 #define KW_OPT_NEEDED 0x02       /* must have a value */
 #define KW_CONTENT_MODIFIER 0x04 /* modifies the content before it */
+#define KW_TRANSFORM 0x08        /* a transform of the current sticky buffer */
 
 /* content's flags */
 #define DETECT_CONTENT_NOCASE 0x0001
@@ -89,36 +92,100 @@ typedef enum {
 #define DETECT_CONTENT_OFFSET 0x0200
 #define DETECT_CONTENT_DISTANCE 0x0400
 #define DETECT_CONTENT_WITHIN 0x0800
-#define DETECT_CONTENT_RELATIVE_NEXT 0x1000 /* the next content is relative to this one */
+#define DETECT_CONTENT_RELATIVE_NEXT 0x1000 /* the next buffer keyword is relative to this one */
+#define DETECT_CONTENT_DEPTH_VAR 0x2000     /* depth/offset/distance/within name a byte var: */
+#define DETECT_CONTENT_OFFSET_VAR 0x4000    /* the *_var fields hold its index */
+#define DETECT_CONTENT_DISTANCE_VAR 0x8000
+#define DETECT_CONTENT_WITHIN_VAR 0x10000
 
 typedef struct {
     uint8_t *pat;
     uint16_t len;
-    uint16_t flags;
+    uint32_t flags;
     uint16_t depth, offset; /* absolute, from the buffer start */
     int32_t distance, within;
     uint16_t fp_chop_off, fp_chop_len;
+    uint8_t depth_var, offset_var, distance_var, within_var; /* byte var indexes (*_VAR) */
 } DetectContent;
 
+struct DetectThread;
+struct DetectInspect;
+typedef struct SigMatch SigMatch;
+typedef struct Signature Signature;
+
+/* What a keyword does at match time, one static const per keyword (or family) beside its
+ * setup. Which member is used depends on the list the SigMatch is on:
+ *   DETECT_LIST_MATCH      match: a test of the packet or its flow (ttl, flags, flow, flowbits
+ *                          isset); all must hold.
+ *   a buffer list          inspect: a test of the buffer at the current position (content,
+ *                          pcre, byte_*, isdataat, bsize), driven by inspect.c, which handles
+ *                          relative matching and backtracking through *resume.
+ *   DETECT_LIST_POSTMATCH  postmatch: an effect once the whole rule matched (flowbits:set,
+ *                          flowint, xbits).
+ * free releases ctx (NULL: plain free()). */
 typedef struct {
+    bool (*match)(struct DetectThread *dt, const Packet *p, const Signature *s, const void *ctx);
+    int (*inspect)(struct DetectInspect *di, const SigMatch *sm, uint32_t *resume);
+    void (*postmatch)(struct DetectThread *dt, Packet *p, const Signature *s, const void *ctx);
+    void (*free)(void *ctx);
+} DetectSmOps;
+
+struct SigMatch {
     DetectKeywordId kw;
-    void *ctx; /* owned: DetectContent for content */
-} SigMatch;
+    const DetectSmOps *ops; /* NULL: parse-only (metadata keywords never make a SigMatch) */
+    void *ctx;              /* owned */
+};
+
+typedef struct {
+    uint8_t id; /* DetectTransformId (transforms.c) */
+    void *ctx;  /* owned; NULL for most */
+} DetectTransformRef;
+#define DETECT_XFORM_MAX 8
 
 typedef struct {
     SigMatch *sm;
     uint32_t cnt, cap;
+    /* Buffer lists: the transforms applied to the buffer before inspection, in rule order. */
+    uint8_t xform_cnt;
+    DetectTransformRef xform[DETECT_XFORM_MAX];
 } SigMatchList;
 
-/* Match lists: one per buffer. Only the packet payload for now; sticky buffers add theirs. */
-typedef enum { DETECT_LIST_PMATCH, DETECT_LIST_MAX } DetectListId;
+/* Match lists: two fixed ones, then one per inspection buffer (buffers.def): the packet
+ * payload and the header buffers now; the app layer's buffers when it registers them. */
+typedef enum {
+    DETECT_LIST_MATCH = 0,     /* packet/flow tests */
+    DETECT_LIST_POSTMATCH = 1, /* effects after a match */
+#define BUFFER(id, name, flags, get) id,
+#include "detect/buffers.def"
+#undef BUFFER
+    DETECT_LIST_MAX
+} DetectListId;
+#define DETECT_LIST_FIRST_BUFFER DETECT_LIST_PMATCH
+
+/* A buffer: where its bytes come from for a packet. get returns false when the packet has no
+ * such buffer (a header buffer on a packet without that header); the cursor borrows from p. */
+#define DETECT_BUF_PAYLOAD 0x01 /* pkt_data-like: dsize/payload semantics, rawbytes applies */
+typedef struct {
+    const char *name; /* the sticky-buffer keyword: "pkt_data", "ipv4.hdr" */
+    uint16_t flags;
+    bool (*get)(struct DetectThread *dt, const Packet *p, Cursor *out);
+} DetectBuffer;
+extern const DetectBuffer detect_buffers[DETECT_LIST_MAX]; /* [0], [1] unused */
+
+#define BUFFER(id, name, flags, get) bool get(struct DetectThread *dt, const Packet *p, Cursor *out);
+#include "detect/buffers.def"
+#undef BUFFER
 
 #define SIG_F_NOALERT 0x01
 #define SIG_F_TARGET_SRC 0x02
 #define SIG_F_TARGET_DST 0x04
 #define SIG_F_BIDIR 0x08
+#define SIG_F_IPONLY 0x10     /* set at build: addresses only, inspected once per flow direction */
+#define SIG_F_PREFILTER 0x20  /* "prefilter" keyword: this keyword is the group's prefilter */
 
-typedef struct {
+#define DETECT_VARS_MAX 16 /* byte_extract / byte_math variables in one rule */
+
+struct Signature {
     SigAction action;
     SigProto proto;
     char app_proto[32]; /* SIG_PROTO_APP: the protocol's name */
@@ -126,14 +193,41 @@ typedef struct {
     DetectPorts sp, dp;
     uint8_t flags;
     uint32_t sid, rev, gid;
-    int32_t priority; /* -1: from classtype, later */
+    int32_t priority; /* -1: from classtype, at engine build */
     char *msg, *classtype;
     char **refs;     /* "type,value", as written */
     char **metadata; /* one "key value" entry each */
     uint32_t ref_cnt, meta_cnt;
     uint32_t seen_kw[(DETECT_KW_MAX + 31) / 32]; /* keywords met, for "duplicated" checks */
     SigMatchList lists[DETECT_LIST_MAX];
-} Signature;
+
+    /* Parse state: the list buffer keywords go to (pkt_data until a sticky buffer names
+     * another) and the last buffer keyword added, which relative modifiers refer to. */
+    uint8_t cur_list;
+    /* byte_extract / byte_math variable names, in definition order (index = var id). */
+    char *var_names[DETECT_VARS_MAX];
+    uint8_t var_cnt;
+
+    /* Flow keyword (flow.c): FLOW_* match bits, 0 when the rule has none. Kept here, not only
+     * as a SigMatch, because grouping reads the direction. */
+    uint16_t flow_flags;
+    /* threshold / detection_filter (threshold.c); NULL when none. */
+    struct DetectThreshold *threshold;
+    struct DetectThreshold *detection_filter;
+
+    uint32_t num; /* index in the engine's rule array, set at build */
+};
+
+/* The flow keyword's bits (Signature.flow_flags). */
+#define SIG_FLOW_TOSERVER 0x0001
+#define SIG_FLOW_TOCLIENT 0x0002
+#define SIG_FLOW_ESTABLISHED 0x0004
+#define SIG_FLOW_NOT_ESTABLISHED 0x0008
+#define SIG_FLOW_STATELESS 0x0010
+#define SIG_FLOW_ONLY_STREAM 0x0020
+#define SIG_FLOW_NO_STREAM 0x0040
+#define SIG_FLOW_ONLY_FRAG 0x0080
+#define SIG_FLOW_NO_FRAG 0x0100
 
 typedef struct {
     const char *name;
@@ -148,6 +242,132 @@ extern const DetectKeyword detect_keywords[DETECT_KW_MAX];
 #define KEYWORD(id, name, flags, setup) SkResult setup(Signature *s, const char *arg, char *err);
 #include "detect/keywords.def"
 #undef KEYWORD
+
+/* Appends a SigMatch to list (the caller's keyword, its ops and ctx; ctx is owned by the list
+ * from then on, also on failure, when it is freed with ops->free). err on failure. */
+SkResult sig_match_append(Signature *s, unsigned list, DetectKeywordId kw, const DetectSmOps *ops,
+                          void *ctx, char *err);
+/* The last SigMatch of list whose keyword is kw (any keyword: DETECT_KW_MAX), or NULL. */
+SigMatch *sig_match_last(Signature *s, unsigned list, DetectKeywordId kw);
+/* A "%s"-style error into err (DETECT_ERR_MAX); returns SK_ERR_CONFIG. For setups. */
+SkResult detect_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+SkResult detect_nomem(char *err); /* "out of memory", SK_ERR_NOMEM */
+/* A byte_extract/byte_math variable of s by name: its index, or -1. */
+int sig_var_find(const Signature *s, const char *name);
+
+/* ---- inspect.c: one buffer list against one buffer ----
+ * Applies the list's transforms (detect_transforms_apply), then runs its keywords in order with
+ * Suricata's relative matching and backtracking, bounded by dt->recursion_limit. True when every
+ * keyword matched. */
+bool detect_inspect_buffer(struct DetectThread *dt, const Packet *p, const Signature *s,
+                           unsigned list, const uint8_t *buf, uint32_t len, uint8_t di_flags);
+
+/* ---- transforms.c ----
+ * Applies the transforms of l to buf and len, pointing them at scratch of dt; false when memory runs
+ * out (the rule does not match). */
+bool detect_transforms_apply(struct DetectThread *dt, const SigMatchList *l, const uint8_t **buf,
+                             uint32_t *len);
+void detect_transform_free(uint8_t id, void *ctx);
+
+/* ---- flowbits.c: after the rules are in, before the first packet: names to ids ---- */
+SkResult detect_flowvars_build(struct DetectEngine *de);
+void detect_flowvars_free(struct DetectEngine *de);
+
+/* ---- per-thread state of the families: created and freed with the DetectThread ---- */
+bool detect_inspect_thread_init(struct DetectThread *dt); /* inspect.c: pcre match data, ... */
+void detect_inspect_thread_fini(struct DetectThread *dt);
+
+/* ---- threshold.c: threshold, detection_filter and threshold-file entries ---- */
+struct DetectThreshold;
+void detect_threshold_free(struct DetectThreshold *t); /* accepts NULL */
+/* After s matched p: may it alert (threshold, detection_filter, threshold-file entries)?
+ * Shared state across workers, bounded memory. */
+bool detect_threshold_allow(struct DetectThread *dt, const Packet *p, const Signature *s);
+/* The engine's threshold state and threshold-file entries, built with the engine. */
+struct DetectThresholdTable;
+struct DetectThresholdTable *detect_threshold_table_new(const char *threshold_file, Signature **sigs,
+                                                        uint32_t sig_cnt);
+void detect_threshold_table_free(struct DetectThresholdTable *t);
+
+/* ---- uint.c: the numeric comparisons many keywords share ----
+ * Suricata's forms: "N" (equal), "<N", ">N", "<=N", ">=N", "!N", "N-M" and "N<>M" (strictly
+ * between), "!N-M"? no: only the forms above. Values up to max. */
+typedef enum { DU_EQ, DU_LT, DU_GT, DU_LE, DU_GE, DU_NE, DU_RANGE, DU_NOT_RANGE } DetectUintMode;
+typedef struct {
+    uint8_t mode; /* DetectUintMode */
+    uint64_t a, b;
+} DetectUint;
+bool detect_uint_parse(const char *arg, uint64_t max, DetectUint *out, char *err);
+static inline bool
+detect_uint_match(const DetectUint *u, uint64_t v)
+{
+    switch ((DetectUintMode)u->mode) {
+    case DU_EQ: return v == u->a;
+    case DU_LT: return v < u->a;
+    case DU_GT: return v > u->a;
+    case DU_LE: return v <= u->a;
+    case DU_GE: return v >= u->a;
+    case DU_NE: return v != u->a;
+    case DU_RANGE: return v > u->a && v < u->b;
+    case DU_NOT_RANGE: return v <= u->a || v >= u->b;
+    }
+    return false;
+}
+
+/* ---- The engine's per-worker state (engine.c owns the struct; each family its section) ---- */
+
+/* One buffer's inspection (inspect.c drives it; buffer keywords read and move it). */
+typedef struct DetectInspect {
+    struct DetectThread *dt;
+    const Packet *p;
+    const Signature *s;
+    const uint8_t *buf; /* the buffer, after its list's transforms */
+    uint32_t len;
+    uint32_t pos;       /* end of the previous match: where relative keywords start */
+    uint8_t list;       /* DetectListId */
+    uint8_t flags;      /* DI_F_* */
+} DetectInspect;
+#define DI_F_STREAM 0x01 /* the buffer is reassembled stream data, not one packet's payload */
+
+/* A buffer keyword's inspect result. */
+enum { DI_NO_MATCH = 0, DI_MATCH = 1, DI_ABORT = 2 /* recursion limit: the rule does not match */ };
+
+/* ---- The engine (build.c builds it; read-only afterwards) ---- */
+struct DetectGroup; /* build.c */
+struct DetectEngine {
+    DetectConfig cfg;
+    DetectRules *rules;      /* owns the Signatures */
+    Signature **sigs;        /* in engine order (Signature.num) */
+    DetectSigInfo *infos;    /* sigs[i]'s output view */
+    uint32_t sig_cnt;
+    struct DetectGroups *groups;             /* build.c: per protocol/direction/port */
+    struct DetectThresholdTable *thresholds; /* threshold.c */
+    void *flowvars;          /* flowbits.c: variable names to ids, built once */
+    uint32_t flowvar_cnt;
+};
+
+struct DetectThread {
+    const struct DetectEngine *de;
+    /* inspect.c */
+    uint32_t recursion;       /* inspection steps for the current rule */
+    uint32_t recursion_limit; /* detect.inspection-recursion-limit */
+    uint64_t vars[DETECT_VARS_MAX]; /* byte_extract / byte_math values of the current rule */
+    void *pcre_md;            /* pcre2_match_data, shared by all pcre keywords */
+    uint8_t *xform_buf[2];    /* transforms ping-pong between these */
+    uint32_t xform_cap;
+    uint8_t *b64_buf;         /* base64_decode output, the base64_data buffer */
+    const Signature *cur_sig; /* the rule being evaluated */
+    uint32_t b64_len, b64_cap;
+    /* engine.c */
+    void *hs_scratch;         /* hs_scratch_t */
+    uint32_t *cand;           /* prefilter candidates (rule numbers), one group at a time */
+    uint32_t cand_cnt, cand_cap;
+    uint8_t *cand_seen;       /* bitmap over the engine's rules */
+    DetectAlerts alerts;      /* the current packet's */
+    DetectThreadStats stats;
+    /* flow.c / flowbits.c / threshold.c */
+    void *flow_scratch;
+};
 
 /* ---- parse.c ---- */
 typedef enum {

@@ -28,6 +28,12 @@ const DetectKeyword detect_keywords[DETECT_KW_MAX] = {
 #undef KEYWORD
 };
 
+const DetectBuffer detect_buffers[DETECT_LIST_MAX] = {
+#define BUFFER(id, bname, bflags, bget) [id] = {.name = bname, .flags = bflags, .get = bget},
+#include "detect/buffers.def"
+#undef BUFFER
+};
+
 static void fail(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
@@ -57,12 +63,101 @@ keyword_find(const char *name, DetectKeywordId *id)
     return NULL;
 }
 
+/* A sticky buffer's list by name, or -1. */
+static int
+buffer_find(const char *name)
+{
+    for (int i = DETECT_LIST_FIRST_BUFFER; i < DETECT_LIST_MAX; i++) {
+        if (strcmp(detect_buffers[i].name, name) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
 void
 detect_keywords_print(FILE *out)
 {
     for (int i = 0; i < DETECT_KW_MAX; i++) {
         fprintf(out, "%s\n", detect_keywords[i].name);
     }
+    for (int i = DETECT_LIST_FIRST_BUFFER; i < DETECT_LIST_MAX; i++) {
+        fprintf(out, "%s\n", detect_buffers[i].name);
+    }
+}
+
+SkResult
+detect_err(char *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, DETECT_ERR_MAX, fmt, ap);
+    va_end(ap);
+    return SK_ERR_CONFIG;
+}
+
+SkResult
+detect_nomem(char *err)
+{
+    snprintf(err, DETECT_ERR_MAX, "out of memory");
+    return SK_ERR_NOMEM;
+}
+
+static void
+sm_ctx_free(const SigMatch *sm)
+{
+    if (sm->ops != NULL && sm->ops->free != NULL) {
+        sm->ops->free(sm->ctx);
+    } else {
+        free(sm->ctx);
+    }
+}
+
+SkResult
+sig_match_append(Signature *s, unsigned list, DetectKeywordId kw, const DetectSmOps *ops,
+                 void *ctx, char *err)
+{
+    SigMatchList *l = &s->lists[list];
+    SigMatch sm = {.kw = kw, .ops = ops, .ctx = ctx};
+    if (l->cnt == l->cap) {
+        uint32_t cap = l->cap == 0 ? 4 : l->cap * 2;
+        SigMatch *n = NULL;
+        if (l->cnt < DETECT_OPTS_MAX) {
+            n = realloc(l->sm, cap * sizeof(*n));
+        }
+        if (n == NULL) {
+            sm_ctx_free(&sm);
+            return l->cnt >= DETECT_OPTS_MAX ? detect_err(err, "too many matches in one rule")
+                                             : detect_nomem(err);
+        }
+        l->sm = n;
+        l->cap = cap;
+    }
+    l->sm[l->cnt++] = sm;
+    return SK_OK;
+}
+
+SigMatch *
+sig_match_last(Signature *s, unsigned list, DetectKeywordId kw)
+{
+    SigMatchList *l = &s->lists[list];
+    for (uint32_t i = l->cnt; i-- > 0;) {
+        if (kw == DETECT_KW_MAX || l->sm[i].kw == kw) {
+            return &l->sm[i];
+        }
+    }
+    return NULL;
+}
+
+int
+sig_var_find(const Signature *s, const char *name)
+{
+    for (int i = 0; i < s->var_cnt; i++) {
+        if (strcmp(s->var_names[i], name) == 0) {
+            return i;
+        }
+    }
+    return -1;
 }
 
 /* ---- helpers the keywords share ---- */
@@ -133,15 +228,18 @@ sig_free(Signature *s)
     free(s->metadata);
     for (int l = 0; l < DETECT_LIST_MAX; l++) {
         for (uint32_t i = 0; i < s->lists[l].cnt; i++) {
-            SigMatch *sm = &s->lists[l].sm[i];
-            if (sm->kw == DETECT_KW_CONTENT) {
-                DetectContent *c = sm->ctx;
-                free(c->pat);
-            }
-            free(sm->ctx);
+            sm_ctx_free(&s->lists[l].sm[i]);
         }
         free(s->lists[l].sm);
+        for (uint32_t i = 0; i < s->lists[l].xform_cnt; i++) {
+            free(s->lists[l].xform[i].ctx);
+        }
     }
+    for (uint32_t i = 0; i < s->var_cnt; i++) {
+        free(s->var_names[i]);
+    }
+    detect_threshold_free(s->threshold);
+    detect_threshold_free(s->detection_filter);
     free(s);
 }
 
@@ -360,6 +458,7 @@ sig_parse(const CfgNode *cfg, const char *text, size_t len, Signature **out, Sig
     end = p + len;
     s->priority = -1;
     s->gid = 1;
+    s->cur_list = DETECT_LIST_PMATCH;
     {
         const char *hp = p;
         char *tp = info->copy + len + 1;
@@ -426,10 +525,21 @@ sig_parse(const CfgNode *cfg, const char *text, size_t len, Signature **out, Sig
      * rule as bad; from that keyword on, the rest is only scanned for more unknown names, so
      * the summary can tally every keyword the rule is waiting for. */
     for (unsigned i = 0; i < opt_cnt; i++) {
+        int buf = buffer_find(opts[i].name);
+        if (buf >= 0) {
+            /* A sticky buffer: what follows inspects it. */
+            if (opts[i].value != NULL) {
+                fail(info->err, "unexpected option to %s keyword: '%.60s'", opts[i].name,
+                     opts[i].value);
+                goto done;
+            }
+            s->cur_list = (uint8_t)buf;
+            continue;
+        }
         if (keyword_find(opts[i].name, &ids[i]) == NULL) {
             for (unsigned j = i; j < opt_cnt; j++) {
                 bool dup = false;
-                if (keyword_find(opts[j].name, &ids[j]) != NULL) {
+                if (buffer_find(opts[j].name) >= 0 || keyword_find(opts[j].name, &ids[j]) != NULL) {
                     continue;
                 }
                 for (unsigned k = 0; k < info->unsupported_cnt; k++) {

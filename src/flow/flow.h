@@ -111,6 +111,8 @@ typedef struct Flow {
     uint8_t flags;     /* FLOW_F_* */
 
     FlowMacs *macs;             /* NULL unless FlowConfig.track_macs; owned by the table */
+    struct DetectFlow *det;     /* detection's per-flow state (flowbits, flowints); NULL until
+                                 * a rule sets one; freed by the FREE end step */
     struct Flow *lprev, *lnext; /* timeout list, oldest first */
 } Flow;
 
@@ -120,6 +122,9 @@ typedef struct Flow {
 #define FLOW_ALPROTO_FAILED 1
 /* Flow.flags. */
 #define FLOW_F_ALERTED 0x01 /* a rule alerted on the flow: EVE flow.alerted */
+#define FLOW_F_IPONLY_TS 0x02 /* IP-only rules were inspected to server: not again */
+#define FLOW_F_IPONLY_TC 0x04 /* ... and to client */
+#define FLOW_F_PASS 0x08      /* a pass rule matched the flow: no further inspection */
 
 typedef struct FlowTable FlowTable; /* opaque */
 

@@ -95,33 +95,24 @@ content_decode(const char *raw, size_t raw_len, uint8_t *out, size_t *out_len, c
     return SK_OK;
 }
 
-static SkResult
-list_append(SigMatchList *l, DetectKeywordId kw, void *ctx, char *err)
+static void
+content_free(void *ctx)
 {
-    if (l->cnt == l->cap) {
-        uint32_t cap = l->cap == 0 ? 4 : l->cap * 2;
-        SigMatch *sm;
-        if (l->cnt >= DETECT_OPTS_MAX) {
-            return bad(err, "too many matches in one rule");
-        }
-        sm = realloc(l->sm, cap * sizeof(*sm));
-        if (sm == NULL) {
-            return nomem(err);
-        }
-        l->sm = sm;
-        l->cap = cap;
+    DetectContent *c = ctx;
+    if (c != NULL) {
+        free(c->pat);
+        free(c);
     }
-    l->sm[l->cnt].kw = kw;
-    l->sm[l->cnt].ctx = ctx;
-    l->cnt++;
-    return SK_OK;
 }
+
+/* Matching: inspect.c's content_inspect. */
+static const DetectSmOps content_ops = {.free = content_free};
 
 /* The last content of the payload list, and the one before it (for distance/within). */
 static DetectContent *
 last_content(Signature *s, DetectContent **prev)
 {
-    SigMatchList *l = &s->lists[DETECT_LIST_PMATCH];
+    SigMatchList *l = &s->lists[s->cur_list];
     DetectContent *last = NULL;
     if (prev != NULL) {
         *prev = NULL;
@@ -186,12 +177,9 @@ kw_content_setup(Signature *s, const char *arg, char *err)
     if (r == SK_OK) {
         c->len = (uint16_t)pat_len;
         c->flags = neg ? DETECT_CONTENT_NEGATED : 0;
-        r = list_append(&s->lists[DETECT_LIST_PMATCH], DETECT_KW_CONTENT, c, err);
+        return sig_match_append(s, s->cur_list, DETECT_KW_CONTENT, &content_ops, c, err);
     }
-    if (r != SK_OK) {
-        free(c->pat);
-        free(c);
-    }
+    content_free(c);
     return r;
 }
 
@@ -412,7 +400,7 @@ SkResult
 kw_fast_pattern_setup(Signature *s, const char *arg, char *err)
 {
     DetectContent *c = modified(s, "fast_pattern", err);
-    SigMatchList *l = &s->lists[DETECT_LIST_PMATCH];
+    SigMatchList *l = &s->lists[s->cur_list];
     bool only = arg != NULL && strcmp(arg, "only") == 0;
 
     if (c == NULL) {

@@ -1,0 +1,2 @@
+/* base64.c: (being written) */
+#include "detect/detect_int.h"

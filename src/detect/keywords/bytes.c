@@ -1,0 +1,2 @@
+/* bytes.c: (being written) */
+#include "detect/detect_int.h"

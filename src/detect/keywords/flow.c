@@ -1,0 +1,2 @@
+/* flow.c: (being written) */
+#include "detect/detect_int.h"

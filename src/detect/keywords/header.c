@@ -1,0 +1,2 @@
+/* header.c: (being written) */
+#include "detect/detect_int.h"

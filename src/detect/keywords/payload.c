@@ -1,0 +1,2 @@
+/* payload.c: (being written) */
+#include "detect/detect_int.h"

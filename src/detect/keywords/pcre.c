@@ -1,0 +1,2 @@
+/* pcre.c: (being written) */
+#include "detect/detect_int.h"
