@@ -58,6 +58,7 @@ typedef struct {
     bool quiet;
     bool dump_config;
     bool disable_detection;
+    bool simulate_ips;
     bool init_errors_fatal;
     bool test_config;
     bool engine_analysis;
@@ -234,10 +235,11 @@ parse_args(int argc, char **argv, Options *o)
             o->init_errors_fatal = true;
             break;
         case OPT_SIMULATE_IPS:
-            break; /* no rule can drop yet, so IPS simulation changes nothing */
+            o->simulate_ips = true; /* drop and reject verdicts count as blocking */
+            break;
         case OPT_LIST_KEYWORDS:
-            /* The rule keywords this build supports, one per line: none yet (no detection
-             * engine). The verify runner skips cases whose rules use a keyword not listed. */
+            /* The rule keywords and sticky buffers this build supports, one per line. */
+            detect_keywords_print(stdout);
             return -1;
         case OPT_NO_RANDOM:
             o->no_random = true;
@@ -310,25 +312,49 @@ report_ignored(const char *key_path, void *user)
     return true;
 }
 
-/* Rules: parsed and checked by detect/ (rules that fail are one line each and loading goes on),
- * then the load summary as Suricata prints it. Nothing matches yet. A file that cannot be read
- * fails the start with -S or --init-errors-fatal, as before; --init-errors-fatal also refuses
- * any rule that failed, as Suricata's does. */
+/* The rule files of this run: -S alone; else the config's rule-files (relative to
+ * default-rule-path) and then every -s. Loaded, summarised as Suricata does, and built into the
+ * engine the workers share. A file that cannot be read fails the start with -S or
+ * --init-errors-fatal (Suricata's), else it is one error line and the rest load;
+ * --init-errors-fatal also refuses any rule that failed. *out stays NULL when no rule file is
+ * named at all. */
 static int
-check_rule_files(const Options *o, const CfgNode *cfg)
+detect_engine_load(const Options *o, const CfgNode *cfg, const RunConfig *rc,
+                   DetectEngine **out)
 {
+    const DetectSettings *ds = &rc->detect;
     DetectRules *rules;
     int code = 0;
+    unsigned files = 0;
 
-    if (o->rule_file_cnt == 0) {
+    *out = NULL;
+    if (o->rule_file_cnt == 0 && ds->rule_file_cnt == 0) {
         return 0;
     }
     rules = detect_rules_new(cfg);
     if (rules == NULL) {
         return 1;
     }
+    for (unsigned i = 0; !o->rules_exclusive && i < ds->rule_file_cnt && code == 0; i++) {
+        char path[4096];
+        const char *name = ds->rule_files[i];
+        int n = name[0] != '/' && ds->rule_path != NULL && ds->rule_path[0] != '\0'
+                    ? snprintf(path, sizeof(path), "%s/%s", ds->rule_path, name)
+                    : snprintf(path, sizeof(path), "%s", name);
+        if (n < 0 || (size_t)n >= sizeof(path)) {
+            log_error("rule-files: %s: path too long", name);
+            code = 1;
+            break;
+        }
+        SkResult r = detect_rules_load_file(rules, path);
+        files++;
+        if (r == SK_ERR_NOMEM || (r != SK_OK && o->init_errors_fatal)) {
+            code = 1;
+        }
+    }
     for (unsigned i = 0; i < o->rule_file_cnt && code == 0; i++) {
         SkResult r = detect_rules_load_file(rules, o->rule_files[i]);
+        files++;
         if (r == SK_ERR_NOMEM || (r != SK_OK && (o->init_errors_fatal || o->rules_exclusive))) {
             code = 1;
         }
@@ -340,13 +366,14 @@ check_rule_files(const Options *o, const CfgNode *cfg)
             log_error("detect: --init-errors-fatal: %u rule%s failed to load", st->failed,
                       st->failed == 1 ? "" : "s");
             code = 1;
-        } else if (st->loaded > 0) {
-            log_warn("detect: %u rule%s loaded, but this build does not match rules yet",
-                     st->loaded, st->loaded == 1 ? "" : "s");
         }
     }
-    detect_rules_free(rules);
-    return code;
+    if (code != 0) {
+        detect_rules_free(rules);
+        return code;
+    }
+    *out = detect_engine_build(rules, &ds->engine);
+    return *out != NULL ? 0 : 1;
 }
 
 int
@@ -355,6 +382,7 @@ main(int argc, char **argv)
     Options o;
     RunConfig rc;
     CfgNode *cfg = NULL;
+    DetectEngine *engine = NULL;
     int code = 1;
 
     memset(&o, 0, sizeof(o));
@@ -422,16 +450,18 @@ main(int argc, char **argv)
     if (o.verbose > 0) {
         cfg_walk_scalars(cfg, report_ignored, NULL);
     }
-    if (!o.disable_detection && check_rule_files(&o, cfg) != 0) {
+    rc.detect.engine.ips = o.simulate_ips;
+    if (!o.disable_detection && detect_engine_load(&o, cfg, &rc, &engine) != 0) {
         goto out;
     }
+    rc.detect_engine = engine;
     if (o.test_config) {
         log_notice("configuration test passed");
         code = 0;
         goto out;
     }
     if (o.engine_analysis) {
-        log_notice("engine analysis: no detection engine in this build; nothing to analyse");
+        log_notice("engine analysis: %u rules in the engine", engine != NULL ? detect_engine_rule_count(engine) : 0);
         code = 0;
         goto out;
     }
@@ -445,6 +475,7 @@ main(int argc, char **argv)
     rc.progress = !o.quiet && isatty(STDERR_FILENO);
     code = runtime_run(&rc);
 out:
+    detect_engine_free(engine);
     cfg_free(cfg);
     return code;
 }

@@ -125,6 +125,13 @@ static const char sk_config_default[] =
     "    enabled: true\n"
     "    ports: 6081\n"
     "  max-layers: 16\n"
+    /* No rule-files and no classification-file: Suricata's stock values are system paths a
+     * checkout does not have; rules come with -S / -s, or a suricata.yaml that names them. */
+    "packet-alert-max: 15\n"
+    "detect:\n"
+    "  sgh-mpm-caching: yes\n"
+    "  sgh-mpm-caching-path: /var/lib/suricata/cache/sgh\n"
+    "  inspection-recursion-limit: 3000\n"
     "pcap-file:\n"
     "  checksum-checks: auto\n";
 

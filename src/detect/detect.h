@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "core/config.h"
+#include "core/counters.h"
 #include "core/packet.h"
 #include "core/result.h"
 
@@ -112,6 +113,7 @@ typedef struct {
     uint64_t alerts;         /* alerts queued (logged or noalert) */
     uint64_t alerts_discarded; /* past packet-alert-max */
     uint64_t recursion_aborts; /* rules given up at inspection-recursion-limit */
+    uint64_t suppressed;       /* matches a threshold or suppression kept from alerting */
 } DetectThreadStats;
 
 typedef struct {
@@ -122,6 +124,7 @@ typedef struct {
     const char *classification_file; /* NULL: none */
     const char *reference_file;      /* NULL: none */
     const char *threshold_file;      /* NULL: none */
+    bool ips; /* inline (or --simulate-ips): drop and reject rules block */
 } DetectConfig;
 
 /* Builds the engine from r, which it takes over (freed with the engine, also on failure).
@@ -137,6 +140,11 @@ void detect_thread_free(DetectThread *dt);                /* accepts NULL */
 void detect_packet(DetectThread *dt, Packet *p);
 const DetectAlerts *detect_alerts(const DetectThread *dt);
 const DetectThreadStats *detect_thread_stats(const DetectThread *dt);
+/* The thread's counters for stats: Suricata's (detect.alert, detect.alert_queue_overflow,
+ * detect.alerts_suppressed) and sekimori's own (rules checked, prefilter hits, recursion
+ * aborts), published once per packet. */
+const CounterSet *detect_thread_counters(DetectThread *dt);
+const CounterSet *detect_thread_counters_own(DetectThread *dt);
 
 struct Flow;
 /* Flow end: frees what detection kept on the flow (flowbits, flowints). */

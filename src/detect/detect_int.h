@@ -261,6 +261,11 @@ int sig_var_find(const Signature *s, const char *name);
  * keyword matched. */
 bool detect_inspect_buffer(struct DetectThread *dt, const Packet *p, const Signature *s,
                            unsigned list, const uint8_t *buf, uint32_t len, uint8_t di_flags);
+/* For the setup of a relative keyword (distance/within, pcre R, isdataat/byte_* "relative") that
+ * is or will be at index at of list: marks the last content or pcre before it as having a
+ * relative successor, so inspection retries that one's next occurrence when a later keyword
+ * fails (keywords/pcre.c). */
+void detect_relative_mark(Signature *s, unsigned list, uint32_t at);
 
 /* ---- transforms.c ----
  * Applies the transforms of l to buf and len, pointing them at scratch of dt; false when memory runs
@@ -328,6 +333,8 @@ typedef struct DetectInspect {
     uint8_t flags;      /* DI_F_* */
 } DetectInspect;
 #define DI_F_STREAM 0x01 /* the buffer is reassembled stream data, not one packet's payload */
+#define DI_F_DISCONTINUE 0x02 /* set by a keyword whose failure no retry of an earlier one can
+                                * undo (an absolute content): inspect.c stops backtracking */
 
 /* A buffer keyword's inspect result. */
 enum { DI_NO_MATCH = 0, DI_MATCH = 1, DI_ABORT = 2 /* recursion limit: the rule does not match */ };
@@ -365,6 +372,8 @@ struct DetectThread {
     uint8_t *cand_seen;       /* bitmap over the engine's rules */
     DetectAlerts alerts;      /* the current packet's */
     DetectThreadStats stats;
+    Counter ctr[6];           /* stats' view of stats, published per packet */
+    CounterSet ctr_set, ctr_own_set;
     /* flow.c / flowbits.c / threshold.c */
     void *flow_scratch;
 };
@@ -393,6 +402,8 @@ SigParseStatus sig_parse(const CfgNode *cfg, const char *text, size_t len, Signa
                          SigParseInfo *info);
 void sig_parse_info_fini(SigParseInfo *info);
 void sig_free(Signature *s); /* accepts NULL */
+/* The loaded rules, in load order; still owned by r. */
+Signature **detect_rules_sigs(DetectRules *r, size_t *cnt);
 
 /* Strips the quotes from a double-quoted value and undoes \; \" \\ (and any \c: c). */
 bool detect_unquote(const char *arg, const char *kw, char **out, char *err);

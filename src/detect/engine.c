@@ -1,38 +1,71 @@
-/* engine.c: (being written) the per-packet driver. */
-#include "detect/detect_int.h"
+/* engine.c: detection of one packet. The packet's protocol class and destination port name the
+ * two groups it meets (group.h); each group's Vectorscan database is run over the payload, and
+ * the rules whose fast pattern was found, with the group's rules that have none, are evaluated
+ * in engine order: header (protocol, addresses, ports), packet tests, then each buffer list
+ * through inspect.c, then thresholds and the rule's effects (flowbits). IP-only rules are
+ * evaluated on a flow's first packet in each direction only, as Suricata's IP-only engine.
+ * Matches go to the alert queue in engine order; a pass rule ends the packet's (and, from an
+ * IP-only rule, the flow's) inspection. Nothing here allocates per packet. */
+#include "detect/group.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/proto.h"
+#include "flow/flow.h"
 
 bool
 detect_buf_pkt_data(struct DetectThread *dt, const Packet *p, Cursor *out)
 {
     (void)dt;
     *out = packet_payload(p);
-    return true;
+    return p->payload_len > 0;
 }
 
 DetectThread *
 detect_thread_new(const DetectEngine *de)
 {
     DetectThread *dt = calloc(1, sizeof(*dt));
+    uint32_t alert_max = de->cfg.alert_max > 0 ? de->cfg.alert_max : 15;
     if (dt == NULL) {
+        log_error("detect: out of memory for a worker's detection state");
         return NULL;
     }
     dt->de = de;
+    dt->recursion_limit = de->cfg.recursion_limit > 0 ? de->cfg.recursion_limit : 3000;
+    dt->alerts.a = calloc(alert_max, sizeof(*dt->alerts.a));
+    dt->alerts.cap = (uint16_t)alert_max;
+    dt->cand_cap = de->sig_cnt + 1;
+    dt->cand = malloc(dt->cand_cap * sizeof(*dt->cand));
+    dt->cand_seen = calloc(dt->cand_cap, 1);
+    if (dt->alerts.a == NULL || dt->cand == NULL || dt->cand_seen == NULL
+        || (de->groups->scratch != NULL
+            && hs_clone_scratch(de->groups->scratch, (hs_scratch_t **)&dt->hs_scratch)
+                   != HS_SUCCESS)
+        || !detect_inspect_thread_init(dt)) {
+        log_error("detect: out of memory for a worker's detection state");
+        detect_thread_free(dt);
+        return NULL;
+    }
     return dt;
 }
 
 void
 detect_thread_free(DetectThread *dt)
 {
+    if (dt == NULL) {
+        return;
+    }
+    detect_inspect_thread_fini(dt);
+    hs_free_scratch(dt->hs_scratch);
+    free(dt->xform_buf[0]);
+    free(dt->xform_buf[1]);
+    free(dt->b64_buf);
+    free(dt->alerts.a);
+    free(dt->cand);
+    free(dt->cand_seen);
     free(dt);
-}
-
-void
-detect_packet(DetectThread *dt, Packet *p)
-{
-    (void)p;
-    dt->alerts.cnt = 0;
 }
 
 const DetectAlerts *
@@ -45,4 +78,339 @@ const DetectThreadStats *
 detect_thread_stats(const DetectThread *dt)
 {
     return &dt->stats;
+}
+
+/* Counters: Suricata's names in EVE stats, sekimori's own in the summary. */
+static const char *const ctr_names[] = {"detect.alert", "detect.alert_queue_overflow",
+                                        "detect.alerts_suppressed"};
+static const char *const ctr_own_names[] = {"detect.rules_checked", "detect.prefilter_hits",
+                                            "detect.recursion_aborts"};
+
+const CounterSet *
+detect_thread_counters(DetectThread *dt)
+{
+    dt->ctr_set = (CounterSet){.names = ctr_names, .vals = dt->ctr, .cnt = 3};
+    return &dt->ctr_set;
+}
+
+const CounterSet *
+detect_thread_counters_own(DetectThread *dt)
+{
+    dt->ctr_own_set = (CounterSet){.names = ctr_own_names, .vals = dt->ctr + 3, .cnt = 3};
+    return &dt->ctr_own_set;
+}
+
+/* The packet's tallies out to the counters the stats thread reads. */
+static void
+counters_publish(DetectThread *dt)
+{
+    const DetectThreadStats *st = &dt->stats;
+    counter_set(&dt->ctr[0], st->alerts);
+    counter_set(&dt->ctr[1], st->alerts_discarded);
+    counter_set(&dt->ctr[2], st->suppressed);
+    counter_set(&dt->ctr[3], st->rules_checked);
+    counter_set(&dt->ctr[4], st->prefilter_hits);
+    counter_set(&dt->ctr[5], st->recursion_aborts);
+}
+
+/* ---- the rule header ---- */
+
+static bool
+addr_has(const DetectAddr *a, const Packet *p, const SkAddr *x)
+{
+    if (p->ip_ver == 4) {
+        uint32_t v = (uint32_t)x->b[0] << 24 | (uint32_t)x->b[1] << 16 | (uint32_t)x->b[2] << 8
+                     | x->b[3];
+        return detect_addr_has_v4(a, v);
+    }
+    if (p->ip_ver == 6) {
+        return detect_addr_has_v6(a, x->b);
+    }
+    /* No IP: only a rule on any address applies (decoder events of a broken frame). */
+    return a->v4.cnt > 0 && a->v6.cnt > 0 && detect_addr_has_v4(a, 0)
+           && detect_addr_has_v4(a, UINT32_MAX);
+}
+
+static bool
+ports_has(const DetectPorts *ps, const Packet *p, uint16_t port)
+{
+    if (!(p->flags & PKT_F_HAS_PORTS)) {
+        return ps->set.cnt == 1 && ps->set.r[0].lo.lo == 0 && ps->set.r[0].hi.lo == 65535;
+    }
+    return detect_ports_has(ps, port);
+}
+
+static bool
+proto_ok(const Signature *s, const Packet *p)
+{
+    switch (s->proto) {
+    case SIG_PROTO_IP: return true;
+    case SIG_PROTO_TCP:
+    case SIG_PROTO_TCP_PKT:
+    case SIG_PROTO_TCP_STREAM: return p->proto == SK_IPPROTO_TCP && !(p->flags & PKT_F_FRAGMENT);
+    case SIG_PROTO_UDP: return p->proto == SK_IPPROTO_UDP && !(p->flags & PKT_F_FRAGMENT);
+    case SIG_PROTO_SCTP: return p->proto == SK_IPPROTO_SCTP && !(p->flags & PKT_F_FRAGMENT);
+    case SIG_PROTO_ICMP: return p->proto == SK_IPPROTO_ICMP || p->proto == SK_IPPROTO_ICMPV6;
+    case SIG_PROTO_ICMPV4: return p->proto == SK_IPPROTO_ICMP;
+    case SIG_PROTO_ICMPV6: return p->proto == SK_IPPROTO_ICMPV6;
+    case SIG_PROTO_APP: return false;
+    }
+    return false;
+}
+
+static bool
+header_ok(const Signature *s, const Packet *p)
+{
+    if (!proto_ok(s, p)) {
+        return false;
+    }
+    if (addr_has(&s->src, p, &p->src) && addr_has(&s->dst, p, &p->dst)
+        && ports_has(&s->sp, p, p->sp) && ports_has(&s->dp, p, p->dp)) {
+        return true;
+    }
+    return (s->flags & SIG_F_BIDIR) && addr_has(&s->src, p, &p->dst)
+           && addr_has(&s->dst, p, &p->src) && ports_has(&s->sp, p, p->dp)
+           && ports_has(&s->dp, p, p->sp);
+}
+
+/* ---- one rule ---- */
+
+static bool
+sig_match(DetectThread *dt, Packet *p, const Signature *s)
+{
+    const SigMatchList *m = &s->lists[DETECT_LIST_MATCH];
+
+    if (!header_ok(s, p)) {
+        return false;
+    }
+    dt->cur_sig = s;
+    dt->stats.rules_checked++;
+    for (uint32_t i = 0; i < m->cnt; i++) {
+        if (!m->sm[i].ops->match(dt, p, s, m->sm[i].ctx)) {
+            return false;
+        }
+    }
+    if (s->var_cnt > 0) {
+        memset(dt->vars, 0, sizeof(dt->vars));
+    }
+    dt->b64_len = 0;
+    for (unsigned l = DETECT_LIST_FIRST_BUFFER; l < DETECT_LIST_MAX; l++) {
+        Cursor c;
+        if (s->lists[l].cnt == 0) {
+            continue;
+        }
+        if (!detect_buffers[l].get(dt, p, &c)) {
+            return false;
+        }
+        if (!detect_inspect_buffer(dt, p, s, l, c.p, (uint32_t)c.left, 0)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Queues s's alert in engine order; past packet-alert-max the highest-numbered one goes. */
+static void
+alert_queue(DetectThread *dt, const Signature *s, uint8_t flags)
+{
+    DetectAlerts *q = &dt->alerts;
+    const DetectSigInfo *in = &dt->de->infos[s->num];
+    uint16_t at = q->cnt;
+
+    dt->stats.alerts++;
+    while (at > 0 && q->a[at - 1].sig->num > in->num) {
+        at--;
+    }
+    if (q->cnt == q->cap) {
+        q->discarded++;
+        dt->stats.alerts_discarded++;
+        if (at == q->cnt) {
+            return;
+        }
+        q->cnt--;
+    }
+    memmove(&q->a[at + 1], &q->a[at], (size_t)(q->cnt - at) * sizeof(q->a[0]));
+    q->a[at] = (DetectAlert){.sig = in, .flags = flags};
+    q->cnt++;
+}
+
+static void
+sig_run(DetectThread *dt, Packet *p, const Signature *s)
+{
+    const SigMatchList *pm = &s->lists[DETECT_LIST_POSTMATCH];
+
+    if (!sig_match(dt, p, s)) {
+        return;
+    }
+    if ((s->threshold != NULL || s->detection_filter != NULL || dt->de->thresholds != NULL)
+        && !detect_threshold_allow(dt, p, s)) {
+        dt->stats.suppressed++;
+        /* Suppressed or thresholded: the rule's effects still happen, as Suricata's. */
+        for (uint32_t i = 0; i < pm->cnt; i++) {
+            pm->sm[i].ops->postmatch(dt, p, s, pm->sm[i].ctx);
+        }
+        return;
+    }
+    for (uint32_t i = 0; i < pm->cnt; i++) {
+        pm->sm[i].ops->postmatch(dt, p, s, pm->sm[i].ctx);
+    }
+    alert_queue(dt, s, (s->flags & SIG_F_NOALERT) ? DETECT_ALERT_F_NOALERT : 0);
+}
+
+/* ---- candidates ---- */
+
+typedef struct {
+    DetectThread *dt;
+    const DetectPrefilter *pf;
+} ScanCtx;
+
+static int
+on_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags,
+       void *user)
+{
+    ScanCtx *sc = user;
+    DetectThread *dt = sc->dt;
+    (void)from, (void)to, (void)flags;
+    for (uint32_t i = sc->pf->pat_first[id]; i < sc->pf->pat_first[id + 1]; i++) {
+        uint32_t r = sc->pf->rules[i];
+        if (!dt->cand_seen[r]) {
+            dt->cand_seen[r] = 1;
+            dt->cand[dt->cand_cnt++] = r;
+        }
+    }
+    return 0;
+}
+
+static void
+cand_add_group(DetectThread *dt, const DetectGroup *g, const Packet *p)
+{
+    for (uint32_t i = 0; i < g->always_cnt; i++) {
+        uint32_t r = g->always[i];
+        if (!dt->cand_seen[r]) {
+            dt->cand_seen[r] = 1;
+            dt->cand[dt->cand_cnt++] = r;
+        }
+    }
+    if (g->pf.db != NULL && p->payload_len > 0) {
+        ScanCtx sc = {.dt = dt, .pf = &g->pf};
+        uint32_t before = dt->cand_cnt;
+        hs_scan(g->pf.db, (const char *)p->data + p->payload_off, p->payload_len, 0,
+                dt->hs_scratch, on_hit, &sc);
+        dt->stats.prefilter_hits += dt->cand_cnt - before;
+    }
+}
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static DetectGroupClass
+packet_class(const Packet *p)
+{
+    if (p->ip_ver == 0) {
+        return DG_NON_IP;
+    }
+    if (p->flags & PKT_F_FRAGMENT) {
+        return DG_OTHER_IP;
+    }
+    switch (p->proto) {
+    case SK_IPPROTO_TCP: return DG_TCP;
+    case SK_IPPROTO_UDP: return DG_UDP;
+    case SK_IPPROTO_SCTP: return DG_SCTP;
+    case SK_IPPROTO_ICMP: return DG_ICMP4;
+    case SK_IPPROTO_ICMPV6: return DG_ICMP6;
+    default: return DG_OTHER_IP;
+    }
+}
+
+/* Pass: the alerts after the first pass rule in engine order are dropped with it, and the
+ * packet is passed; with a flow, the whole flow is passed from here on (Suricata's "the entire
+ * flow will be passed", its flow records still written). */
+static void
+alerts_finish(DetectThread *dt, Packet *p)
+{
+    DetectAlerts *q = &dt->alerts;
+    Flow *f = p->flow;
+    for (uint16_t i = 0; i < q->cnt; i++) {
+        const DetectSigInfo *in = q->a[i].sig;
+        if (in->action == DETECT_ACT_PASS) {
+            q->cnt = i;
+            q->verdict |= DETECT_VERDICT_PASS;
+            if (f != NULL) {
+                f->flags |= FLOW_F_PASS;
+            }
+            break;
+        }
+        if (in->action == DETECT_ACT_DROP) {
+            q->verdict |= DETECT_VERDICT_DROP;
+        } else if (in->action != DETECT_ACT_ALERT) {
+            q->verdict |= DETECT_VERDICT_REJECT;
+        }
+    }
+    if (f != NULL) {
+        for (uint16_t i = 0; i < q->cnt; i++) {
+            if (!(q->a[i].flags & DETECT_ALERT_F_NOALERT)) {
+                f->flags |= FLOW_F_ALERTED;
+                break;
+            }
+        }
+    }
+}
+
+void
+detect_packet(DetectThread *dt, Packet *p)
+{
+    const DetectEngine *de = dt->de;
+    const struct DetectGroups *gs = de->groups;
+    Flow *f = p->flow;
+    DetectGroupClass cls;
+
+    dt->alerts.cnt = 0;
+    dt->alerts.discarded = 0;
+    dt->alerts.verdict = 0;
+    if (de->sig_cnt == 0) {
+        return;
+    }
+    if (f != NULL && (f->flags & FLOW_F_PASS)) {
+        dt->alerts.verdict = DETECT_VERDICT_PASS;
+        return;
+    }
+    dt->stats.pkts_inspected++;
+
+    /* IP-only rules: a flow's first packet each way; every packet that has no flow. */
+    if (gs->iponly_cnt > 0) {
+        uint8_t bit = p->flow_toserver ? FLOW_F_IPONLY_TS : FLOW_F_IPONLY_TC;
+        if (f == NULL || !(f->flags & bit)) {
+            for (uint32_t i = 0; i < gs->iponly_cnt; i++) {
+                sig_run(dt, p, de->sigs[gs->iponly[i]]);
+            }
+            if (f != NULL) {
+                f->flags |= bit;
+            }
+        }
+    }
+
+    cls = packet_class(p);
+    dt->cand_cnt = 0;
+    cand_add_group(dt, &gs->g[gs->wide[cls]], p);
+    /* A "<>" rule is grouped by its source ports too (group.h), so the destination port
+     * finds it in either orientation. */
+    if (cls < DG_PORT_CLASSES && (p->flags & PKT_F_HAS_PORTS)) {
+        uint16_t gi = gs->port_group[cls][p->dp];
+        if (gi != UINT16_MAX) {
+            cand_add_group(dt, &gs->g[gi], p);
+        }
+    }
+    if (dt->cand_cnt > 1) {
+        qsort(dt->cand, dt->cand_cnt, sizeof(*dt->cand), u32_cmp);
+    }
+    for (uint32_t i = 0; i < dt->cand_cnt; i++) {
+        dt->cand_seen[dt->cand[i]] = 0;
+        sig_run(dt, p, de->sigs[dt->cand[i]]);
+    }
+    alerts_finish(dt, p);
+    counters_publish(dt);
 }

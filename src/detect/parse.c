@@ -646,6 +646,13 @@ detect_rules_stats(const DetectRules *r)
     return &r->stats;
 }
 
+Signature **
+detect_rules_sigs(DetectRules *r, size_t *cnt)
+{
+    *cnt = r->sig_cnt;
+    return r->sigs;
+}
+
 static size_t
 sid_slot(const DetectRules *r, uint64_t key)
 {

@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "core/result.h"
 #include "decode/decode.h"
+#include "detect/detect_settings.h"
 #include "flow/flow.h"
 #include "output/eve.h"
 
@@ -32,6 +33,8 @@ typedef struct {
     DecodeConfig decode;
     FlowConfig flow;
     EveConfig eve;
+    DetectSettings detect;
+    const DetectEngine *detect_engine; /* built in main; NULL: no rules, or detection off */
     bool stats_enabled;        /* stats.enabled */
     uint32_t stats_interval_s; /* stats.interval */
     double thread_ratio;       /* threading.detect-thread-ratio */

@@ -61,6 +61,7 @@ typedef struct {
     Memcap flow_mc;  /* this worker's static share of flow.memcap */
     Pool spare_pkts; /* WORKER_SPARE_PACKETS Packets: worker_packet_get/put */
     EveWriter *ew;
+    DetectThread *det; /* NULL when the run has no rules */
     WorkerCounters ctr; /* its stages' counters, for stats */
     Packet pkt;
     SkTime now; /* this worker's clock: the latest packet time it has seen */

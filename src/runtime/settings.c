@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "decode/decode_settings.h"
 #include "flow/flow_settings.h"
+#include "detect/detect_settings.h"
 #include "output/eve_settings.h"
 
 /* The most worker threads a run may have: --threads' bound too (main.c). Past a thousand
@@ -142,6 +143,7 @@ static const StageSettings stages[] = {
     {&runtime_settings, 0, NULL},
     {&eve_settings, offsetof(RunConfig, eve), NULL},
     {&flow_settings, offsetof(RunConfig, flow), NULL},
+    {&detect_settings, offsetof(RunConfig, detect), NULL},
     {&decode_settings, offsetof(RunConfig, decode), NULL},
     {&capture_settings, offsetof(RunConfig, live), load_pcap},
 };

@@ -16,6 +16,14 @@ on_flow_end_output(Flow *f, SkTime now, void *user)
     eve_log_flow(w->ew, f, now);
 }
 
+/* Flow end, FREE step: what detection kept on the flow (flowbits, flowints). */
+static void
+on_flow_end_free(Flow *f, SkTime now, void *user)
+{
+    (void)now, (void)user;
+    detect_flow_free(f);
+}
+
 /* The engine's memcap budgets, set up with worker 0: runtime.c creates the workers in order,
  * before any of them runs, and every worker's Memcaps draw on these. */
 static void
@@ -68,11 +76,19 @@ worker_tick(Worker *w, SkTime ts)
     }
 }
 
-/* One decoded packet (a captured packet or one tunnel layer of it): flow, then anomalies. */
+/* One decoded packet (a captured packet or one tunnel layer of it): flow, detection, then
+ * its records: alerts first, as Suricata logs them, then anomalies. */
 static void
 worker_layer(Worker *w, Packet *q)
 {
     flow_handle_packet(w->ft, q);
+    if (w->det != NULL) {
+        detect_packet(w->det, q);
+        const DetectAlerts *a = detect_alerts(w->det);
+        if (a->cnt > 0) {
+            eve_log_alerts(w->ew, q, a);
+        }
+    }
     if (q->event_cnt > 0) {
         eve_log_anomalies(w->ew, q);
     }
@@ -144,6 +160,12 @@ worker_init(Engine *eng, Worker *w, unsigned id)
     w->ft = flow_table_new(&rc->flow, eng->nworkers, id, eng->flow_seed, &w->flow_mc);
     if (w->ft != NULL) {
         flow_table_set_end(w->ft, FLOW_END_STEP_OUTPUT, on_flow_end_output, w);
+        if (rc->detect_engine != NULL) {
+            flow_table_set_end(w->ft, FLOW_END_STEP_FREE, on_flow_end_free, w);
+        }
+    }
+    if (rc->detect_engine != NULL && (w->det = detect_thread_new(rc->detect_engine)) == NULL) {
+        return false;
     }
     if (w->dt == NULL || w->ew == NULL || w->ft == NULL) {
         return false;
@@ -151,6 +173,10 @@ worker_init(Engine *eng, Worker *w, unsigned id)
     worker_counters_register(w, decode_thread_counters(w->dt), true);
     worker_counters_register(w, decode_thread_counters_own(w->dt), false);
     worker_counters_register(w, flow_table_counters(w->ft), true);
+    if (w->det != NULL) {
+        worker_counters_register(w, detect_thread_counters(w->det), true);
+        worker_counters_register(w, detect_thread_counters_own(w->det), false);
+    }
     return true;
 }
 
@@ -158,6 +184,7 @@ void
 worker_fini(Worker *w)
 {
     flow_table_free(w->ft);
+    detect_thread_free(w->det);
     memcap_fini(&w->flow_mc);
     worker_spares_fini(w);
     eve_writer_free(w->ew);
