@@ -3,8 +3,11 @@
  * the escapes \; \" \\ \: decoded; a modifier applies to the last content of the current match
  * list and is checked as Suricata 8 checks it (its messages, its odd cases: "distance" on the
  * first content loads, within below the content's length does not, "fast_pattern" after
- * "fast_pattern:only" fails but the reverse loads). Only the payload list exists until sticky
- * buffers arrive. */
+ * "fast_pattern:only" fails but the reverse loads). depth, offset, distance and within may name
+ * a byte_extract/byte_math variable, read at match time. Matching (content_inspect) follows
+ * inspect.c's protocol: the search window comes from the modifiers and the previous match end
+ * (di->pos), and a content with a relative successor reports where its next occurrence would
+ * start. */
 #include "detect/detect_int.h"
 
 #include <stdarg.h>
@@ -105,8 +108,150 @@ content_free(void *ctx)
     }
 }
 
-/* Matching: inspect.c's content_inspect. */
-static const DetectSmOps content_ops = {.free = content_free};
+/* ---- matching ---- */
+
+static inline uint8_t
+lc(uint8_t c)
+{
+    return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+/* Caseless search, ASCII letters only as Suricata's nocase: the first byte is found with
+ * memchr when it has one case (not a letter), else by a scan; the rest compared caselessly. */
+static const uint8_t *
+find_nocase(const uint8_t *h, size_t hl, const uint8_t *pat, size_t pl)
+{
+    uint8_t first = lc(pat[0]);
+    bool letter = first >= 'a' && first <= 'z';
+    size_t i = 0;
+
+    if (pl > hl) {
+        return NULL;
+    }
+    while (i <= hl - pl) {
+        size_t k;
+        if (!letter) {
+            const uint8_t *q = memchr(h + i, first, hl - pl - i + 1);
+            if (q == NULL) {
+                return NULL;
+            }
+            i = (size_t)(q - h);
+        } else if (lc(h[i]) != first) {
+            i++;
+            continue;
+        }
+        for (k = 1; k < pl && lc(h[i + k]) == lc(pat[k]); k++) {
+        }
+        if (k == pl) {
+            return h + i;
+        }
+        i++;
+    }
+    return NULL;
+}
+
+static bool
+equal_at(const DetectContent *c, const uint8_t *h)
+{
+    if (!(c->flags & DETECT_CONTENT_NOCASE)) {
+        return memcmp(h, c->pat, c->len) == 0;
+    }
+    for (uint32_t k = 0; k < c->len; k++) {
+        if (lc(h[k]) != lc(c->pat[k])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The search window [*start, *end) of c for this buffer, from its modifiers, the previous match
+ * end di->pos and the rule's byte variables, before any retry moves the start. Suricata's
+ * arithmetic: a relative window starts at pos + distance (never before the buffer) and ends
+ * within bytes after that start; an absolute one starts at offset and ends depth bytes after
+ * it (startswith: depth is the content's length). */
+static void
+content_window(const DetectInspect *di, const DetectContent *c, int64_t *start, int64_t *end)
+{
+    const uint64_t *vars = di->dt->vars;
+
+    if (c->flags & CONTENT_RELATIVE) {
+        int64_t dist = 0;
+        if (c->flags & DETECT_CONTENT_DISTANCE) {
+            dist = (c->flags & DETECT_CONTENT_DISTANCE_VAR) ? (int32_t)vars[c->distance_var]
+                                                            : c->distance;
+        }
+        *start = (int64_t)di->pos + dist;
+        if (c->flags & DETECT_CONTENT_WITHIN) {
+            int64_t w =
+                (c->flags & DETECT_CONTENT_WITHIN_VAR) ? (int32_t)vars[c->within_var] : c->within;
+            *end = *start + w;
+        } else {
+            *end = di->len;
+        }
+        if (*start < 0) {
+            *start = 0;
+        }
+    } else {
+        *start = (c->flags & DETECT_CONTENT_OFFSET_VAR)
+                     ? (int64_t)(vars[c->offset_var] & 0xffffffff)
+                     : c->offset;
+        if (c->flags & DETECT_CONTENT_DEPTH_VAR) {
+            *end = *start + (int64_t)(vars[c->depth_var] & 0xffffffff);
+        } else if (c->flags & (DETECT_CONTENT_DEPTH | DETECT_CONTENT_STARTSWITH)) {
+            *end = *start + c->depth;
+        } else {
+            *end = di->len;
+        }
+    }
+    if (*end > (int64_t)di->len) {
+        *end = di->len;
+    }
+}
+
+static int
+content_inspect(DetectInspect *di, const SigMatch *sm, uint32_t *resume)
+{
+    const DetectContent *c = sm->ctx;
+    bool neg = (c->flags & DETECT_CONTENT_NEGATED) != 0;
+    bool absolute = !(c->flags & CONTENT_RELATIVE);
+    const uint8_t *hit = NULL;
+    int64_t start, end;
+
+    content_window(di, c, &start, &end);
+    if (*resume != 0) {
+        start = (int64_t)*resume - 1;
+    }
+    *resume = 0;
+    if (start > end || end <= 0) {
+        /* An empty window: Suricata's "offset > depth", a no without discontinuing. */
+        return neg ? DI_MATCH : DI_NO_MATCH;
+    }
+    if (c->flags & DETECT_CONTENT_ENDSWITH) {
+        /* Only one place can end the buffer: test it instead of searching. */
+        int64_t at = (int64_t)di->len - c->len;
+        if (at >= start && at + c->len <= end && equal_at(c, di->buf + at)) {
+            hit = di->buf + at;
+        }
+    } else if (c->flags & DETECT_CONTENT_NOCASE) {
+        hit = find_nocase(di->buf + start, (size_t)(end - start), c->pat, c->len);
+    } else {
+        hit = memmem(di->buf + start, (size_t)(end - start), c->pat, c->len);
+    }
+    if (hit == NULL || neg) {
+        /* An absolute window does not depend on earlier keywords: retrying them is useless. */
+        if (absolute && (hit == NULL) != neg) {
+            di->flags |= DI_F_DISCONTINUE;
+        }
+        return hit == NULL && neg ? DI_MATCH : DI_NO_MATCH;
+    }
+    di->pos = (uint32_t)(hit - di->buf) + c->len;
+    if ((c->flags & DETECT_CONTENT_RELATIVE_NEXT) && !(c->flags & DETECT_CONTENT_ENDSWITH)) {
+        *resume = (uint32_t)(hit - di->buf) + 2; /* next search from the match start + 1 */
+    }
+    return DI_MATCH;
+}
+
+static const DetectSmOps content_ops = {.inspect = content_inspect, .free = content_free};
 
 /* The last content of the payload list, and the one before it (for distance/within). */
 static DetectContent *
@@ -183,6 +328,19 @@ kw_content_setup(Signature *s, const char *arg, char *err)
     return r;
 }
 
+/* The index of content c in the current list (it is there: modifiers only reach the last). */
+static uint32_t
+content_index(Signature *s, const DetectContent *c)
+{
+    const SigMatchList *l = &s->lists[s->cur_list];
+    for (uint32_t i = l->cnt; i-- > 0;) {
+        if (l->sm[i].ctx == c) {
+            return i;
+        }
+    }
+    return l->cnt;
+}
+
 /* The content a modifier applies to, or an error naming the modifier. */
 static DetectContent *
 modified(Signature *s, const char *kw, char *err)
@@ -194,15 +352,22 @@ modified(Signature *s, const char *kw, char *err)
     return c;
 }
 
-/* A depth/offset/distance/within value: a number; a name would be a byte_extract variable,
- * which this build lacks. */
+/* A depth/offset/distance/within value: a number, or the name of a byte_extract/byte_math
+ * variable defined earlier in the rule (then *var is its index, else -1). */
 static SkResult
-modifier_value(const char *kw, const char *arg, int64_t min, int64_t max, int64_t *out, char *err)
+modifier_value(const Signature *s, const char *kw, const char *arg, int64_t min, int64_t max,
+               int64_t *out, int *var, char *err)
 {
+    *var = -1;
     if (detect_parse_int(arg, min, max, out)) {
         return SK_OK;
     }
     if ((arg[0] >= 'a' && arg[0] <= 'z') || (arg[0] >= 'A' && arg[0] <= 'Z') || arg[0] == '_') {
+        *var = sig_var_find(s, arg);
+        if (*var >= 0) {
+            *out = 0;
+            return SK_OK;
+        }
         return bad(err, "unknown byte_ keyword var seen in %s - %.40s", kw, arg);
     }
     return bad(err, "invalid value for %s: %.40s", kw, arg);
@@ -259,14 +424,18 @@ kw_depth_setup(Signature *s, const char *arg, char *err)
 {
     DetectContent *c = modified(s, "depth", err);
     int64_t v;
-    if (c == NULL || modifier_value("depth", arg, 0, 65535, &v, err) != SK_OK
+    int var;
+    if (c == NULL || modifier_value(s, "depth", arg, 0, 65535, &v, &var, err) != SK_OK
         || absolute_checks(c, "depth", err) != SK_OK) {
         return SK_ERR_CONFIG;
     }
     if (c->flags & (DETECT_CONTENT_DEPTH | DETECT_CONTENT_STARTSWITH)) {
         return bad(err, "can't use multiple depth/startswith settings for the same content");
     }
-    if (v < c->len) {
+    if (var >= 0) {
+        c->depth_var = (uint8_t)var;
+        c->flags |= DETECT_CONTENT_DEPTH_VAR;
+    } else if (v < c->len) {
         return bad(err, "depth:%lld smaller than content of len %u", (long long)v, c->len);
     }
     c->depth = (uint16_t)v;
@@ -279,7 +448,8 @@ kw_offset_setup(Signature *s, const char *arg, char *err)
 {
     DetectContent *c = modified(s, "offset", err);
     int64_t v;
-    if (c == NULL || modifier_value("offset", arg, 0, 65535, &v, err) != SK_OK
+    int var;
+    if (c == NULL || modifier_value(s, "offset", arg, 0, 65535, &v, &var, err) != SK_OK
         || absolute_checks(c, "offset", err) != SK_OK) {
         return SK_ERR_CONFIG;
     }
@@ -288,6 +458,10 @@ kw_offset_setup(Signature *s, const char *arg, char *err)
     }
     if (c->flags & DETECT_CONTENT_OFFSET) {
         return bad(err, "can't use multiple offsets for the same content");
+    }
+    if (var >= 0) {
+        c->offset_var = (uint8_t)var;
+        c->flags |= DETECT_CONTENT_OFFSET_VAR;
     }
     c->offset = (uint16_t)v;
     c->flags |= DETECT_CONTENT_OFFSET;
@@ -315,9 +489,8 @@ relative_checks(Signature *s, DetectContent *c, const char *kw, char *err)
         return bad(err, "previous keyword has a fast_pattern:only; set. Can't have relative "
                         "keywords around a fast_pattern only content");
     }
-    if (prev != NULL) {
-        prev->flags |= DETECT_CONTENT_RELATIVE_NEXT;
-    }
+    /* The keyword before this content (content or pcre) gets retried when this one fails. */
+    detect_relative_mark(s, s->cur_list, content_index(s, c));
     return SK_OK;
 }
 
@@ -326,12 +499,18 @@ kw_distance_setup(Signature *s, const char *arg, char *err)
 {
     DetectContent *c = modified(s, "distance", err);
     int64_t v;
-    if (c == NULL || modifier_value("distance", arg, INT32_MIN, INT32_MAX, &v, err) != SK_OK
+    int var;
+    if (c == NULL
+        || modifier_value(s, "distance", arg, INT32_MIN, INT32_MAX, &v, &var, err) != SK_OK
         || relative_checks(s, c, "distance", err) != SK_OK) {
         return SK_ERR_CONFIG;
     }
     if (c->flags & DETECT_CONTENT_DISTANCE) {
         return bad(err, "can't use multiple distances for the same content");
+    }
+    if (var >= 0) {
+        c->distance_var = (uint8_t)var;
+        c->flags |= DETECT_CONTENT_DISTANCE_VAR;
     }
     c->distance = (int32_t)v;
     c->flags |= DETECT_CONTENT_DISTANCE;
@@ -343,14 +522,18 @@ kw_within_setup(Signature *s, const char *arg, char *err)
 {
     DetectContent *c = modified(s, "within", err);
     int64_t v;
-    if (c == NULL || modifier_value("within", arg, INT32_MIN, INT32_MAX, &v, err) != SK_OK
+    int var;
+    if (c == NULL || modifier_value(s, "within", arg, INT32_MIN, INT32_MAX, &v, &var, err) != SK_OK
         || relative_checks(s, c, "within", err) != SK_OK) {
         return SK_ERR_CONFIG;
     }
     if (c->flags & DETECT_CONTENT_WITHIN) {
         return bad(err, "can't use multiple withins for the same content");
     }
-    if (v < c->len) {
+    if (var >= 0) {
+        c->within_var = (uint8_t)var;
+        c->flags |= DETECT_CONTENT_WITHIN_VAR;
+    } else if (v < c->len) {
         return bad(err,
                    "within argument \"%lld\" is less than the content length \"%u\" which is "
                    "invalid, since this will never match",
