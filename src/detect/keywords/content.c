@@ -185,6 +185,12 @@ content_window(const DetectInspect *di, const DetectContent *c, int64_t *start, 
             int64_t w =
                 (c->flags & DETECT_CONTENT_WITHIN_VAR) ? (int32_t)vars[c->within_var] : c->within;
             *end = *start + w;
+            /* Suricata 8.0.7 compares this end as a signed number and, when it is below 0,
+             * searches to the buffer end instead (checked on a pcap: "a"; "b"; distance:-10;
+             * within:3; matches "ab"). Kept: rules are written against that engine. */
+            if (*end < 0) {
+                *end = di->len;
+            }
         } else {
             *end = di->len;
         }

@@ -137,6 +137,9 @@ depth_offset_distance_within(void **state)
     check("content:\"bc\"; content:\"ab\"; distance:-3; within:2;", L("abc"), L("a_bc", "bcab"));
     /* a negative distance past the buffer start clamps to 0 */
     check("content:\"b\"; content:\"a\"; distance:-10; within:11;", L("ab"), L("b"));
+    /* Suricata 8.0.7 (checked on a pcap): a window ending before the buffer start searches it
+     * all */
+    check("content:\"a\"; content:\"b\"; distance:-10; within:3;", L("ab", "ba"), L("a"));
 }
 
 static void
