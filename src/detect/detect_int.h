@@ -288,10 +288,19 @@ void detect_threshold_free(struct DetectThreshold *t); /* accepts NULL */
 /* After s matched p: may it alert (threshold, detection_filter, threshold-file entries)?
  * Shared state across workers, bounded memory. */
 bool detect_threshold_allow(struct DetectThread *dt, const Packet *p, const Signature *s);
-/* The engine's threshold state and threshold-file entries, built with the engine. */
+/* The same, and a rate_filter's new_action: *action (a DetectAction, the rule's on entry) is
+ * replaced while a rate_filter of s is in force. Use it instead of _allow, not both. */
+bool detect_threshold_apply(struct DetectThread *dt, const Packet *p, const Signature *s,
+                            int *action);
+/* The engine's threshold state and threshold-file entries, built with the engine, after
+ * Signature.num is set (sigs[i]->num == i). */
 struct DetectThresholdTable;
 struct DetectThresholdTable *detect_threshold_table_new(const char *threshold_file, Signature **sigs,
                                                         uint32_t sig_cnt);
+/* The same with cfg's address variables for suppress ip lists ($HOME_NET); cfg may be NULL. */
+struct DetectThresholdTable *detect_threshold_table_new_vars(const CfgNode *cfg,
+                                                             const char *threshold_file,
+                                                             Signature **sigs, uint32_t sig_cnt);
 void detect_threshold_table_free(struct DetectThresholdTable *t);
 
 /* ---- uint.c: the numeric comparisons many keywords share ----
