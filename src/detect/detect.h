@@ -153,4 +153,13 @@ void detect_flow_free(struct Flow *f);
 /* The supported keywords, one name per line, in keywords.def order (--list-keywords). */
 void detect_keywords_print(FILE *out);
 
+/* The stream's and the app layer's packet events by name (Suricata's, without "stream."; case
+ * ignored), as the stream-event: and app-layer-event: keywords know them: the id those stages
+ * raise with PKT_EVENT(PKT_EVENT_SRC_STREAM / _APPLAYER, id), or -1 (keywords/header_events.c).
+ * The names functions return NULL past the table. */
+int detect_stream_event_id(const char *name);
+const char *detect_stream_event_name(unsigned id);
+int detect_applayer_event_id(const char *name);
+const char *detect_applayer_event_name(unsigned id);
+
 #endif
