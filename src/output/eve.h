@@ -14,6 +14,7 @@
 #include "core/packet.h"
 #include "core/result.h"
 #include "core/time.h"
+#include "detect/detect.h"
 #include "flow/flow.h"
 
 /* The event types and their options (eve_types.def): EveType and EveOption. */
@@ -57,6 +58,7 @@ typedef struct {
     bool ethernet;              /* outputs.eve-log.ethernet: MAC addresses in records */
     uint16_t community_id_seed; /* outputs.eve-log.community-id-seed */
     EveTypeConfig types[EVE_TYPE_MAX]; /* outputs.eve-log.types, by EveType */
+    bool ips; /* set by the runtime, not read: drops are enforced (alert.action "blocked") */
 } EveConfig;
 
 /* The name users write for t ("flow"); NULL when t is not a type. */
@@ -129,6 +131,10 @@ void eve_commit(EveWriter *ew);
 void eve_log_flow(EveWriter *ew, const Flow *f, SkTime now);
 /* One anomaly record per event on p whose source's anomaly type is enabled. */
 void eve_log_anomalies(EveWriter *ew, const Packet *p);
+/* One alert record per alert of a (detection's result for p) that is not noalert, in a's
+ * order, when the alert type is enabled. Returns how many were written. a->discarded (past
+ * packet-alert-max) is detection's to count: nothing is logged for those. */
+unsigned eve_log_alerts(EveWriter *ew, const Packet *p, const DetectAlerts *a);
 /* A stats record: names are dotted stats keys, grouped so that keys sharing a prefix are
  * contiguous; vals the totals. */
 void eve_log_stats(EveWriter *ew, SkTime ts, uint64_t uptime_s, const char *const *names,

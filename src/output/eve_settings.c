@@ -11,6 +11,7 @@
 
 #include "core/log.h"
 #include "output/eve.h"
+#include "output/fastlog.h"
 
 #define EVE "outputs.*.eve-log"
 #define TYPES EVE ".types.*"
@@ -31,6 +32,36 @@ read_filetype(const CfgNode *root, const char *path, const CfgKey *k, void *conf
     return SK_OK;
 }
 
+/* alert's `metadata`: a boolean, or a map of the parts to log, which turns it on as Suricata
+ * does (`metadata: {rule: {raw: yes}}` still logs the flow). The parts sekimori writes are
+ * options of their own (metadata.flow, ...), read by the caller's loop like any other. */
+static const char *const metadata_parts[] = {"app-layer", "flow", "rule", NULL};
+
+static SkResult
+read_bool_or_parts(const CfgNode *root, const char *key, const char *const *parts, bool *v)
+{
+    const CfgNode *n = cfg_find(root, key);
+
+    if (n == NULL || cfg_type(n) != CFG_MAP) {
+        return cfg_get_bool(root, key, v);
+    }
+    for (size_t i = 0; i < cfg_child_count(n); i++) {
+        const char *name = cfg_child_key(n, i);
+        size_t j = 0;
+        while (parts[j] != NULL && strcmp(parts[j], name) != 0) {
+            j++;
+        }
+        if (parts[j] == NULL) {
+            log_error("config: %s: '%s' is not a part to log (yes/no, or a map of app-layer, "
+                      "flow, rule)",
+                      key, name);
+            return SK_ERR_CONFIG;
+        }
+    }
+    *v = true;
+    return SK_OK;
+}
+
 /* One `types:` entry (tkey: outputs.0.eve-log.types.2): a name (`- flow`), or a name with its
  * options map (`- anomaly: {enabled: yes, ...}`, has_opts). */
 static SkResult
@@ -41,6 +72,7 @@ read_type(const CfgNode *root, const char *tkey, const char *name, bool has_opts
     bool on = true;
     const CfgNode *opts = NULL;
     int t = eve_type_lookup(name);
+    bool metadata_map = false;
 
     if (!cfg_path_fill(key, "*.*", fill, 2)) {
         return SK_ERR_CONFIG;
@@ -60,7 +92,7 @@ read_type(const CfgNode *root, const char *tkey, const char *name, bool has_opts
         return SK_ERR_CONFIG;
     }
     if (t < 0) {
-        return SK_OK; /* alert, dns, ...: no such records yet */
+        return SK_OK; /* dns, http, ...: no such records yet */
     }
     ec->types[t].enabled = on;
     for (unsigned o = 0; has_opts && o < EVE_OPTION_MAX; o++) {
@@ -70,7 +102,20 @@ read_type(const CfgNode *root, const char *tkey, const char *name, bool has_opts
             continue;
         }
         v = (ec->types[t].opts >> o & 1u) != 0;
-        if (!cfg_path_fill(key, "*.*.*", ofill, 3) || cfg_get_bool(root, key, &v) != SK_OK) {
+        if (!cfg_path_fill(key, "*.*.*", ofill, 3)) {
+            return SK_ERR_CONFIG;
+        }
+        if (o == EVE_OPT_ALERT_METADATA) {
+            const CfgNode *m = cfg_find(root, key);
+            metadata_map = m != NULL && cfg_type(m) == CFG_MAP;
+            if (read_bool_or_parts(root, key, metadata_parts, &v) != SK_OK) {
+                return SK_ERR_CONFIG;
+            }
+        } else if (o >= EVE_OPT_ALERT_META_APPLAYER && o <= EVE_OPT_ALERT_META_RULE
+                   && !metadata_map) {
+            /* `metadata: yes/no`: its parts keep their defaults (they follow it in
+             * eve_types.def, so metadata_map is known here). */
+        } else if (cfg_get_bool(root, key, &v) != SK_OK) {
             return SK_ERR_CONFIG;
         }
         ec->types[t].opts = v ? ec->types[t].opts | 1u << o : ec->types[t].opts & ~(1u << o);
@@ -178,6 +223,15 @@ static const CfgKey rows[] = {
      CFG_NOWHERE,
      .def = "yes",
      .help = "an event type listed with options is logged unless this says no"},
+    TYPE_ROW("alert", EVE_TYPE_ALERT, "alert records: one per rule match that alerts"),
+    OPTION_ROW("alert.payload", "no", "add the packet's payload (base64)"),
+    OPTION_ROW("alert.payload-printable", "no", "add the payload, non-printable bytes as '.'"),
+    OPTION_ROW("alert.payload-length", "no", "add the payload's length"),
+    OPTION_ROW("alert.packet", "no", "add the captured frame (base64) and its link type"),
+    OPTION_ROW("alert.metadata", "yes", "yes/no, or a map of the parts below: add them"),
+    OPTION_ROW("alert.metadata.app-layer", "yes", "the flow's app-layer record (none written yet)"),
+    OPTION_ROW("alert.metadata.flow", "yes", "the flow's counters so far"),
+    OPTION_ROW("alert.metadata.rule.metadata", "yes", "the rule's metadata keyword, as a map"),
     TYPE_ROW("flow", EVE_TYPE_FLOW, "flow records"),
     TYPE_ROW("netflow", EVE_TYPE_NETFLOW, "netflow records: one per flow direction"),
     TYPE_ROW("anomaly", EVE_TYPE_ANOMALY, "anomaly records"),
@@ -252,3 +306,73 @@ load(const CfgNode *root, const CfgTable *t, void *conf)
 }
 
 CFG_TABLE(eve_settings, "eve", rows, defaults, load);
+
+/* --- fast.log: outputs.N.fast, the first such entry --- */
+
+#define FAST "outputs.*.fast"
+
+static const CfgKey fast_rows[] = {
+    {.path = FAST ".enabled",
+     .type = CFG_KEY_BOOL,
+     CFG_FIELD(FastLogConfig, enabled),
+     .def = "no",
+     .help = "write fast.log (an entry without enabled: yes is off, as in Suricata)"},
+    {.path = FAST ".filename",
+     .type = CFG_KEY_STRBUF,
+     CFG_FIELD(FastLogConfig, filename),
+     .def = "fast.log",
+     .help = "file name, relative to the log directory"},
+    {.path = FAST ".append",
+     .type = CFG_KEY_BOOL,
+     CFG_FIELD(FastLogConfig, append),
+     .def = "yes",
+     .help = "append to the file (no: empty it at start)"},
+};
+
+static void
+fast_defaults(void *conf)
+{
+    FastLogConfig *fc = conf;
+
+    memset(fc, 0, sizeof(*fc));
+    fc->append = true;
+    snprintf(fc->filename, sizeof(fc->filename), "fast.log");
+}
+
+static SkResult
+fast_load(const CfgNode *root, const CfgTable *t, void *conf)
+{
+    const CfgNode *outputs = cfg_find(root, "outputs");
+    char at_text[24];
+    const char *const fill[] = {at_text};
+    char base[CFG_PATH_MAX];
+    const CfgNode *n;
+    size_t at;
+
+    /* A missing or malformed outputs: is the eve table's to report, once. */
+    if (outputs == NULL || cfg_type(outputs) != CFG_SEQ) {
+        return SK_OK;
+    }
+    for (at = 0; at < cfg_child_count(outputs); at++) {
+        const CfgNode *e = cfg_child(outputs, at);
+        if (cfg_type(e) == CFG_MAP && cfg_child_count(e) > 0
+            && strcmp(cfg_child_key(e, 0), "fast") == 0) {
+            break;
+        }
+    }
+    if (at == cfg_child_count(outputs)) {
+        return SK_OK;
+    }
+    snprintf(at_text, sizeof(at_text), "%zu", at);
+    if (!cfg_path_fill(base, FAST, fill, 1)) {
+        return SK_ERR_CONFIG;
+    }
+    n = cfg_find(root, base);
+    if (cfg_type(n) == CFG_SEQ || (cfg_type(n) == CFG_SCALAR && cfg_scalar(n)[0] != '\0')) {
+        log_error("config: %s: not a map of fast settings", base);
+        return SK_ERR_CONFIG;
+    }
+    return cfg_table_read(root, t, FAST, fill, 1, conf);
+}
+
+CFG_TABLE(fastlog_settings, "fast", fast_rows, fast_defaults, fast_load);

@@ -6,5 +6,7 @@
 
 /* outputs.N.eve-log.*: the first eve-log entry of `outputs:`, into an EveConfig. */
 extern const CfgTable eve_settings;
+/* outputs.N.fast.*: the first fast entry of `outputs:`, into a FastLogConfig (fastlog.h). */
+extern const CfgTable fastlog_settings;
 
 #endif
