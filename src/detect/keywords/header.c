@@ -24,6 +24,7 @@
 #define TCP_HDR_MIN 20
 #define UDP_HDR_LEN 8
 #define ICMP_HDR_LEN 8 /* type, code, checksum, then 4 bytes (id and sequence for echo) */
+#define ICMPV4_TS_HDR_LEN 20
 
 /* ---- the raw headers ---- */
 
@@ -68,11 +69,27 @@ hdr_udp(const Packet *p, Cursor *out)
            && cur_take(&c, UDP_HDR_LEN, out);
 }
 
+/* ICMPv4's header is 8 bytes but for two messages, as Suricata counts it: a timestamp
+ * (request or reply) has its three timestamps in it (20 bytes), a router advertisement its
+ * address list (count times entry size words), when that was captured. ICMPv6's is 8. */
 static bool
 hdr_icmp(const Packet *p, uint8_t proto, Cursor *out)
 {
     Cursor c = packet_l4(p);
-    return p->proto == proto && (p->flags & PKT_F_HAS_ICMP) && cur_take(&c, ICMP_HDR_LEN, out);
+    size_t len = ICMP_HDR_LEN;
+    uint8_t naddr;
+    uint8_t addr_sz;
+    if (p->proto != proto || !(p->flags & PKT_F_HAS_ICMP)) {
+        return false;
+    }
+    if (proto == SK_IPPROTO_ICMP && (p->icmp_type == 13 || p->icmp_type == 14)
+        && c.left >= ICMPV4_TS_HDR_LEN) {
+        len = ICMPV4_TS_HDR_LEN;
+    } else if (proto == SK_IPPROTO_ICMP && p->icmp_type == 9 && cur_peek_u8(&c, 4, &naddr)
+               && cur_peek_u8(&c, 5, &addr_sz) && c.left >= ICMP_HDR_LEN + naddr * addr_sz * 4u) {
+        len = ICMP_HDR_LEN + naddr * addr_sz * 4u;
+    }
+    return cur_take(&c, len, out);
 }
 
 /* ---- header buffers (header_buffers.def) ---- */
@@ -260,7 +277,7 @@ enum {
     IPOPT_SSRR = 0x0080,
     IPOPT_SATID = 0x0100,
     IPOPT_OTHER = 0x0200, /* a known option with no ipopts name (QS, CIPSO, router alert) */
-    IPOPT_ANY = 0xffff,
+    IPOPT_ANY = 0x03ff,   /* every bit above */
 };
 
 static const struct {
@@ -332,7 +349,9 @@ ipopts_match(struct DetectThread *dt, const Packet *p, const Signature *s, const
     uint16_t want = *(const uint16_t *)ctx;
     uint16_t set = ipopts_present(p);
     (void)dt, (void)s;
-    return want == IPOPT_ANY ? set != 0 : (set & want) != 0;
+    /* Every wanted bit: for "any" that means every option at once, so in Suricata 8.0.7
+     * (checked on packets with RR, EOL, NOPs) ipopts:any matches nothing; so here. */
+    return (set & want) == want;
 }
 
 static const DetectSmOps ipopts_ops = {.match = ipopts_match};
