@@ -275,8 +275,9 @@ kw_flowbits_setup(Signature *s, const char *arg, char *err)
         return detect_err(err, "spaces not allowed in flowbit names");
     }
     if (strcmp(cmd, "noalert") == 0) {
+        bool named = *nm != '\0' || arg[n] != '\0';
         free(copy);
-        if (*nm != '\0' || arg[n] != '\0') {
+        if (named) {
             return detect_err(err, "flowbits noalert takes no name");
         }
         s->flags |= SIG_F_NOALERT;
