@@ -1,6 +1,6 @@
-/* header.c: the packet header keywords (ttl, tos, ipopts, fragbits, fragoffset, id, ip_proto,
- * sameip, flags, seq, ack, window, tcp.mss, itype, icode, icmp_id, icmp_seq, dsize) and the
- * header buffers (ipv4.hdr, ipv6.hdr, tcp.hdr, udp.hdr, icmpv4.hdr, icmpv6.hdr). Values and
+/* header.c: the IP header keywords (ttl, tos, ipopts, fragbits, fragoffset, id, ip_proto,
+ * sameip) and buffers (ipv4.hdr, ipv6.hdr); header_l4.c has the TCP, UDP and ICMP ones and
+ * dsize. Values and
  * errors as Suricata 8.0.7 takes them (checked against its -T), which is not always what its
  * documentation says: fragoffset refuses '!', window and seq refuse hex, icmp_id takes a plain
  * number only. What decode keeps on the Packet (ttl, proto, tcp_flags, icmp type and code,
@@ -8,7 +8,7 @@
  * sequence numbers, window, MSS, ICMP id and sequence) from the raw headers through cursors:
  * decode already checked the lengths these reads rely on, the cursors still bound them. All are
  * packet tests on DETECT_LIST_MATCH. */
-#include "detect/detect_int.h"
+#include "detect/keywords/header_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -18,13 +18,6 @@
 #include <strings.h>
 
 #include "core/proto.h"
-
-#define IPV4_HDR_MIN 20
-#define IPV6_HDR_LEN 40
-#define TCP_HDR_MIN 20
-#define UDP_HDR_LEN 8
-#define ICMP_HDR_LEN 8 /* type, code, checksum, then 4 bytes (id and sequence for echo) */
-#define ICMPV4_TS_HDR_LEN 20
 
 /* ---- the raw headers ---- */
 
@@ -48,50 +41,6 @@ hdr_ipv6(const Packet *p, Cursor *out)
     return p->ip_ver == 6 && cur_take(&c, IPV6_HDR_LEN, out);
 }
 
-/* A decoded TCP header (decode_set_transport ran: ports are set), options included. */
-static bool
-hdr_tcp(const Packet *p, Cursor *out)
-{
-    Cursor c = packet_l4(p);
-    uint8_t doff;
-    if (p->proto != SK_IPPROTO_TCP || !(p->flags & PKT_F_HAS_PORTS) || !cur_peek_u8(&c, 12, &doff)
-        || (doff >> 4) * 4u < TCP_HDR_MIN) {
-        return false;
-    }
-    return cur_take(&c, (doff >> 4) * 4u, out);
-}
-
-static bool
-hdr_udp(const Packet *p, Cursor *out)
-{
-    Cursor c = packet_l4(p);
-    return p->proto == SK_IPPROTO_UDP && (p->flags & PKT_F_HAS_PORTS)
-           && cur_take(&c, UDP_HDR_LEN, out);
-}
-
-/* ICMPv4's header is 8 bytes but for two messages, as Suricata counts it: a timestamp
- * (request or reply) has its three timestamps in it (20 bytes), a router advertisement its
- * address list (count times entry size words), when that was captured. ICMPv6's is 8. */
-static bool
-hdr_icmp(const Packet *p, uint8_t proto, Cursor *out)
-{
-    Cursor c = packet_l4(p);
-    size_t len = ICMP_HDR_LEN;
-    uint8_t naddr;
-    uint8_t addr_sz;
-    if (p->proto != proto || !(p->flags & PKT_F_HAS_ICMP)) {
-        return false;
-    }
-    if (proto == SK_IPPROTO_ICMP && (p->icmp_type == 13 || p->icmp_type == 14)
-        && c.left >= ICMPV4_TS_HDR_LEN) {
-        len = ICMPV4_TS_HDR_LEN;
-    } else if (proto == SK_IPPROTO_ICMP && p->icmp_type == 9 && cur_peek_u8(&c, 4, &naddr)
-               && cur_peek_u8(&c, 5, &addr_sz) && c.left >= ICMP_HDR_LEN + naddr * addr_sz * 4u) {
-        len = ICMP_HDR_LEN + naddr * addr_sz * 4u;
-    }
-    return cur_take(&c, len, out);
-}
-
 /* ---- header buffers (header_buffers.def) ---- */
 
 bool
@@ -108,38 +57,10 @@ detect_buf_ipv6_hdr(struct DetectThread *dt, const Packet *p, Cursor *out)
     return hdr_ipv6(p, out);
 }
 
-bool
-detect_buf_tcp_hdr(struct DetectThread *dt, const Packet *p, Cursor *out)
-{
-    (void)dt;
-    return hdr_tcp(p, out);
-}
+/* ---- shared parsing (header_int.h) ---- */
 
-bool
-detect_buf_udp_hdr(struct DetectThread *dt, const Packet *p, Cursor *out)
-{
-    (void)dt;
-    return hdr_udp(p, out);
-}
-
-bool
-detect_buf_icmpv4_hdr(struct DetectThread *dt, const Packet *p, Cursor *out)
-{
-    (void)dt;
-    return hdr_icmp(p, SK_IPPROTO_ICMP, out);
-}
-
-bool
-detect_buf_icmpv6_hdr(struct DetectThread *dt, const Packet *p, Cursor *out)
-{
-    (void)dt;
-    return hdr_icmp(p, SK_IPPROTO_ICMPV6, out);
-}
-
-/* ---- shared parsing ---- */
-
-static const char *
-skip_blanks(const char *p)
+const char *
+detect_hdr_skip_blanks(const char *p)
 {
     while (*p == ' ' || *p == '\t') {
         p++;
@@ -147,12 +68,10 @@ skip_blanks(const char *p)
     return p;
 }
 
-/* A decimal number of at most max and nothing after it but blanks (Suricata's seq, ack,
- * window, id, icmp_id: no sign, no hex). */
-static bool
-parse_dec(const char *arg, uint64_t max, uint64_t *out)
+bool
+detect_hdr_parse_dec(const char *arg, uint64_t max, uint64_t *out)
 {
-    const char *p = skip_blanks(arg);
+    const char *p = detect_hdr_skip_blanks(arg);
     char *end;
     unsigned long long v;
     if (!isdigit((unsigned char)*p)) {
@@ -160,16 +79,16 @@ parse_dec(const char *arg, uint64_t max, uint64_t *out)
     }
     errno = 0;
     v = strtoull(p, &end, 10);
-    if (errno != 0 || v > max || *skip_blanks(end) != '\0') {
+    if (errno != 0 || v > max || *detect_hdr_skip_blanks(end) != '\0') {
         return false;
     }
     *out = v;
     return true;
 }
 
-static SkResult
-attach(Signature *s, DetectKeywordId kw, const DetectSmOps *ops, const void *val, size_t size,
-       char *err)
+SkResult
+detect_hdr_attach(Signature *s, DetectKeywordId kw, const DetectSmOps *ops, const void *val,
+                  size_t size, char *err)
 {
     void *ctx = malloc(size);
     if (ctx == NULL) {
@@ -179,10 +98,9 @@ attach(Signature *s, DetectKeywordId kw, const DetectSmOps *ops, const void *val
     return sig_match_append(s, DETECT_LIST_MATCH, kw, ops, ctx, err);
 }
 
-/* The keywords of the shared numeric form (uint.c): ttl, itype, icode, tcp.mss, dsize. */
-static SkResult
-uint_setup(Signature *s, DetectKeywordId kw, const char *name, const DetectSmOps *ops,
-           const char *arg, uint64_t max, char *err)
+SkResult
+detect_hdr_uint_setup(Signature *s, DetectKeywordId kw, const char *name, const DetectSmOps *ops,
+                      const char *arg, uint64_t max, char *err)
 {
     DetectUint u;
     if (!detect_uint_parse(arg, max, &u, err)) {
@@ -190,7 +108,7 @@ uint_setup(Signature *s, DetectKeywordId kw, const char *name, const DetectSmOps
         snprintf(why, sizeof(why), "%s", err);
         return detect_err(err, "%s: %s", name, why);
     }
-    return attach(s, kw, ops, &u, sizeof(u), err);
+    return detect_hdr_attach(s, kw, ops, &u, sizeof(u), err);
 }
 
 /* ---- ttl: IPv4 TTL or IPv6 hop limit ---- */
@@ -207,7 +125,7 @@ static const DetectSmOps ttl_ops = {.match = ttl_match};
 SkResult
 kw_ttl_setup(Signature *s, const char *arg, char *err)
 {
-    return uint_setup(s, DETECT_KW_TTL, "ttl", &ttl_ops, arg, UINT8_MAX, err);
+    return detect_hdr_uint_setup(s, DETECT_KW_TTL, "ttl", &ttl_ops, arg, UINT8_MAX, err);
 }
 
 /* ---- tos: [!]N or [!]xHH, IPv4 only ---- */
@@ -236,13 +154,13 @@ SkResult
 kw_tos_setup(Signature *s, const char *arg, char *err)
 {
     TosCtx t = {0};
-    const char *p = skip_blanks(arg);
+    const char *p = detect_hdr_skip_blanks(arg);
     const char *digits;
     size_t n;
     unsigned long v;
     if (*p == '!') {
         t.negated = true;
-        p = skip_blanks(p + 1);
+        p = detect_hdr_skip_blanks(p + 1);
     }
     /* Suricata's forms: 1 to 3 decimal digits, or 'x' and 1 or 2 hex digits ("0x10" fails). */
     if (*p == 'x' || *p == 'X') {
@@ -254,14 +172,14 @@ kw_tos_setup(Signature *s, const char *arg, char *err)
         n = strspn(digits, "0123456789");
         v = n >= 1 && n <= 3 ? strtoul(digits, NULL, 10) : 256;
     }
-    if (v > 255 || *skip_blanks(digits + n) != '\0') {
+    if (v > 255 || *detect_hdr_skip_blanks(digits + n) != '\0') {
         return detect_err(err,
                           "invalid tos option - %.40s. The tos option value must be in the "
                           "range 0 - 255",
                           arg);
     }
     t.tos = (uint8_t)v;
-    return attach(s, DETECT_KW_TOS, &tos_ops, &t, sizeof(t), err);
+    return detect_hdr_attach(s, DETECT_KW_TOS, &tos_ops, &t, sizeof(t), err);
 }
 
 /* ---- ipopts: one IPv4 option by name, or any ---- */
@@ -359,48 +277,16 @@ static const DetectSmOps ipopts_ops = {.match = ipopts_match};
 SkResult
 kw_ipopts_setup(Signature *s, const char *arg, char *err)
 {
-    const char *p = skip_blanks(arg);
+    const char *p = detect_hdr_skip_blanks(arg);
     for (size_t i = 0; i < sizeof(ipopt_names) / sizeof(ipopt_names[0]); i++) {
         size_t n = strlen(ipopt_names[i].name);
-        if (strncasecmp(p, ipopt_names[i].name, n) == 0 && *skip_blanks(p + n) == '\0') {
-            return attach(s, DETECT_KW_IPOPTS, &ipopts_ops, &ipopt_names[i].bit, sizeof(uint16_t),
-                          err);
+        if (strncasecmp(p, ipopt_names[i].name, n) == 0 && *detect_hdr_skip_blanks(p + n) == '\0') {
+            return detect_hdr_attach(s, DETECT_KW_IPOPTS, &ipopts_ops, &ipopt_names[i].bit,
+                                     sizeof(uint16_t), err);
         }
     }
     return detect_err(err, "unknown IP option specified \"%.40s\"", arg);
 }
-
-/* ---- bit tests with Suricata's modifiers (fragbits, flags) ---- */
-
-enum { MOD_EXACT, MOD_PLUS, MOD_ANY, MOD_NOT };
-
-static int
-modifier(char c)
-{
-    return c == '+' ? MOD_PLUS : c == '*' ? MOD_ANY : c == '!' ? MOD_NOT : -1;
-}
-
-/* none: exactly these bits; +: these and maybe others; *: any of these; !: not all of these. */
-static bool
-bits_match(uint8_t have, uint8_t want, uint8_t mod)
-{
-    switch (mod) {
-    case MOD_PLUS:
-        return (have & want) == want;
-    case MOD_ANY:
-        return (have & want) != 0;
-    case MOD_NOT:
-        return (have & want) != want;
-    default:
-        return have == want;
-    }
-}
-
-typedef struct {
-    uint8_t bits;
-    uint8_t mod;
-    uint8_t ignore; /* flags only: bits masked off the packet's before the test */
-} BitsCtx;
 
 /* ---- fragbits: M (more fragments), D (don't fragment), R (reserved), IPv4 only ---- */
 
@@ -418,7 +304,7 @@ fragbits_match(struct DetectThread *dt, const Packet *p, const Signature *s, con
     if (!hdr_ipv4(p, &ip) || !cur_peek_be16(&ip, 6, &frag)) {
         return false;
     }
-    return bits_match((uint8_t)(frag >> 13), b->bits, b->mod);
+    return detect_hdr_bits_match((uint8_t)(frag >> 13), b->bits, b->mod);
 }
 
 static const DetectSmOps fragbits_ops = {.match = fragbits_match};
@@ -429,11 +315,11 @@ SkResult
 kw_fragbits_setup(Signature *s, const char *arg, char *err)
 {
     BitsCtx b = {0};
-    const char *p = skip_blanks(arg);
-    int m = modifier(*p);
+    const char *p = detect_hdr_skip_blanks(arg);
+    int m = detect_hdr_modifier(*p);
     if (m >= 0) {
         b.mod = (uint8_t)m;
-        p = skip_blanks(p + 1);
+        p = detect_hdr_skip_blanks(p + 1);
     }
     for (; *p == 'M' || *p == 'D' || *p == 'R'; p++) {
         b.bits |= *p == 'M' ? FRAG_M : *p == 'D' ? FRAG_D : FRAG_R;
@@ -441,10 +327,10 @@ kw_fragbits_setup(Signature *s, const char *arg, char *err)
     if (b.bits == 0) {
         return detect_err(err, "invalid fragbits value \"%.40s\"", arg);
     }
-    if (m < 0 && modifier(*p) >= 0) {
-        b.mod = (uint8_t)modifier(*p);
+    if (m < 0 && detect_hdr_modifier(*p) >= 0) {
+        b.mod = (uint8_t)detect_hdr_modifier(*p);
     }
-    return attach(s, DETECT_KW_FRAGBITS, &fragbits_ops, &b, sizeof(b), err);
+    return detect_hdr_attach(s, DETECT_KW_FRAGBITS, &fragbits_ops, &b, sizeof(b), err);
 }
 
 /* ---- fragoffset: [<>]N ---- */
@@ -483,20 +369,22 @@ SkResult
 kw_fragoffset_setup(Signature *s, const char *arg, char *err)
 {
     FragOffCtx f = {.mode = DU_EQ};
-    const char *p = skip_blanks(arg);
+    const char *p = detect_hdr_skip_blanks(arg);
     uint64_t v;
     if (*p == '<' || *p == '>') {
         f.mode = *p == '<' ? DU_LT : DU_GT;
         p++;
     }
-    if (!isdigit((unsigned char)*skip_blanks(p))) { /* '!' too: Suricata 8.0.7 refuses it */
+    if (!isdigit(
+            (unsigned char)*detect_hdr_skip_blanks(p))) { /* '!' too: Suricata 8.0.7 refuses it */
         return detect_err(err, "fragoffset: parse error %.40s", arg);
     }
-    if (!parse_dec(p, UINT16_MAX, &v)) {
-        return detect_err(err, "specified frag offset %.40s is not valid", skip_blanks(p));
+    if (!detect_hdr_parse_dec(p, UINT16_MAX, &v)) {
+        return detect_err(err, "specified frag offset %.40s is not valid",
+                          detect_hdr_skip_blanks(p));
     }
     f.off = (uint16_t)v;
-    return attach(s, DETECT_KW_FRAGOFFSET, &fragoffset_ops, &f, sizeof(f), err);
+    return detect_hdr_attach(s, DETECT_KW_FRAGOFFSET, &fragoffset_ops, &f, sizeof(f), err);
 }
 
 /* ---- id: the IPv4 identification ---- */
@@ -517,14 +405,14 @@ kw_id_setup(Signature *s, const char *arg, char *err)
 {
     uint64_t v;
     uint16_t id;
-    if (!parse_dec(arg, UINT16_MAX, &v)) {
+    if (!detect_hdr_parse_dec(arg, UINT16_MAX, &v)) {
         return detect_err(err,
                           "invalid id option '%.40s'. The id option value must be in the range "
                           "0 - 65535",
                           arg);
     }
     id = (uint16_t)v;
-    return attach(s, DETECT_KW_ID, &id_ops, &id, sizeof(id), err);
+    return detect_hdr_attach(s, DETECT_KW_ID, &id_ops, &id, sizeof(id), err);
 }
 
 /* ---- ip_proto: [!<>] number or name ---- */
@@ -626,14 +514,14 @@ SkResult
 kw_ip_proto_setup(Signature *s, const char *arg, char *err)
 {
     IpProtoCtx c = {.mode = DU_EQ};
-    const char *p = skip_blanks(arg);
+    const char *p = detect_hdr_skip_blanks(arg);
     uint64_t v;
     if (*p == '!' || *p == '<' || *p == '>') {
         c.mode = *p == '!' ? DU_NE : *p == '<' ? DU_LT : DU_GT;
-        p = skip_blanks(p + 1);
+        p = detect_hdr_skip_blanks(p + 1);
     }
     if (isdigit((unsigned char)*p)) {
-        if (!parse_dec(p, UINT8_MAX, &v)) {
+        if (!detect_hdr_parse_dec(p, UINT8_MAX, &v)) {
             return detect_err(err, "Malformed protocol number: %.40s", p);
         }
         c.proto = (uint8_t)v;
@@ -651,7 +539,7 @@ kw_ip_proto_setup(Signature *s, const char *arg, char *err)
         }
         c.proto = ip_protos[i].num;
     }
-    return attach(s, DETECT_KW_IP_PROTO, &ip_proto_ops, &c, sizeof(c), err);
+    return detect_hdr_attach(s, DETECT_KW_IP_PROTO, &ip_proto_ops, &c, sizeof(c), err);
 }
 
 /* ---- sameip ---- */
@@ -670,342 +558,4 @@ kw_sameip_setup(Signature *s, const char *arg, char *err)
 {
     (void)arg;
     return sig_match_append(s, DETECT_LIST_MATCH, DETECT_KW_SAMEIP, &sameip_ops, NULL, err);
-}
-
-/* ---- flags: TCP flags with modifiers and an ignore mask ---- */
-
-static int
-tcp_flag_bit(char c)
-{
-    switch (c) {
-    case 'F':
-        return SK_TH_FIN;
-    case 'S':
-        return SK_TH_SYN;
-    case 'R':
-        return SK_TH_RST;
-    case 'P':
-        return SK_TH_PUSH;
-    case 'A':
-        return SK_TH_ACK;
-    case 'U':
-        return SK_TH_URG;
-    case 'C':
-    case '1':
-        return SK_TH_CWR; /* '1' and '2': Snort's names for the then reserved bits */
-    case 'E':
-    case '2':
-        return SK_TH_ECE;
-    default:
-        return -1;
-    }
-}
-
-static bool
-flags_match(struct DetectThread *dt, const Packet *p, const Signature *s, const void *ctx)
-{
-    const BitsCtx *b = ctx;
-    (void)dt, (void)s;
-    if (p->proto != SK_IPPROTO_TCP || !(p->flags & PKT_F_HAS_PORTS)) {
-        return false;
-    }
-    return bits_match((uint8_t)(p->tcp_flags & ~b->ignore), b->bits, b->mod);
-}
-
-static const DetectSmOps flags_ops = {.match = flags_match};
-
-/* "[+*!]FSRPAUCE120[+*!][,mask]": one modifier at most, anywhere among the flags; '0' means
- * no flag (it clears what came before it); the mask after the comma lists flags to ignore.
- * Upper case only, as Suricata. */
-SkResult
-kw_flags_setup(Signature *s, const char *arg, char *err)
-{
-    BitsCtx b = {0};
-    bool have_mod = false;
-    bool any = false;
-    const char *p = skip_blanks(arg);
-    for (; *p != '\0' && *p != ',' && *p != ' ' && *p != '\t'; p++) {
-        int bit = tcp_flag_bit(*p);
-        if (modifier(*p) >= 0) {
-            if (have_mod) {
-                return detect_err(err, "\"flags\" supports only one modifier at a time");
-            }
-            have_mod = true;
-            b.mod = (uint8_t)modifier(*p);
-        } else if (*p == '0') {
-            b.bits = 0;
-            any = true;
-        } else if (bit >= 0) {
-            b.bits |= (uint8_t)bit;
-            any = true;
-        } else {
-            return detect_err(err, "invalid flags value \"%.40s\"", arg);
-        }
-    }
-    p = skip_blanks(p);
-    if (!any) {
-        return detect_err(err, "invalid flags value \"%.40s\"", arg);
-    }
-    if (*p == ',') {
-        p = skip_blanks(p + 1);
-        if (*p == '\0') {
-            return detect_err(err, "invalid flags mask in \"%.40s\"", arg);
-        }
-        for (; *p != '\0' && *p != ' ' && *p != '\t'; p++) {
-            int bit = tcp_flag_bit(*p);
-            if (bit < 0) {
-                return detect_err(err, "invalid flags mask in \"%.40s\"", arg);
-            }
-            b.ignore |= (uint8_t)bit;
-        }
-        p = skip_blanks(p);
-    }
-    if (*p != '\0') {
-        return detect_err(err, "invalid flags value \"%.40s\"", arg);
-    }
-    return attach(s, DETECT_KW_FLAGS, &flags_ops, &b, sizeof(b), err);
-}
-
-/* ---- seq, ack, window ---- */
-
-typedef struct {
-    uint32_t v;
-    uint8_t off;  /* where the field starts in the TCP header */
-    uint8_t size; /* 4 or 2 */
-    bool negated; /* window only */
-} TcpFieldCtx;
-
-static bool
-tcp_field_match(struct DetectThread *dt, const Packet *p, const Signature *s, const void *ctx)
-{
-    const TcpFieldCtx *f = ctx;
-    Cursor tcp;
-    uint32_t v;
-    uint16_t v16;
-    (void)dt, (void)s;
-    if (!hdr_tcp(p, &tcp) || !cur_skip(&tcp, f->off)) {
-        return false;
-    }
-    if (f->size == 4) {
-        if (!cur_be32(&tcp, &v)) {
-            return false;
-        }
-    } else {
-        if (!cur_be16(&tcp, &v16)) {
-            return false;
-        }
-        v = v16;
-    }
-    return (v == f->v) != f->negated;
-}
-
-static const DetectSmOps tcp_field_ops = {.match = tcp_field_match};
-
-static SkResult
-tcp_u32_setup(Signature *s, DetectKeywordId kw, const char *name, uint8_t off, const char *arg,
-              char *err)
-{
-    TcpFieldCtx f = {.off = off, .size = 4};
-    uint64_t v;
-    if (!parse_dec(arg, UINT32_MAX, &v)) {
-        return detect_err(err, "invalid %s value \"%.40s\"", name, arg);
-    }
-    f.v = (uint32_t)v;
-    return attach(s, kw, &tcp_field_ops, &f, sizeof(f), err);
-}
-
-SkResult
-kw_seq_setup(Signature *s, const char *arg, char *err)
-{
-    return tcp_u32_setup(s, DETECT_KW_SEQ, "seq", 4, arg, err);
-}
-
-SkResult
-kw_ack_setup(Signature *s, const char *arg, char *err)
-{
-    return tcp_u32_setup(s, DETECT_KW_ACK, "ack", 8, arg, err);
-}
-
-SkResult
-kw_window_setup(Signature *s, const char *arg, char *err)
-{
-    TcpFieldCtx f = {.off = 14, .size = 2};
-    const char *p = skip_blanks(arg);
-    uint64_t v;
-    if (*p == '!') {
-        f.negated = true;
-        p++;
-    }
-    if (!parse_dec(p, UINT16_MAX, &v)) {
-        return detect_err(err, "invalid window value \"%.40s\"", arg);
-    }
-    f.v = (uint32_t)v;
-    return attach(s, DETECT_KW_WINDOW, &tcp_field_ops, &f, sizeof(f), err);
-}
-
-/* ---- tcp.mss: the MSS option's value; no option, no match ---- */
-
-static bool
-tcp_mss_match(struct DetectThread *dt, const Packet *p, const Signature *s, const void *ctx)
-{
-    Cursor tcp;
-    uint8_t kind;
-    uint8_t len;
-    uint16_t mss;
-    (void)dt, (void)s;
-    if (!hdr_tcp(p, &tcp) || !cur_skip(&tcp, TCP_HDR_MIN)) {
-        return false;
-    }
-    while (cur_u8(&tcp, &kind) && kind != 0) { /* 0: end of options */
-        if (kind == 1) {                       /* no-op */
-            continue;
-        }
-        if (!cur_u8(&tcp, &len) || len < 2) {
-            return false;
-        }
-        if (kind == 2 && len == 4) {
-            return cur_be16(&tcp, &mss) && detect_uint_match(ctx, mss);
-        }
-        if (!cur_skip(&tcp, len - 2u)) {
-            return false;
-        }
-    }
-    return false;
-}
-
-static const DetectSmOps tcp_mss_ops = {.match = tcp_mss_match};
-
-SkResult
-kw_tcp_mss_setup(Signature *s, const char *arg, char *err)
-{
-    return uint_setup(s, DETECT_KW_TCP_MSS, "tcp.mss", &tcp_mss_ops, arg, UINT16_MAX, err);
-}
-
-/* ---- itype, icode: ICMPv4 and ICMPv6 ---- */
-
-static bool
-is_icmp(const Packet *p)
-{
-    return (p->flags & PKT_F_HAS_ICMP)
-           && (p->proto == SK_IPPROTO_ICMP || p->proto == SK_IPPROTO_ICMPV6);
-}
-
-static bool
-itype_match(struct DetectThread *dt, const Packet *p, const Signature *s, const void *ctx)
-{
-    (void)dt, (void)s;
-    return is_icmp(p) && detect_uint_match(ctx, p->icmp_type);
-}
-
-static bool
-icode_match(struct DetectThread *dt, const Packet *p, const Signature *s, const void *ctx)
-{
-    (void)dt, (void)s;
-    return is_icmp(p) && detect_uint_match(ctx, p->icmp_code);
-}
-
-static const DetectSmOps itype_ops = {.match = itype_match};
-static const DetectSmOps icode_ops = {.match = icode_match};
-
-SkResult
-kw_itype_setup(Signature *s, const char *arg, char *err)
-{
-    return uint_setup(s, DETECT_KW_ITYPE, "itype", &itype_ops, arg, UINT8_MAX, err);
-}
-
-SkResult
-kw_icode_setup(Signature *s, const char *arg, char *err)
-{
-    return uint_setup(s, DETECT_KW_ICODE, "icode", &icode_ops, arg, UINT8_MAX, err);
-}
-
-/* ---- icmp_id, icmp_seq: the echo-style header's id (bytes 4-5) and sequence (6-7) ---- */
-
-/* Suricata reads them only for the messages that carry them: ICMPv4 echo and echo reply,
- * timestamp, information and address mask requests and replies; ICMPv6 echo request and
- * reply. */
-static bool
-icmp_has_id(const Packet *p)
-{
-    if (p->proto == SK_IPPROTO_ICMP) {
-        switch (p->icmp_type) {
-        case 0:  /* echo reply */
-        case 8:  /* echo */
-        case 13: /* timestamp */
-        case 14:
-        case 15: /* information */
-        case 16:
-        case 17: /* address mask */
-        case 18:
-            return true;
-        default:
-            return false;
-        }
-    }
-    return p->proto == SK_IPPROTO_ICMPV6 && (p->icmp_type == 128 || p->icmp_type == 129);
-}
-
-typedef struct {
-    uint16_t v;
-    uint8_t off; /* 4: id, 6: sequence */
-} IcmpFieldCtx;
-
-static bool
-icmp_field_match(struct DetectThread *dt, const Packet *p, const Signature *s, const void *ctx)
-{
-    const IcmpFieldCtx *f = ctx;
-    Cursor icmp = packet_l4(p);
-    uint16_t v;
-    (void)dt, (void)s;
-    return is_icmp(p) && icmp_has_id(p) && cur_peek_be16(&icmp, f->off, &v) && v == f->v;
-}
-
-static const DetectSmOps icmp_field_ops = {.match = icmp_field_match};
-
-static SkResult
-icmp_field_setup(Signature *s, DetectKeywordId kw, const char *what, uint8_t off, const char *arg,
-                 char *err)
-{
-    IcmpFieldCtx f = {.off = off};
-    const char *p = skip_blanks(arg);
-    uint64_t v;
-    if (!isdigit((unsigned char)*p)) {
-        return detect_err(err, "icmp_%s: parse error %.40s", what, arg);
-    }
-    if (!parse_dec(p, UINT16_MAX, &v)) {
-        return detect_err(err, "specified icmp %s %.40s is not valid", what, arg);
-    }
-    f.v = (uint16_t)v;
-    return attach(s, kw, &icmp_field_ops, &f, sizeof(f), err);
-}
-
-SkResult
-kw_icmp_id_setup(Signature *s, const char *arg, char *err)
-{
-    return icmp_field_setup(s, DETECT_KW_ICMP_ID, "id", 4, arg, err);
-}
-
-SkResult
-kw_icmp_seq_setup(Signature *s, const char *arg, char *err)
-{
-    return icmp_field_setup(s, DETECT_KW_ICMP_SEQ, "seq", 6, arg, err);
-}
-
-/* ---- dsize: the payload's length ----
- * A rule with dsize tests single packets: Suricata does not inspect it against the reassembled
- * stream (the engine's grouping reads the keyword for that; nothing to do here). */
-
-static bool
-dsize_match(struct DetectThread *dt, const Packet *p, const Signature *s, const void *ctx)
-{
-    (void)dt, (void)s;
-    return detect_uint_match(ctx, p->payload_len);
-}
-
-static const DetectSmOps dsize_ops = {.match = dsize_match};
-
-SkResult
-kw_dsize_setup(Signature *s, const char *arg, char *err)
-{
-    return uint_setup(s, DETECT_KW_DSIZE, "dsize", &dsize_ops, arg, UINT16_MAX, err);
 }
