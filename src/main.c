@@ -319,8 +319,7 @@ report_ignored(const char *key_path, void *user)
  * --init-errors-fatal also refuses any rule that failed. *out stays NULL when no rule file is
  * named at all. */
 static int
-detect_engine_load(const Options *o, const CfgNode *cfg, const RunConfig *rc,
-                   DetectEngine **out)
+detect_engine_load(const Options *o, const CfgNode *cfg, const RunConfig *rc, DetectEngine **out)
 {
     const DetectSettings *ds = &rc->detect;
     DetectRules *rules;
@@ -451,6 +450,9 @@ main(int argc, char **argv)
         cfg_walk_scalars(cfg, report_ignored, NULL);
     }
     rc.detect.engine.ips = o.simulate_ips;
+    rc.eve.ips = o.simulate_ips;
+    rc.fast.ips = o.simulate_ips;
+    rc.detect.engine.vars = cfg;
     if (!o.disable_detection && detect_engine_load(&o, cfg, &rc, &engine) != 0) {
         goto out;
     }
@@ -461,7 +463,8 @@ main(int argc, char **argv)
         goto out;
     }
     if (o.engine_analysis) {
-        log_notice("engine analysis: %u rules in the engine", engine != NULL ? detect_engine_rule_count(engine) : 0);
+        log_notice("engine analysis: %u rules in the engine",
+                   engine != NULL ? detect_engine_rule_count(engine) : 0);
         code = 0;
         goto out;
     }

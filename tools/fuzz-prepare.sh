@@ -19,4 +19,11 @@ for d in "${inputs[@]}"; do
     find "$d" -maxdepth 1 -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) \
         -size -256k -exec cp -t "$out/fuzz_capture" {} +
 done
-echo "fuzz seeds: $(ls "$out/fuzz_decode" | wc -l) packets, $(ls "$out/fuzz_capture" | wc -l) captures"
+# fuzz_rules: one ET Open rule per file (every 10th active rule), when the shared folder is here.
+mkdir -p "$out/fuzz_rules"
+if [[ -d $shared/rules/et-open ]]; then
+    cat "$shared"/rules/et-open/*.rules | grep -E '^(alert|drop|pass|reject)' | awk 'NR % 10 == 1' \
+        | split -l 1 -a 5 - "$out/fuzz_rules/et-"
+fi
+printf 'alert tcp any any -> any 80 (msg:"x"; content:"GET"; depth:3; sid:1;)\n' >"$out/fuzz_rules/own-1"
+echo "fuzz seeds: $(ls "$out/fuzz_decode" | wc -l) packets, $(ls "$out/fuzz_capture" | wc -l) captures, $(ls "$out/fuzz_rules" | wc -l) rules"

@@ -140,13 +140,17 @@ static int
 action_rank(SigAction a)
 {
     switch (a) {
-    case SIG_ACT_PASS: return 0;
-    case SIG_ACT_DROP: return 1;
+    case SIG_ACT_PASS:
+        return 0;
+    case SIG_ACT_DROP:
+        return 1;
     case SIG_ACT_REJECT:
     case SIG_ACT_REJECTSRC:
     case SIG_ACT_REJECTDST:
-    case SIG_ACT_REJECTBOTH: return 2;
-    case SIG_ACT_ALERT: return 3;
+    case SIG_ACT_REJECTBOTH:
+        return 2;
+    case SIG_ACT_ALERT:
+        return 3;
     }
     return 3;
 }
@@ -155,13 +159,20 @@ static DetectAction
 action_public(SigAction a)
 {
     switch (a) {
-    case SIG_ACT_PASS: return DETECT_ACT_PASS;
-    case SIG_ACT_DROP: return DETECT_ACT_DROP;
-    case SIG_ACT_REJECT: return DETECT_ACT_REJECT;
-    case SIG_ACT_REJECTSRC: return DETECT_ACT_REJECTSRC;
-    case SIG_ACT_REJECTDST: return DETECT_ACT_REJECTDST;
-    case SIG_ACT_REJECTBOTH: return DETECT_ACT_REJECTBOTH;
-    case SIG_ACT_ALERT: return DETECT_ACT_ALERT;
+    case SIG_ACT_PASS:
+        return DETECT_ACT_PASS;
+    case SIG_ACT_DROP:
+        return DETECT_ACT_DROP;
+    case SIG_ACT_REJECT:
+        return DETECT_ACT_REJECT;
+    case SIG_ACT_REJECTSRC:
+        return DETECT_ACT_REJECTSRC;
+    case SIG_ACT_REJECTDST:
+        return DETECT_ACT_REJECTDST;
+    case SIG_ACT_REJECTBOTH:
+        return DETECT_ACT_REJECTBOTH;
+    case SIG_ACT_ALERT:
+        return DETECT_ACT_ALERT;
     }
     return DETECT_ACT_ALERT;
 }
@@ -223,16 +234,28 @@ static unsigned
 sig_classes(const Signature *s)
 {
     switch (s->proto) {
-    case SIG_PROTO_IP: return (1u << DG_CLASS_MAX) - 1;
+    case SIG_PROTO_IP:
+        return (1u << DG_CLASS_MAX) - 1;
     case SIG_PROTO_TCP:
     case SIG_PROTO_TCP_PKT:
-    case SIG_PROTO_TCP_STREAM: return 1u << DG_TCP;
-    case SIG_PROTO_UDP: return 1u << DG_UDP;
-    case SIG_PROTO_SCTP: return 1u << DG_SCTP;
-    case SIG_PROTO_ICMP: return 1u << DG_ICMP4 | 1u << DG_ICMP6;
-    case SIG_PROTO_ICMPV4: return 1u << DG_ICMP4;
-    case SIG_PROTO_ICMPV6: return 1u << DG_ICMP6;
-    case SIG_PROTO_APP: return 0;
+    case SIG_PROTO_TCP_STREAM:
+        return 1u << DG_TCP;
+    case SIG_PROTO_UDP:
+        return 1u << DG_UDP;
+    case SIG_PROTO_SCTP:
+        return 1u << DG_SCTP;
+    case SIG_PROTO_ICMP:
+        return 1u << DG_ICMP4 | 1u << DG_ICMP6;
+    case SIG_PROTO_ICMPV4:
+        return 1u << DG_ICMP4;
+    case SIG_PROTO_ICMPV6:
+        return 1u << DG_ICMP6;
+    case SIG_PROTO_APP:
+        return 0;
+    case SIG_PROTO_IPV4:
+        return ((1u << DG_CLASS_MAX) - 1) & ~(1u << DG_NON_IP | 1u << DG_ICMP6);
+    case SIG_PROTO_IPV6:
+        return ((1u << DG_CLASS_MAX) - 1) & ~(1u << DG_NON_IP | 1u << DG_ICMP4);
     }
     return 0;
 }
@@ -432,8 +455,8 @@ pf_build(BuildCtx *bc, DetectPrefilter *pf, PfEntry *e, uint32_t n)
     lens = malloc(n * sizeof(*lens));
     flags = malloc(n * sizeof(*flags));
     ids = malloc(n * sizeof(*ids));
-    if (pf->rules == NULL || pf->pat_first == NULL || pats == NULL || lens == NULL
-        || flags == NULL || ids == NULL) {
+    if (pf->rules == NULL || pf->pat_first == NULL || pats == NULL || lens == NULL || flags == NULL
+        || ids == NULL) {
         goto out;
     }
     for (uint32_t i = 0; i < n; i++) {
@@ -758,11 +781,12 @@ detect_engine_build(DetectRules *r, const DetectConfig *cfg)
         Signature *s = sigs[i];
         s->num = (uint32_t)i; /* load order: the last tie-break */
         if (s->priority < 0) {
-            const ClassType *c = s->classtype != NULL ? class_find(&box->classes, s->classtype)
-                                                      : NULL;
+            const ClassType *c =
+                s->classtype != NULL ? class_find(&box->classes, s->classtype) : NULL;
             s->priority = c != NULL ? c->prio : 3;
         }
-        if (s->classtype != NULL && box->classes.loaded && class_find(&box->classes, s->classtype) == NULL) {
+        if (s->classtype != NULL && box->classes.loaded
+            && class_find(&box->classes, s->classtype) == NULL) {
             log_warn("detect: sid %u: unknown classtype '%s'", s->sid, s->classtype);
         }
         de->sigs[i] = s;
@@ -810,7 +834,8 @@ detect_engine_build(DetectRules *r, const DetectConfig *cfg)
     if (detect_flowvars_build(de) != SK_OK) {
         goto fail;
     }
-    de->thresholds = detect_threshold_table_new(cfg->threshold_file, de->sigs, de->sig_cnt);
+    de->thresholds =
+        detect_threshold_table_new_vars(cfg->vars, cfg->threshold_file, de->sigs, de->sig_cnt);
     free(iponly);
     log_info("detect: %u rules in %u groups; %u prefiltered, %u without a fast pattern, %u "
              "IP-only; %u Vectorscan databases (%u from cache)",

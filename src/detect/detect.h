@@ -65,13 +65,13 @@ typedef enum {
 /* What output needs to know of a rule, fixed at build. */
 typedef struct {
     uint32_t gid, sid, rev;
-    uint32_t num;         /* the rule's place in the engine (lower: higher priority on ties) */
-    uint8_t action;       /* DetectAction */
-    uint8_t target;       /* 0, or DETECT_TARGET_SRC / _DST ("target" keyword) */
-    uint8_t severity;     /* priority: the rule's, else its classtype's, else 3 */
-    const char *msg;      /* "" when none */
-    const char *classtype;/* NULL when none */
-    const char *category; /* the classtype's description from classification-file, or NULL */
+    uint32_t num;          /* the rule's place in the engine (lower: higher priority on ties) */
+    uint8_t action;        /* DetectAction */
+    uint8_t target;        /* 0, or DETECT_TARGET_SRC / _DST ("target" keyword) */
+    uint8_t severity;      /* priority: the rule's, else its classtype's, else 3 */
+    const char *msg;       /* "" when none */
+    const char *classtype; /* NULL when none */
+    const char *category;  /* the classtype's description from classification-file, or NULL */
     const char *const *metadata; /* "key value", meta_cnt of them */
     uint32_t meta_cnt;
     const char *const *refs; /* "type,value" */
@@ -86,7 +86,8 @@ typedef struct {
 
 typedef struct {
     const DetectSigInfo *sig;
-    uint8_t flags; /* DETECT_ALERT_F_* */
+    uint8_t flags;  /* DETECT_ALERT_F_* */
+    uint8_t action; /* DetectAction: the rule's, or a rate_filter's new_action */
     uint64_t tx_id;
 } DetectAlert;
 
@@ -110,21 +111,22 @@ typedef struct {
     uint64_t pkts_inspected; /* packets that met at least one rule group */
     uint64_t rules_checked;  /* rules fully evaluated (after prefilter) */
     uint64_t prefilter_hits;
-    uint64_t alerts;         /* alerts queued (logged or noalert) */
+    uint64_t alerts;           /* alerts queued (logged or noalert) */
     uint64_t alerts_discarded; /* past packet-alert-max */
     uint64_t recursion_aborts; /* rules given up at inspection-recursion-limit */
     uint64_t suppressed;       /* matches a threshold or suppression kept from alerting */
 } DetectThreadStats;
 
 typedef struct {
-    uint32_t recursion_limit; /* detect.inspection-recursion-limit (3000) */
-    uint32_t alert_max;       /* packet-alert-max (15) */
-    bool mpm_cache;           /* detect.sgh-mpm-caching */
-    const char *mpm_cache_dir;/* detect.sgh-mpm-caching-path */
+    uint32_t recursion_limit;        /* detect.inspection-recursion-limit (3000) */
+    uint32_t alert_max;              /* packet-alert-max (15) */
+    bool mpm_cache;                  /* detect.sgh-mpm-caching */
+    const char *mpm_cache_dir;       /* detect.sgh-mpm-caching-path */
     const char *classification_file; /* NULL: none */
     const char *reference_file;      /* NULL: none */
     const char *threshold_file;      /* NULL: none */
-    bool ips; /* inline (or --simulate-ips): drop and reject rules block */
+    bool ips;                        /* inline (or --simulate-ips): drop and reject rules block */
+    const CfgNode *vars; /* the config whose vars.address-groups threshold-file ip lists use */
 } DetectConfig;
 
 /* Builds the engine from r, which it takes over (freed with the engine, also on failure).
@@ -134,7 +136,7 @@ void detect_engine_free(DetectEngine *de); /* accepts NULL */
 uint32_t detect_engine_rule_count(const DetectEngine *de);
 
 DetectThread *detect_thread_new(const DetectEngine *de); /* NULL: out of memory (logged) */
-void detect_thread_free(DetectThread *dt);                /* accepts NULL */
+void detect_thread_free(DetectThread *dt);               /* accepts NULL */
 /* Inspects p (and its flow, p->flow, which it may mark: alerted, flowbits) against the rules;
  * the result is detect_alerts(dt) until the next call. */
 void detect_packet(DetectThread *dt, Packet *p);

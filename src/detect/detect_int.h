@@ -41,6 +41,8 @@ typedef enum {
     SIG_PROTO_TCP_PKT,    /* tcp, packets only */
     SIG_PROTO_TCP_STREAM, /* tcp, reassembled stream only */
     SIG_PROTO_APP,        /* an application protocol: Signature.app_proto */
+    SIG_PROTO_IPV4,       /* any IPv4 packet ("ipv4") */
+    SIG_PROTO_IPV6,       /* any IPv6 packet ("ipv6") */
 } SigProto;
 
 /* 128-bit unsigned, for one range type that serves IPv4, IPv6 and ports. */
@@ -172,7 +174,8 @@ typedef struct {
 } DetectBuffer;
 extern const DetectBuffer detect_buffers[DETECT_LIST_MAX]; /* [0], [1] unused */
 
-#define BUFFER(id, name, flags, get) bool get(struct DetectThread *dt, const Packet *p, Cursor *out);
+#define BUFFER(id, name, flags, get)                                                               \
+    bool get(struct DetectThread *dt, const Packet *p, Cursor *out);
 #include "detect/buffers.def"
 #undef BUFFER
 
@@ -180,8 +183,8 @@ extern const DetectBuffer detect_buffers[DETECT_LIST_MAX]; /* [0], [1] unused */
 #define SIG_F_TARGET_SRC 0x02
 #define SIG_F_TARGET_DST 0x04
 #define SIG_F_BIDIR 0x08
-#define SIG_F_IPONLY 0x10     /* set at build: addresses only, inspected once per flow direction */
-#define SIG_F_PREFILTER 0x20  /* "prefilter" keyword: this keyword is the group's prefilter */
+#define SIG_F_IPONLY 0x10    /* set at build: addresses only, inspected once per flow direction */
+#define SIG_F_PREFILTER 0x20 /* "prefilter" keyword: this keyword is the group's prefilter */
 
 #define DETECT_VARS_MAX 16 /* byte_extract / byte_math variables in one rule */
 
@@ -295,8 +298,8 @@ bool detect_threshold_apply(struct DetectThread *dt, const Packet *p, const Sign
 /* The engine's threshold state and threshold-file entries, built with the engine, after
  * Signature.num is set (sigs[i]->num == i). */
 struct DetectThresholdTable;
-struct DetectThresholdTable *detect_threshold_table_new(const char *threshold_file, Signature **sigs,
-                                                        uint32_t sig_cnt);
+struct DetectThresholdTable *detect_threshold_table_new(const char *threshold_file,
+                                                        Signature **sigs, uint32_t sig_cnt);
 /* The same with cfg's address variables for suppress ip lists ($HOME_NET); cfg may be NULL. */
 struct DetectThresholdTable *detect_threshold_table_new_vars(const CfgNode *cfg,
                                                              const char *threshold_file,
@@ -316,14 +319,22 @@ static inline bool
 detect_uint_match(const DetectUint *u, uint64_t v)
 {
     switch ((DetectUintMode)u->mode) {
-    case DU_EQ: return v == u->a;
-    case DU_LT: return v < u->a;
-    case DU_GT: return v > u->a;
-    case DU_LE: return v <= u->a;
-    case DU_GE: return v >= u->a;
-    case DU_NE: return v != u->a;
-    case DU_RANGE: return v > u->a && v < u->b;
-    case DU_NOT_RANGE: return v <= u->a || v >= u->b;
+    case DU_EQ:
+        return v == u->a;
+    case DU_LT:
+        return v < u->a;
+    case DU_GT:
+        return v > u->a;
+    case DU_LE:
+        return v <= u->a;
+    case DU_GE:
+        return v >= u->a;
+    case DU_NE:
+        return v != u->a;
+    case DU_RANGE:
+        return v > u->a && v < u->b;
+    case DU_NOT_RANGE:
+        return v <= u->a || v >= u->b;
     }
     return false;
 }
@@ -337,12 +348,13 @@ typedef struct DetectInspect {
     const Signature *s;
     const uint8_t *buf; /* the buffer, after its list's transforms */
     uint32_t len;
-    uint32_t pos;       /* end of the previous match: where relative keywords start */
-    uint8_t list;       /* DetectListId */
-    uint8_t flags;      /* DI_F_* */
+    uint32_t pos;  /* end of the previous match: where relative keywords start */
+    uint8_t list;  /* DetectListId */
+    uint8_t flags; /* DI_F_* */
 } DetectInspect;
 #define DI_F_STREAM 0x01 /* the buffer is reassembled stream data, not one packet's payload */
-#define DI_F_DISCONTINUE 0x02 /* set by a keyword whose failure no retry of an earlier one can
+#define DI_F_DISCONTINUE                                                                           \
+    0x02 /* set by a keyword whose failure no retry of an earlier one can
                                 * undo (an absolute content): inspect.c stops backtracking */
 
 /* A buffer keyword's inspect result. */
@@ -352,36 +364,36 @@ enum { DI_NO_MATCH = 0, DI_MATCH = 1, DI_ABORT = 2 /* recursion limit: the rule 
 struct DetectGroup; /* build.c */
 struct DetectEngine {
     DetectConfig cfg;
-    DetectRules *rules;      /* owns the Signatures */
-    Signature **sigs;        /* in engine order (Signature.num) */
-    DetectSigInfo *infos;    /* sigs[i]'s output view */
+    DetectRules *rules;   /* owns the Signatures */
+    Signature **sigs;     /* in engine order (Signature.num) */
+    DetectSigInfo *infos; /* sigs[i]'s output view */
     uint32_t sig_cnt;
     struct DetectGroups *groups;             /* build.c: per protocol/direction/port */
     struct DetectThresholdTable *thresholds; /* threshold.c */
-    void *flowvars;          /* flowbits.c: variable names to ids, built once */
+    void *flowvars;                          /* flowbits.c: variable names to ids, built once */
     uint32_t flowvar_cnt;
 };
 
 struct DetectThread {
     const struct DetectEngine *de;
     /* inspect.c */
-    uint32_t recursion;       /* inspection steps for the current rule */
-    uint32_t recursion_limit; /* detect.inspection-recursion-limit */
+    uint32_t recursion;             /* inspection steps for the current rule */
+    uint32_t recursion_limit;       /* detect.inspection-recursion-limit */
     uint64_t vars[DETECT_VARS_MAX]; /* byte_extract / byte_math values of the current rule */
-    void *pcre_md;            /* pcre2_match_data, shared by all pcre keywords */
-    uint8_t *xform_buf[2];    /* transforms ping-pong between these */
+    void *pcre_md;                  /* pcre2_match_data, shared by all pcre keywords */
+    uint8_t *xform_buf[2];          /* transforms ping-pong between these */
     uint32_t xform_cap;
     uint8_t *b64_buf;         /* base64_decode output, the base64_data buffer */
     const Signature *cur_sig; /* the rule being evaluated */
     uint32_t b64_len, b64_cap;
     /* engine.c */
-    void *hs_scratch;         /* hs_scratch_t */
-    uint32_t *cand;           /* prefilter candidates (rule numbers), one group at a time */
+    void *hs_scratch; /* hs_scratch_t */
+    uint32_t *cand;   /* prefilter candidates (rule numbers), one group at a time */
     uint32_t cand_cnt, cand_cap;
-    uint8_t *cand_seen;       /* bitmap over the engine's rules */
-    DetectAlerts alerts;      /* the current packet's */
+    uint8_t *cand_seen;  /* bitmap over the engine's rules */
+    DetectAlerts alerts; /* the current packet's */
     DetectThreadStats stats;
-    Counter ctr[6];           /* stats' view of stats, published per packet */
+    Counter ctr[6]; /* stats' view of stats, published per packet */
     CounterSet ctr_set, ctr_own_set;
     /* flow.c / flowbits.c / threshold.c */
     void *flow_scratch;

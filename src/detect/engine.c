@@ -119,8 +119,8 @@ static bool
 addr_has(const DetectAddr *a, const Packet *p, const SkAddr *x)
 {
     if (p->ip_ver == 4) {
-        uint32_t v = (uint32_t)x->b[0] << 24 | (uint32_t)x->b[1] << 16 | (uint32_t)x->b[2] << 8
-                     | x->b[3];
+        uint32_t v =
+            (uint32_t)x->b[0] << 24 | (uint32_t)x->b[1] << 16 | (uint32_t)x->b[2] << 8 | x->b[3];
         return detect_addr_has_v4(a, v);
     }
     if (p->ip_ver == 6) {
@@ -144,16 +144,28 @@ static bool
 proto_ok(const Signature *s, const Packet *p)
 {
     switch (s->proto) {
-    case SIG_PROTO_IP: return true;
+    case SIG_PROTO_IP:
+        return true;
     case SIG_PROTO_TCP:
     case SIG_PROTO_TCP_PKT:
-    case SIG_PROTO_TCP_STREAM: return p->proto == SK_IPPROTO_TCP && !(p->flags & PKT_F_FRAGMENT);
-    case SIG_PROTO_UDP: return p->proto == SK_IPPROTO_UDP && !(p->flags & PKT_F_FRAGMENT);
-    case SIG_PROTO_SCTP: return p->proto == SK_IPPROTO_SCTP && !(p->flags & PKT_F_FRAGMENT);
-    case SIG_PROTO_ICMP: return p->proto == SK_IPPROTO_ICMP || p->proto == SK_IPPROTO_ICMPV6;
-    case SIG_PROTO_ICMPV4: return p->proto == SK_IPPROTO_ICMP;
-    case SIG_PROTO_ICMPV6: return p->proto == SK_IPPROTO_ICMPV6;
-    case SIG_PROTO_APP: return false;
+    case SIG_PROTO_TCP_STREAM:
+        return p->proto == SK_IPPROTO_TCP && !(p->flags & PKT_F_FRAGMENT);
+    case SIG_PROTO_UDP:
+        return p->proto == SK_IPPROTO_UDP && !(p->flags & PKT_F_FRAGMENT);
+    case SIG_PROTO_SCTP:
+        return p->proto == SK_IPPROTO_SCTP && !(p->flags & PKT_F_FRAGMENT);
+    case SIG_PROTO_ICMP:
+        return p->proto == SK_IPPROTO_ICMP || p->proto == SK_IPPROTO_ICMPV6;
+    case SIG_PROTO_ICMPV4:
+        return p->proto == SK_IPPROTO_ICMP;
+    case SIG_PROTO_ICMPV6:
+        return p->proto == SK_IPPROTO_ICMPV6;
+    case SIG_PROTO_APP:
+        return false;
+    case SIG_PROTO_IPV4:
+        return p->ip_ver == 4;
+    case SIG_PROTO_IPV6:
+        return p->ip_ver == 6;
     }
     return false;
 }
@@ -211,7 +223,7 @@ sig_match(DetectThread *dt, Packet *p, const Signature *s)
 
 /* Queues s's alert in engine order; past packet-alert-max the highest-numbered one goes. */
 static void
-alert_queue(DetectThread *dt, const Signature *s, uint8_t flags)
+alert_queue(DetectThread *dt, const Signature *s, uint8_t flags, int action)
 {
     DetectAlerts *q = &dt->alerts;
     const DetectSigInfo *in = &dt->de->infos[s->num];
@@ -230,7 +242,7 @@ alert_queue(DetectThread *dt, const Signature *s, uint8_t flags)
         q->cnt--;
     }
     memmove(&q->a[at + 1], &q->a[at], (size_t)(q->cnt - at) * sizeof(q->a[0]));
-    q->a[at] = (DetectAlert){.sig = in, .flags = flags};
+    q->a[at] = (DetectAlert){.sig = in, .flags = flags, .action = (uint8_t)action};
     q->cnt++;
 }
 
@@ -238,12 +250,13 @@ static void
 sig_run(DetectThread *dt, Packet *p, const Signature *s)
 {
     const SigMatchList *pm = &s->lists[DETECT_LIST_POSTMATCH];
+    int action = dt->de->infos[s->num].action;
 
     if (!sig_match(dt, p, s)) {
         return;
     }
     if ((s->threshold != NULL || s->detection_filter != NULL || dt->de->thresholds != NULL)
-        && !detect_threshold_allow(dt, p, s)) {
+        && !detect_threshold_apply(dt, p, s, &action)) {
         dt->stats.suppressed++;
         /* Suppressed or thresholded: the rule's effects still happen, as Suricata's. */
         for (uint32_t i = 0; i < pm->cnt; i++) {
@@ -254,7 +267,7 @@ sig_run(DetectThread *dt, Packet *p, const Signature *s)
     for (uint32_t i = 0; i < pm->cnt; i++) {
         pm->sm[i].ops->postmatch(dt, p, s, pm->sm[i].ctx);
     }
-    alert_queue(dt, s, (s->flags & SIG_F_NOALERT) ? DETECT_ALERT_F_NOALERT : 0);
+    alert_queue(dt, s, (s->flags & SIG_F_NOALERT) ? DETECT_ALERT_F_NOALERT : 0, action);
 }
 
 /* ---- candidates ---- */
@@ -294,8 +307,8 @@ cand_add_group(DetectThread *dt, const DetectGroup *g, const Packet *p)
     if (g->pf.db != NULL && p->payload_len > 0) {
         ScanCtx sc = {.dt = dt, .pf = &g->pf};
         uint32_t before = dt->cand_cnt;
-        hs_scan(g->pf.db, (const char *)p->data + p->payload_off, p->payload_len, 0,
-                dt->hs_scratch, on_hit, &sc);
+        hs_scan(g->pf.db, (const char *)p->data + p->payload_off, p->payload_len, 0, dt->hs_scratch,
+                on_hit, &sc);
         dt->stats.prefilter_hits += dt->cand_cnt - before;
     }
 }
@@ -317,12 +330,18 @@ packet_class(const Packet *p)
         return DG_OTHER_IP;
     }
     switch (p->proto) {
-    case SK_IPPROTO_TCP: return DG_TCP;
-    case SK_IPPROTO_UDP: return DG_UDP;
-    case SK_IPPROTO_SCTP: return DG_SCTP;
-    case SK_IPPROTO_ICMP: return DG_ICMP4;
-    case SK_IPPROTO_ICMPV6: return DG_ICMP6;
-    default: return DG_OTHER_IP;
+    case SK_IPPROTO_TCP:
+        return DG_TCP;
+    case SK_IPPROTO_UDP:
+        return DG_UDP;
+    case SK_IPPROTO_SCTP:
+        return DG_SCTP;
+    case SK_IPPROTO_ICMP:
+        return DG_ICMP4;
+    case SK_IPPROTO_ICMPV6:
+        return DG_ICMP6;
+    default:
+        return DG_OTHER_IP;
     }
 }
 
@@ -335,8 +354,8 @@ alerts_finish(DetectThread *dt, Packet *p)
     DetectAlerts *q = &dt->alerts;
     Flow *f = p->flow;
     for (uint16_t i = 0; i < q->cnt; i++) {
-        const DetectSigInfo *in = q->a[i].sig;
-        if (in->action == DETECT_ACT_PASS) {
+        uint8_t act = q->a[i].action;
+        if (act == DETECT_ACT_PASS) {
             q->cnt = i;
             q->verdict |= DETECT_VERDICT_PASS;
             if (f != NULL) {
@@ -344,9 +363,9 @@ alerts_finish(DetectThread *dt, Packet *p)
             }
             break;
         }
-        if (in->action == DETECT_ACT_DROP) {
+        if (act == DETECT_ACT_DROP) {
             q->verdict |= DETECT_VERDICT_DROP;
-        } else if (in->action != DETECT_ACT_ALERT) {
+        } else if (act != DETECT_ACT_ALERT) {
             q->verdict |= DETECT_VERDICT_REJECT;
         }
     }

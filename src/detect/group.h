@@ -23,7 +23,7 @@
 #define DETECT_PORT_GROUPS 32
 
 typedef struct {
-    hs_database_t *db; /* NULL: no rule of the group has a fast pattern in this buffer */
+    hs_database_t *db;   /* NULL: no rule of the group has a fast pattern in this buffer */
     uint32_t *pat_first; /* pattern id -> first index in rules[]; pat_cnt + 1 entries */
     uint32_t *rules;     /* rule numbers, by pattern */
     uint32_t pat_cnt;
@@ -32,7 +32,7 @@ typedef struct {
 typedef struct {
     uint32_t *always; /* rule numbers evaluated without a prefilter hit, ascending */
     uint32_t always_cnt;
-    uint32_t rule_cnt; /* every rule of the group (prefiltered or not) */
+    uint32_t rule_cnt;  /* every rule of the group (prefiltered or not) */
     DetectPrefilter pf; /* pkt_data */
 } DetectGroup;
 

@@ -114,8 +114,8 @@ sm_ctx_free(const SigMatch *sm)
 }
 
 SkResult
-sig_match_append(Signature *s, unsigned list, DetectKeywordId kw, const DetectSmOps *ops,
-                 void *ctx, char *err)
+sig_match_append(Signature *s, unsigned list, DetectKeywordId kw, const DetectSmOps *ops, void *ctx,
+                 char *err)
 {
     SigMatchList *l = &s->lists[list];
     SigMatch sm = {.kw = kw, .ops = ops, .ctx = ctx};
@@ -232,7 +232,7 @@ sig_free(Signature *s)
         }
         free(s->lists[l].sm);
         for (uint32_t i = 0; i < s->lists[l].xform_cnt; i++) {
-            free(s->lists[l].xform[i].ctx);
+            detect_transform_free(s->lists[l].xform[i].id, s->lists[l].xform[i].ctx);
         }
     }
     for (uint32_t i = 0; i < s->var_cnt; i++) {
@@ -272,6 +272,7 @@ static const struct {
     {"icmp", SIG_PROTO_ICMP},       {"icmpv4", SIG_PROTO_ICMPV4},
     {"icmpv6", SIG_PROTO_ICMPV6},   {"sctp", SIG_PROTO_SCTP},
     {"tcp-pkt", SIG_PROTO_TCP_PKT}, {"tcp-stream", SIG_PROTO_TCP_STREAM},
+    {"ipv4", SIG_PROTO_IPV4},       {"ipv6", SIG_PROTO_IPV6},
 };
 
 /* Suricata 8's application protocols as rule headers name them (its app-layer registry); they

@@ -258,7 +258,9 @@ log_alert(EveWriter *ew, const Packet *p, const DetectAlert *al)
     const bool pl_len = eve_config_option_on(cfg, EVE_OPT_ALERT_PAYLOAD_LENGTH);
     const bool meta = eve_config_option_on(cfg, EVE_OPT_ALERT_METADATA);
 
-    put_alert(jb, p, al->sig, cfg);
+    DetectSigInfo sig = *al->sig;
+    sig.action = al->action; /* a rate_filter may have changed it */
+    put_alert(jb, p, &sig, cfg);
     if (p->flow != NULL) {
         put_app_proto(jb, p->flow);
         json_str(jb, "direction", p->flow_toserver ? "to_server" : "to_client");

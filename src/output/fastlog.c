@@ -260,8 +260,11 @@ fastlog_write(FastLogWriter *w, const Packet *p, const DetectAlerts *a)
         if (FASTLOG_OUTBUF - w->out_len < FASTLOG_LINE_MAX) {
             fastlog_writer_flush(w);
         }
+        /* A rate_filter may have changed the action: the line shows the one applied. */
+        DetectSigInfo sig = *al->sig;
+        sig.action = al->action;
         /* snprintf writes a NUL after the line: room for it is in the line maximum. */
-        w->out_len += fastlog_format(p, al->sig, ips, w->out + w->out_len, FASTLOG_LINE_MAX);
+        w->out_len += fastlog_format(p, &sig, ips, w->out + w->out_len, FASTLOG_LINE_MAX);
         w->lines++;
         cnt++;
     }

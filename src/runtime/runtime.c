@@ -527,6 +527,21 @@ runtime_run(const RunConfig *rc)
             goto out;
         }
     }
+    if (rc->fast.enabled && rc->detect_engine != NULL) {
+        char fast_path[8192];
+        bool absolute = rc->fast.filename[0] == '/';
+        int n = absolute ? snprintf(fast_path, sizeof(fast_path), "%s", rc->fast.filename)
+                         : snprintf(fast_path, sizeof(fast_path), "%s/%s", rc->log_dir,
+                                    rc->fast.filename);
+        if (n < 0 || (size_t)n >= sizeof(fast_path)) {
+            log_error("output: fast.log path '%s/%s' is too long", rc->log_dir, rc->fast.filename);
+            goto out;
+        }
+        eng.fl = fastlog_open(&rc->fast, fast_path);
+        if (eng.fl == NULL) {
+            goto out;
+        }
+    }
     eng.workers = calloc(eng.nworkers, sizeof(*eng.workers));
     if (eng.workers == NULL) {
         log_error("runtime: out of memory");
@@ -555,6 +570,14 @@ runtime_run(const RunConfig *rc)
     }
     for (unsigned i = 0; i < eng.nworkers; i++) {
         eve_writer_flush(eng.workers[i].ew);
+        if (eng.workers[i].fw != NULL) {
+            fastlog_writer_flush(eng.workers[i].fw);
+        }
+    }
+    if (fastlog_failed(eng.fl)) {
+        log_error("fast.log: %llu lines lost to write errors",
+                  (unsigned long long)fastlog_lost(eng.fl));
+        code = 1;
     }
     if (eve_file_failed(eng.ef)) {
         /* Lost records are a failed run: a SIEM must not take a short log for a whole one. */
@@ -574,6 +597,7 @@ out:
     }
     eve_writer_free(eng.reader_ew);
     eve_file_close(eng.ef);
+    fastlog_close(eng.fl);
     capture_close(cr);
     return code;
 }

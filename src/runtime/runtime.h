@@ -13,6 +13,7 @@
 #include "detect/detect_settings.h"
 #include "flow/flow.h"
 #include "output/eve.h"
+#include "output/fastlog.h"
 
 typedef enum {
     RUNMODE_SINGLE = 0, /* one thread does everything (the reference behaviour) */
@@ -33,11 +34,12 @@ typedef struct {
     DecodeConfig decode;
     FlowConfig flow;
     EveConfig eve;
+    FastLogConfig fast; /* outputs.N.fast */
     DetectSettings detect;
     const DetectEngine *detect_engine; /* built in main; NULL: no rules, or detection off */
-    bool stats_enabled;        /* stats.enabled */
-    uint32_t stats_interval_s; /* stats.interval */
-    double thread_ratio;       /* threading.detect-thread-ratio */
+    bool stats_enabled;                /* stats.enabled */
+    uint32_t stats_interval_s;         /* stats.interval */
+    double thread_ratio;               /* threading.detect-thread-ratio */
 } RunConfig;
 
 /* Defaults, then the YAML tree's settings (one logged line and SK_ERR_CONFIG on a wrong type).

@@ -61,7 +61,8 @@ typedef struct {
     Memcap flow_mc;  /* this worker's static share of flow.memcap */
     Pool spare_pkts; /* WORKER_SPARE_PACKETS Packets: worker_packet_get/put */
     EveWriter *ew;
-    DetectThread *det; /* NULL when the run has no rules */
+    DetectThread *det;  /* NULL when the run has no rules */
+    FastLogWriter *fw;  /* NULL when fast.log is off */
     WorkerCounters ctr; /* its stages' counters, for stats */
     Packet pkt;
     SkTime now; /* this worker's clock: the latest packet time it has seen */
@@ -83,6 +84,7 @@ struct Engine {
     CaptureReader *live_cr; /* live capture: the reader, for the kernel's counts */
     Counter capture_ctr[CAPTURE_CTR_MAX];
     EveFile *ef;
+    FastLog *fl;          /* fast.log, when enabled and the run has rules */
     EveWriter *reader_ew; /* autofp: the reader's writer, for stats records */
     StatsClock reader_stats;
     uint64_t shard_seed;

@@ -142,6 +142,7 @@ static SkResult load_pcap(RunConfig *rc, const CfgNode *root, const CfgTable *t)
 static const StageSettings stages[] = {
     {&runtime_settings, 0, NULL},
     {&eve_settings, offsetof(RunConfig, eve), NULL},
+    {&fastlog_settings, offsetof(RunConfig, fast), NULL},
     {&flow_settings, offsetof(RunConfig, flow), NULL},
     {&detect_settings, offsetof(RunConfig, detect), NULL},
     {&decode_settings, offsetof(RunConfig, decode), NULL},

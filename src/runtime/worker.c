@@ -87,6 +87,9 @@ worker_layer(Worker *w, Packet *q)
         const DetectAlerts *a = detect_alerts(w->det);
         if (a->cnt > 0) {
             eve_log_alerts(w->ew, q, a);
+            if (w->fw != NULL) {
+                fastlog_write(w->fw, q, a);
+            }
         }
     }
     if (q->event_cnt > 0) {
@@ -136,6 +139,9 @@ worker_finish(Worker *w, SkTime end)
     }
     flow_table_flush(w->ft, end);
     eve_writer_flush(w->ew);
+    if (w->fw != NULL) {
+        fastlog_writer_flush(w->fw);
+    }
 }
 
 bool
@@ -167,6 +173,9 @@ worker_init(Engine *eng, Worker *w, unsigned id)
     if (rc->detect_engine != NULL && (w->det = detect_thread_new(rc->detect_engine)) == NULL) {
         return false;
     }
+    if (eng->fl != NULL && (w->fw = fastlog_writer_new(eng->fl)) == NULL) {
+        return false;
+    }
     if (w->dt == NULL || w->ew == NULL || w->ft == NULL) {
         return false;
     }
@@ -188,6 +197,7 @@ worker_fini(Worker *w)
     memcap_fini(&w->flow_mc);
     worker_spares_fini(w);
     eve_writer_free(w->ew);
+    fastlog_writer_free(w->fw);
     decode_thread_free(w->dt);
     decode_thread_free(w->scratch);
     capture_close(w->cr);
@@ -201,6 +211,9 @@ worker_live_flush_tick(Worker *w, SkTime now)
 {
     if (now >= w->next_flush) {
         eve_writer_flush(w->ew);
+        if (w->fw != NULL) {
+            fastlog_writer_flush(w->fw);
+        }
         w->next_flush = now + SK_USEC_PER_SEC;
     }
 }

@@ -213,6 +213,9 @@ kw_base64_decode_setup(Signature *s, const char *arg, char *err)
         free(bd);
         return detect_err(err, "base64_decode may not be used on the base64_data buffer");
     }
+    if (bd->relative) {
+        detect_relative_mark(s, s->cur_list, s->lists[s->cur_list].cnt);
+    }
     return sig_match_append(s, s->cur_list, DETECT_KW_BASE64_DECODE, &base64_decode_ops, bd, err);
 }
 

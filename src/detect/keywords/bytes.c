@@ -473,6 +473,10 @@ kw_byte_test_setup(Signature *s, const char *arg, char *err)
         free(bt);
         return r;
     }
+    if (bt->r.flags & BY_RELATIVE) {
+        /* A failing relative read sends the content or pcre before it to its next match. */
+        detect_relative_mark(s, s->cur_list, s->lists[s->cur_list].cnt);
+    }
     return sig_match_append(s, s->cur_list, DETECT_KW_BYTE_TEST, &byte_test_ops, bt, err);
 }
 
@@ -620,6 +624,10 @@ kw_byte_jump_setup(Signature *s, const char *arg, char *err)
         free(bj);
         return r;
     }
+    if (bj->r.flags & BY_RELATIVE) {
+        /* A failing relative read sends the content or pcre before it to its next match. */
+        detect_relative_mark(s, s->cur_list, s->lists[s->cur_list].cnt);
+    }
     return sig_match_append(s, s->cur_list, DETECT_KW_BYTE_JUMP, &byte_jump_ops, bj, err);
 }
 
@@ -756,6 +764,10 @@ kw_byte_extract_setup(Signature *s, const char *arg, char *err)
     if ((r = byte_extract_parse(s, arg, be, err)) != SK_OK) {
         free(be);
         return r;
+    }
+    if (be->r.flags & BY_RELATIVE) {
+        /* A failing relative read sends the content or pcre before it to its next match. */
+        detect_relative_mark(s, s->cur_list, s->lists[s->cur_list].cnt);
     }
     return sig_match_append(s, s->cur_list, DETECT_KW_BYTE_EXTRACT, &byte_extract_ops, be, err);
 }
@@ -928,6 +940,10 @@ kw_byte_math_setup(Signature *s, const char *arg, char *err)
     if ((r = byte_math_parse(s, arg, bm, err)) != SK_OK) {
         free(bm);
         return r;
+    }
+    if (bm->r.flags & BY_RELATIVE) {
+        /* A failing relative read sends the content or pcre before it to its next match. */
+        detect_relative_mark(s, s->cur_list, s->lists[s->cur_list].cnt);
     }
     return sig_match_append(s, s->cur_list, DETECT_KW_BYTE_MATH, &byte_math_ops, bm, err);
 }

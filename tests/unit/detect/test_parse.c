@@ -578,15 +578,15 @@ unknown_keywords_make_the_rule_unsupported(void **state)
 {
     Signature *s = NULL;
     SigParseInfo info;
-    const char *r = "alert tcp any any -> any any (msg:\"x\"; flow:established; "
-                    "content:\"a\"; pcre:\"/a/\"; flow:to_server; sid:1;)";
+    const char *r = "alert tcp any any -> any any (msg:\"x\"; lua:established; "
+                    "content:\"a\"; luajit:\"/a/\"; lua:to_server; sid:1;)";
     (void)state;
     assert_int_equal(sig_parse(cfg, r, strlen(r), &s, &info), SIG_PARSE_UNSUPPORTED);
     assert_null(s);
     assert_int_equal(info.sid, 1);
-    assert_int_equal(info.unsupported_cnt, 2); /* flow once, pcre */
-    assert_string_equal(info.unsupported[0], "flow");
-    assert_string_equal(info.unsupported[1], "pcre");
+    assert_int_equal(info.unsupported_cnt, 2); /* lua once, luajit */
+    assert_string_equal(info.unsupported[0], "lua");
+    assert_string_equal(info.unsupported[1], "luajit");
     sig_parse_info_fini(&info);
     /* a bad value before the unknown keyword fails the rule as bad, as in Suricata */
     parse_fails("alert tcp any any -> any any (msg:\"un;terminated\"; sid:85;)",

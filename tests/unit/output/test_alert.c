@@ -193,7 +193,7 @@ alert_icmp_with_payload_and_packet(void **state)
 {
     Pkt t;
     EveConfig cfg;
-    DetectAlert al = {.sig = &sig_icmp};
+    DetectAlert al = {.sig = &sig_icmp, .action = sig_icmp.action};
     (void)state;
 
     pkt_make(&t, frame_icmp4, sizeof(frame_icmp4), 5, 858084343060975ULL);
@@ -231,7 +231,7 @@ alert_udp6_target_src_app_proto_failed(void **state)
                          .action = DETECT_ACT_ALERT,
                          .msg = "SK udp6 \"quoted\"",
                          .target = DETECT_TARGET_SRC};
-    DetectAlert al = {.sig = &sig};
+    DetectAlert al = {.sig = &sig, .action = sig.action};
     (void)state;
 
     pkt_make(&t, frame_udp6, sizeof(frame_udp6), 6, 1243875119024379ULL);
@@ -294,7 +294,7 @@ alert_metadata_sorted_and_metadata_off(void **state)
 {
     Pkt t;
     EveConfig cfg;
-    DetectAlert al = {.sig = &sig_syn};
+    DetectAlert al = {.sig = &sig_syn, .action = sig_syn.action};
     (void)state;
 
     pkt_make(&t, frame_syn, sizeof(frame_syn), 0, 399452803241687ULL);
@@ -324,7 +324,7 @@ alert_payload_printable_and_no_flow(void **state)
         .gid = 1, .sid = 2000002, .severity = 3, .action = DETECT_ACT_ALERT, .msg = ""};
     DetectSigInfo sig3 = {
         .gid = 1, .sid = 2000003, .severity = 3, .action = DETECT_ACT_ALERT, .msg = "SK unreach"};
-    DetectAlert al = {.sig = &sig};
+    DetectAlert al = {.sig = &sig, .action = sig.action};
     (void)state;
 
     memcpy(frame, frame_udp256_hdr, sizeof(frame_udp256_hdr));
@@ -360,6 +360,7 @@ alert_payload_printable_and_no_flow(void **state)
     pkt_free(&t);
 
     al.sig = &sig3;
+    al.action = sig3.action;
     pkt_make(&t, frame_unreach, sizeof(frame_unreach), 2, 0);
     assert_string_equal(
         log_alerts(&cfg, &t.p, &al, 1, 1),
@@ -385,7 +386,9 @@ alert_noalert_type_off_and_actions(void **state)
     drop.action = DETECT_ACT_DROP;
     rej.action = DETECT_ACT_REJECT;
     DetectAlert al[3] = {
-        {.sig = &sig_icmp, .flags = DETECT_ALERT_F_NOALERT}, {.sig = &drop}, {.sig = &rej}};
+        {.sig = &sig_icmp, .action = sig_icmp.action, .flags = DETECT_ALERT_F_NOALERT},
+        {.sig = &drop, .action = drop.action},
+        {.sig = &rej, .action = rej.action}};
     (void)state;
 
     pkt_make(&t, frame_icmp4, sizeof(frame_icmp4), 5, 0);
@@ -471,7 +474,9 @@ fastlog_writers_share_a_file(void **state)
 {
     Pkt t;
     FastLogConfig fc = {.enabled = true, .append = true};
-    DetectAlert al[2] = {{.sig = &sig_icmp}, {.sig = &sig_icmp, .flags = DETECT_ALERT_F_NOALERT}};
+    DetectAlert al[2] = {
+        {.sig = &sig_icmp, .action = sig_icmp.action},
+        {.sig = &sig_icmp, .action = sig_icmp.action, .flags = DETECT_ALERT_F_NOALERT}};
     DetectAlerts a = {.a = al, .cnt = 2, .cap = 2};
     (void)state;
 

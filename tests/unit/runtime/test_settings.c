@@ -195,7 +195,8 @@ used_keys_come_from_the_tables(void **state)
     assert_false(runtime_config_key_used("flow-timeouts.sctp.new"));
     assert_false(runtime_config_key_used("decoder.vxlan.ports.1.x"));
     assert_false(runtime_config_key_used("outputs.0.eve-log.types.1.alert.payload-buffer-size"));
-    assert_false(runtime_config_key_used("outputs.0.fast.enabled"));
+    assert_true(runtime_config_key_used("outputs.0.fast.enabled"));
+    assert_false(runtime_config_key_used("outputs.0.fast.filetype"));
     assert_false(runtime_config_key_used("af-packet.0.interface"));
 }
 
