@@ -121,7 +121,7 @@ typedef struct Flow {
 #define FLOW_ALPROTO_UNKNOWN 0
 #define FLOW_ALPROTO_FAILED 1
 /* Flow.flags. */
-#define FLOW_F_ALERTED 0x01 /* a rule alerted on the flow: EVE flow.alerted */
+#define FLOW_F_ALERTED 0x01   /* a rule alerted on the flow: EVE flow.alerted */
 #define FLOW_F_IPONLY_TS 0x02 /* IP-only rules were inspected to server: not again */
 #define FLOW_F_IPONLY_TC 0x04 /* ... and to client */
 #define FLOW_F_PASS 0x08      /* a pass rule matched the flow: no further inspection */
