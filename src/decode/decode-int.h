@@ -157,6 +157,8 @@ DecodeStatus decode_pppoe_discovery(DecodeThread *dt, Packet *p, Cursor c);
 DecodeStatus decode_ppp(DecodeThread *dt, Packet *p, Cursor c);
 /* The PPP payload after its protocol field (PPP frames and PPPoE sessions). */
 DecodeStatus decode_ppp_payload(DecodeThread *dt, Packet *p, uint16_t proto, Cursor c);
+/* A protocol PPP names that is neither IPv4 nor IPv6 (control protocols, other networks). */
+bool decode_ppp_proto_known(uint16_t proto);
 DecodeStatus decode_chdlc(DecodeThread *dt, Packet *p, Cursor c);
 DecodeStatus decode_arp(DecodeThread *dt, Packet *p, Cursor c);
 DecodeStatus decode_sll(DecodeThread *dt, Packet *p, Cursor c);

@@ -6,8 +6,8 @@
 
 /* Protocols PPP carries that Suricata names and does not decode: control protocols (LCP, IPCP,
  * CHAP ...) and other network layers. Anything else is not PPP at all. */
-static bool
-ppp_proto_known(uint16_t proto)
+bool
+decode_ppp_proto_known(uint16_t proto)
 {
     switch (proto) {
     case SK_PPP_VJ_COMP:
@@ -77,7 +77,7 @@ decode_ppp_payload(DecodeThread *dt, Packet *p, uint16_t proto, Cursor c)
         cur_truncate(&c, UINT16_MAX);
         return decode_ipv6(dt, p, c);
     default:
-        if (ppp_proto_known(proto)) {
+        if (decode_ppp_proto_known(proto)) {
             decode_event_set(p, DECODE_PPP_UNSUP_PROTO);
             return DECODE_OK;
         }

@@ -71,6 +71,12 @@ decode_pppoe_session(DecodeThread *dt, Packet *p, Cursor c)
         }
         proto = (uint16_t)(proto_hi << 8 | proto_lo);
     }
+    /* Suricata 8 (since 7.0.12) raises no event for the control protocols a PPPoE session
+     * carries (LCP, IPCP, CHAP ...): they are the session's normal traffic, not an anomaly. */
+    if (proto != SK_PPP_IP && proto != SK_PPP_IPV6 && proto != SK_PPP_VJ_UCOMP
+        && decode_ppp_proto_known(proto)) {
+        return DECODE_OK;
+    }
     (void)decode_ppp_payload(dt, p, proto, c);
     return DECODE_OK;
 }

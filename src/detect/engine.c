@@ -267,7 +267,15 @@ sig_run(DetectThread *dt, Packet *p, const Signature *s)
     for (uint32_t i = 0; i < pm->cnt; i++) {
         pm->sm[i].ops->postmatch(dt, p, s, pm->sm[i].ctx);
     }
-    alert_queue(dt, s, (s->flags & SIG_F_NOALERT) ? DETECT_ALERT_F_NOALERT : 0, action);
+    if (s->flags & SIG_F_NOALERT) {
+        /* A noalert rule takes no place in the queue (packet-alert-max is for alerts) unless
+         * its action still has to act on the packet. */
+        if (action != DETECT_ACT_ALERT) {
+            alert_queue(dt, s, DETECT_ALERT_F_NOALERT, action);
+        }
+        return;
+    }
+    alert_queue(dt, s, 0, action);
 }
 
 /* ---- candidates ---- */

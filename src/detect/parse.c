@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/log.h"
 
@@ -289,7 +290,7 @@ static bool
 proto_parse(const char *name, Signature *s)
 {
     for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
-        if (strcmp(protos[i].name, name) == 0) {
+        if (strcasecmp(protos[i].name, name) == 0) { /* Suricata: "IP" is "ip" */
             s->proto = protos[i].proto;
             return true;
         }

@@ -796,8 +796,10 @@ flow_handle_packet(FlowTable *ft, Packet *p)
     Flow *f;
     int match = 0;
     for (f = *bucket; f != NULL; f = f->hnext) {
-        if ((uint32_t)hash == f->hash && same_vlans_depth(ft, f, p) && f->spi == spi
-            && (match = key_match(f, s, d, sp, dp, proto)) != 0) {
+        /* The IP version too: an IPv4 address is kept as 16 bytes with 12 zeros, which an IPv6
+         * address can equal (Suricata 7.0.17 fixed the same collision). */
+        if ((uint32_t)hash == f->hash && f->ip_ver == p->ip_ver && same_vlans_depth(ft, f, p)
+            && f->spi == spi && (match = key_match(f, s, d, sp, dp, proto)) != 0) {
             break;
         }
     }
@@ -862,6 +864,10 @@ flow_handle_packet(FlowTable *ft, Packet *p)
     }
     p->flow = f;
     p->flow_toserver = dir == FLOW_DIR_TOSERVER;
+    /* A TCP packet is "established" (the flow keyword) only if the session was before it:
+     * the ACK that completes the handshake is not, as in Suricata, where the packet's flow
+     * flags are set before the stream engine moves the session. */
+    p->flow_established = p->proto == SK_IPPROTO_TCP && f->state != FLOW_STATE_NEW;
     if (!icmp_err) {
         if (ft->state_fn == NULL) {
             flow_state_default(f, p, dir);
@@ -870,6 +876,9 @@ flow_handle_packet(FlowTable *ft, Packet *p)
             ft->state_fn(ft, f, p, dir, ft->state_user);
             ft->handling = NULL;
         }
+    }
+    if (p->proto != SK_IPPROTO_TCP) {
+        p->flow_established = f->state != FLOW_STATE_NEW;
     }
     list_append(ft, f);
     return f;

@@ -219,8 +219,8 @@ put_packet_info(JsonBuf *jb, uint16_t linktype)
         {LINKTYPE_LOOP, 108, "LOOP"},
         {LINKTYPE_LINUX_SLL, 113, "LINUX_SLL"},
         {LINKTYPE_RADIOTAP, 127, "IEEE802_11_RADIO"},
-        {LINKTYPE_IPV4, 228, "IPV4"},
-        {LINKTYPE_IPV6, 229, "IPV6"},
+        {LINKTYPE_IPV4, 228, "IPv4"},
+        {LINKTYPE_IPV6, 229, "IPv6"},
         {LINKTYPE_NFLOG, 239, "NFLOG"},
         {LINKTYPE_LINUX_SLL2, 276, "LINUX_SLL2"},
     };

@@ -55,9 +55,10 @@ flow_match(struct DetectThread *dt, const Packet *p, const Signature *s, const v
         if ((want & SIG_FLOW_TOCLIENT) && p->flow_toserver) {
             return false;
         }
-        /* Established means "past the handshake": a closing or closed flow got there first
-         * (Suricata's TCP states after ESTABLISHED count as established too). */
-        bool est = f->state != FLOW_STATE_NEW;
+        /* Established means "past the handshake", as the flow stage judged it for this packet
+         * (Packet.flow_established: a closing flow counts; the ACK completing a TCP handshake
+         * does not, as in Suricata). */
+        bool est = p->flow_established;
         if ((want & SIG_FLOW_ESTABLISHED) && !est) {
             return false;
         }

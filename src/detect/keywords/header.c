@@ -33,12 +33,18 @@ hdr_ipv4(const Packet *p, Cursor *out)
     return cur_take(&c, (vhl & 0x0fu) * 4u, out);
 }
 
-/* The fixed 40 bytes: Suricata's ipv6.hdr leaves the extension headers out. */
+/* The fixed 40 bytes and the extension headers after them, up to the transport header (or a
+ * fragment's data), as Suricata 8.0.7 gives ipv6.hdr (checked: suricata-verify
+ * ipv6-hdr-keyword-02 matches a hop-by-hop header at offset 40). */
 static bool
 hdr_ipv6(const Packet *p, Cursor *out)
 {
     Cursor c = cur_init(p->data + p->l3_off, p->l3_len);
-    return p->ip_ver == 6 && cur_take(&c, IPV6_HDR_LEN, out);
+    uint32_t end = (p->flags & PKT_F_FRAGMENT) ? p->frag.data_off
+                   : p->l4_len > 0                ? p->l4_off
+                                                 : p->l3_off + IPV6_HDR_LEN;
+    uint32_t len = end > p->l3_off + IPV6_HDR_LEN ? end - p->l3_off : IPV6_HDR_LEN;
+    return p->ip_ver == 6 && cur_take(&c, len, out);
 }
 
 /* ---- header buffers (header_buffers.def) ---- */

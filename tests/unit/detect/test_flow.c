@@ -151,8 +151,10 @@ flow_matches_direction_and_state(void **state)
     assert_false(run(&e, &p, s[6])); /* never stream data: no reassembly yet */
     assert_false(run(&e, &p, s[7]));
 
-    /* Established, both ways; a closing flow is still past its handshake. */
+    /* Established, both ways; a closing flow is still past its handshake. The flow stage
+     * decides per packet (Packet.flow_established). */
     f.state = FLOW_STATE_ESTABLISHED;
+    p.flow_established = 1;
     assert_true(run(&e, &p, s[0]));
     assert_false(run(&e, &p, s[2]));
     assert_true(run(&e, &p, s[7]));
