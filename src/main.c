@@ -412,6 +412,11 @@ main(int argc, char **argv)
         code = stdout_flushed() ? 0 : 1;
         goto out;
     }
+    /* The config's logging outputs (suricata.log, JSON engine records) see every line from
+     * here on, the rule errors included. */
+    if (log_outputs_open(cfg, o.log_dir) != SK_OK) {
+        goto out;
+    }
     if ((o.live != NULL || o.pcap_config) && o.input != NULL) {
         log_error("give -r (a capture) or -i (an interface), not both");
         goto out;
@@ -479,6 +484,7 @@ main(int argc, char **argv)
     code = runtime_run(&rc);
 out:
     detect_engine_free(engine);
+    log_outputs_close();
     cfg_free(cfg);
     return code;
 }

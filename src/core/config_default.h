@@ -47,6 +47,16 @@ static const char sk_config_default[] =
      * developer's checkout does not: "." lets a run without -c or -l write beside the user
      * instead of failing on a missing or unwritable system directory. */
     "default-log-dir: .\n"
+    /* Suricata's stock logging: the console at notice, suricata.log (in the log dir) at info. */
+    "logging:\n"
+    "  default-log-level: notice\n"
+    "  outputs:\n"
+    "  - console:\n"
+    "      enabled: yes\n"
+    "  - file:\n"
+    "      enabled: yes\n"
+    "      level: info\n"
+    "      filename: suricata.log\n"
     "stats:\n"
     "  enabled: yes\n"
     "  interval: 8\n"

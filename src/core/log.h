@@ -5,6 +5,7 @@
 #ifndef SK_CORE_LOG_H
 #define SK_CORE_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/result.h"
@@ -30,7 +31,7 @@ size_t log_sanitize(const char *in, char *out, size_t outsz);
 
 /* A level name as suricata.yaml spells it ("error", "warning", "notice", "info", "perf",
  * "config", "debug", any case); false when unknown. */
-int log_level_parse(const char *name, LogLevel *out);
+bool log_level_parse(const char *name, LogLevel *out);
 
 /* Opens the file outputs of cfg's logging section (logging.outputs: - file: {enabled, level,
  * filename, type: json|regular}) and applies logging.default-log-level to the console when it
