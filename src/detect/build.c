@@ -270,9 +270,8 @@ sig_is_iponly(const Signature *s)
             return false;
         }
     }
-    if (s->threshold != NULL || s->detection_filter != NULL) {
-        return false;
-    }
+    /* A threshold does not make a rule less IP-only: Suricata keeps such rules in its IP-only
+     * engine (ET's CINS and compromised-host lists are thresholded IP-only rules). */
     return (s->proto == SIG_PROTO_IP || s->proto == SIG_PROTO_TCP || s->proto == SIG_PROTO_UDP
             || s->proto == SIG_PROTO_ICMP || s->proto == SIG_PROTO_SCTP)
            && range_set_all(&s->sp.set, 65535) && range_set_all(&s->dp.set, 65535);
@@ -425,6 +424,44 @@ cache_write(const char *dir, const char *path, const hs_database_t *db, bool *wa
     free(bytes);
 }
 
+/* Compiles literals through the regex API with every byte but letters and digits written as
+ * \xHH: Vectorscan 5.4's pure-literal API (hs_compile_lit_multi) refuses a literal whose first
+ * byte is NUL as "empty", and binary contents often start with one. */
+static bool
+pf_compile(const char **pats, const size_t *lens, const unsigned *flags, const unsigned *ids,
+           uint32_t np, hs_database_t **db, hs_compile_error_t **cerr)
+{
+    static const char hex[] = "0123456789abcdef";
+    char **re = calloc(np ? np : 1, sizeof(*re));
+    bool ok = re != NULL;
+    for (uint32_t i = 0; ok && i < np; i++) {
+        char *o = re[i] = malloc(lens[i] * 4 + 1);
+        if (o == NULL) {
+            ok = false;
+            break;
+        }
+        for (size_t k = 0; k < lens[i]; k++) {
+            unsigned char b = (unsigned char)pats[i][k];
+            if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')) {
+                *o++ = (char)b;
+            } else {
+                *o++ = '\\', *o++ = 'x', *o++ = hex[b >> 4], *o++ = hex[b & 15];
+            }
+        }
+        *o = '\0';
+    }
+    if (ok) {
+        ok = hs_compile_multi((const char *const *)re, flags, ids, np, HS_MODE_BLOCK, NULL, db,
+                              cerr)
+             == HS_SUCCESS;
+    }
+    for (uint32_t i = 0; re != NULL && i < np; i++) {
+        free(re[i]);
+    }
+    free(re);
+    return ok;
+}
+
 typedef struct {
     const DetectConfig *cfg;
     struct DetectGroups *gs;
@@ -487,8 +524,7 @@ pf_build(BuildCtx *bc, DetectPrefilter *pf, PfEntry *e, uint32_t n)
     if (pf->db != NULL) {
         bc->gs->db_cached++;
     } else {
-        if (hs_compile_lit_multi(pats, flags, ids, lens, np, HS_MODE_BLOCK, NULL, &pf->db, &cerr)
-            != HS_SUCCESS) {
+        if (!pf_compile(pats, lens, flags, ids, np, &pf->db, &cerr)) {
             log_error("detect: Vectorscan could not compile %u fast patterns: %s", np,
                       cerr != NULL ? cerr->message : "?");
             hs_free_compile_error(cerr);
