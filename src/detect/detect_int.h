@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/cursor.h"
+#include "core/json.h"
 #include "core/packet.h"
 #include "detect/detect.h"
 
@@ -130,6 +131,9 @@ typedef struct {
     int (*inspect)(struct DetectInspect *di, const SigMatch *sm, uint32_t *resume);
     void (*postmatch)(struct DetectThread *dt, Packet *p, const Signature *s, const void *ctx);
     void (*free)(void *ctx);
+    /* --engine-analysis (analysis.c): writes the keyword's details into the open match
+     * object of rules.json, as Suricata names them ("code": {"equal": 2}); NULL: name only. */
+    void (*describe)(JsonBuf *jb, const void *ctx);
 } DetectSmOps;
 
 struct SigMatch {
@@ -185,6 +189,7 @@ extern const DetectBuffer detect_buffers[DETECT_LIST_MAX]; /* [0], [1] unused */
 #define SIG_F_BIDIR 0x08
 #define SIG_F_IPONLY 0x10    /* set at build: addresses only, inspected once per flow direction */
 #define SIG_F_PREFILTER 0x20 /* "prefilter" keyword: this keyword is the group's prefilter */
+#define SIG_F_ALERT 0x40     /* "alert" keyword: a pass rule logs an alert too */
 
 #define DETECT_VARS_MAX 16 /* byte_extract / byte_math variables in one rule */
 
@@ -411,6 +416,7 @@ typedef enum {
 typedef struct {
     uint32_t sid; /* as far as it could be read, for messages; 0 unknown */
     char err[DETECT_ERR_MAX];
+    const char *kw; /* the keyword err is about (its log module), NULL: the rule's frame */
     const char *unsupported[SIG_UNSUPPORTED_MAX]; /* names, pointing into the rule copy */
     unsigned unsupported_cnt;
     char *copy; /* owned working copy of the rule text the names point into */

@@ -353,9 +353,30 @@ packet_class(const Packet *p)
     }
 }
 
+/* Does a pass or drop act on the whole flow, or on this packet only? Suricata applies it to
+ * the flow when the rule tests no packet contents or fields (IP-only, or header and ports
+ * only), or matched the stream or a transaction; a rule that tests this packet (content,
+ * flags, a decode event) acts on the packet alone. */
+static bool
+alert_acts_on_flow(const DetectThread *dt, const DetectAlert *al)
+{
+    const Signature *s = dt->de->sigs[al->sig->num];
+    if ((s->flags & SIG_F_IPONLY) || (al->flags & (DETECT_ALERT_F_STREAM | DETECT_ALERT_F_TX))) {
+        return true;
+    }
+    for (unsigned l = 0; l < DETECT_LIST_MAX; l++) {
+        if (l != DETECT_LIST_POSTMATCH && s->lists[l].cnt > 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Pass: the alerts after the first pass rule in engine order are dropped with it, and the
- * packet is passed; with a flow, the whole flow is passed from here on (Suricata's "the entire
- * flow will be passed", its flow records still written). */
+ * packet is passed; when the rule acts on the flow, the whole flow is passed from here on
+ * (Suricata's "the entire flow will be passed", its flow records still written). Drop and
+ * reject the same way drop the flow's later packets, in IDS mode too (Suricata skips their
+ * inspection; only an inline engine blocks them). The first of pass and drop set wins. */
 static void
 alerts_finish(DetectThread *dt, Packet *p)
 {
@@ -364,12 +385,17 @@ alerts_finish(DetectThread *dt, Packet *p)
     for (uint16_t i = 0; i < q->cnt; i++) {
         uint8_t act = q->a[i].action;
         if (act == DETECT_ACT_PASS) {
-            q->cnt = i;
+            /* A pass rule with the "alert" keyword logs its own alert; the rest go. */
+            q->cnt = (dt->de->sigs[q->a[i].sig->num]->flags & SIG_F_ALERT) ? i + 1 : i;
             q->verdict |= DETECT_VERDICT_PASS;
-            if (f != NULL) {
+            if (f != NULL && !(f->flags & FLOW_F_DROP) && alert_acts_on_flow(dt, &q->a[i])) {
                 f->flags |= FLOW_F_PASS;
             }
             break;
+        }
+        if (act != DETECT_ACT_ALERT && f != NULL && !(f->flags & FLOW_F_PASS)
+            && alert_acts_on_flow(dt, &q->a[i])) {
+            f->flags |= FLOW_F_DROP;
         }
         if (act == DETECT_ACT_DROP) {
             q->verdict |= DETECT_VERDICT_DROP;
@@ -403,6 +429,10 @@ detect_packet(DetectThread *dt, Packet *p)
     }
     if (f != NULL && (f->flags & FLOW_F_PASS)) {
         dt->alerts.verdict = DETECT_VERDICT_PASS;
+        return;
+    }
+    if (f != NULL && (f->flags & FLOW_F_DROP)) {
+        dt->alerts.verdict = DETECT_VERDICT_DROP; /* the flow was dropped: so is this packet */
         return;
     }
     dt->stats.pkts_inspected++;

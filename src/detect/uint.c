@@ -1,6 +1,7 @@
 /* uint.c: the numeric comparison Suricata's integer keywords share (dsize, ttl, bsize, icmp_id,
- * stream_size, ...): "N", "<N", ">N", "<=N", ">=N", "!N", "N-M" and "N<>M" (both strictly
- * between N and M, as Suricata's range), with blanks allowed around the operator. */
+ * stream_size, ...): "N", "=N", "==N", "<N", ">N", "<=N", ">=N", "!N", "!=N", "N-M" and "N<>M"
+ * (both strictly between N and M, as Suricata's range), "!N-M" outside it, with blanks allowed
+ * around the operator. */
 #include "detect/detect_int.h"
 
 #include <ctype.h>
@@ -55,8 +56,14 @@ detect_uint_parse(const char *arg, uint64_t max, DetectUint *out, char *err)
         out->mode = DU_LT, p += 1;
     } else if (p[0] == '>') {
         out->mode = DU_GT, p += 1;
+    } else if (p[0] == '!' && p[1] == '=') {
+        out->mode = DU_NE, p += 2;
     } else if (p[0] == '!') {
         out->mode = DU_NE, p += 1;
+    } else if (p[0] == '=' && p[1] == '=') {
+        out->mode = DU_EQ, p += 2;
+    } else if (p[0] == '=') {
+        out->mode = DU_EQ, p += 1;
     } else {
         out->mode = DU_EQ;
     }

@@ -168,3 +168,39 @@ kw_noalert_setup(Signature *s, const char *arg, char *err)
     s->flags |= SIG_F_NOALERT;
     return SK_OK;
 }
+
+/* alert: a pass (or drop) rule also logs an alert, as Suricata 7's keyword; an alert rule
+ * alerts anyway. */
+SkResult
+kw_alert_setup(Signature *s, const char *arg, char *err)
+{
+    (void)arg, (void)err;
+    s->flags |= SIG_F_ALERT;
+    return SK_OK;
+}
+
+/* prefilter: Suricata uses the keyword before it (ttl, flags, flowbits, app-layer-protocol ...)
+ * as the rule's prefilter instead of a content. A performance hint only: sekimori keeps rules
+ * without a fast pattern on their group's always-evaluated list, so what matches is the same.
+ * As Suricata, it cannot be combined with fast_pattern. */
+SkResult
+kw_prefilter_setup(Signature *s, const char *arg, char *err)
+{
+    (void)arg;
+    for (unsigned l = DETECT_LIST_FIRST_BUFFER; l < DETECT_LIST_MAX; l++) {
+        for (uint32_t i = 0; i < s->lists[l].cnt; i++) {
+            const SigMatch *sm = &s->lists[l].sm[i];
+            if (sm->kw == DETECT_KW_CONTENT
+                && (((const DetectContent *)sm->ctx)->flags & DETECT_CONTENT_FAST_PATTERN)) {
+                snprintf(err, DETECT_ERR_MAX, "prefilter; can't be used with fast_pattern");
+                return SK_ERR_CONFIG;
+            }
+        }
+    }
+    if (s->flags & SIG_F_PREFILTER) {
+        snprintf(err, DETECT_ERR_MAX, "prefilter already set");
+        return SK_ERR_CONFIG;
+    }
+    s->flags |= SIG_F_PREFILTER;
+    return SK_OK;
+}
