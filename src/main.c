@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
+#include <grp.h>
 #include <unistd.h>
 
 #include "core/config.h"
@@ -40,6 +42,8 @@ enum {
     OPT_PCAP,
     OPT_FIREWALL_RULES,
     OPT_NO_RANDOM,
+    OPT_USER,
+    OPT_GROUP,
 };
 
 typedef struct {
@@ -59,6 +63,7 @@ typedef struct {
     bool dump_config;
     bool disable_detection;
     bool simulate_ips;
+    const char *user, *group; /* --user, --group: override run-as.user, run-as.group */
     bool init_errors_fatal;
     bool test_config;
     bool engine_analysis;
@@ -91,6 +96,7 @@ usage(FILE *out)
         "  --build-info          print build features and exit\n"
         "  --quiet               no summary at exit\n"
         "  --no-random           fixed hash seeds (reproducible flow_id values)\n"
+        "  --user <u>, --group <g>  run as this user and group once started (run-as.*)\n"
         "  --disable-detection, --init-errors-fatal, --simulate-ips: as Suricata\n",
         SK_VERSION, SURICATA_COMPAT_VERSION);
 }
@@ -144,6 +150,8 @@ parse_args(int argc, char **argv, Options *o)
         {"pcap", optional_argument, NULL, OPT_PCAP},
         {"firewall-rules-exclusive", required_argument, NULL, OPT_FIREWALL_RULES},
         {"no-random", no_argument, NULL, OPT_NO_RANDOM},
+        {"user", required_argument, NULL, OPT_USER},
+        {"group", required_argument, NULL, OPT_GROUP},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -241,6 +249,12 @@ parse_args(int argc, char **argv, Options *o)
             /* The rule keywords and sticky buffers this build supports, one per line. */
             detect_keywords_print(stdout);
             return -1;
+        case OPT_USER:
+            o->user = optarg;
+            break;
+        case OPT_GROUP:
+            o->group = optarg;
+            break;
         case OPT_NO_RANDOM:
             o->no_random = true;
             break;
@@ -375,6 +389,62 @@ detect_engine_load(const Options *o, const CfgNode *cfg, const RunConfig *rc, De
     return *out != NULL ? 0 : 1;
 }
 
+/* run-as: the user and group to become once inputs and outputs are open, as Suricata's --user
+ * and --group (which win over run-as.user and run-as.group). Resolved before anything starts,
+ * so a name that does not exist stops the run with Suricata's message. */
+typedef struct {
+    bool wanted;
+    uid_t uid;
+    gid_t gid;
+    const char *name;
+} RunAs;
+
+static int
+run_as_resolve(const Options *o, const CfgNode *cfg, RunAs *ra)
+{
+    const CfgNode *sect = cfg_find(cfg, "run-as");
+    const char *user = o->user, *group = o->group;
+    memset(ra, 0, sizeof(*ra));
+    if (user == NULL) {
+        user = cfg_scalar(cfg_find(cfg, "run-as.user"));
+    }
+    if (group == NULL) {
+        group = cfg_scalar(cfg_find(cfg, "run-as.group"));
+    }
+    if (user != NULL && user[0] == '\0') {
+        user = NULL;
+    }
+    if (group != NULL && group[0] == '\0') {
+        group = NULL;
+    }
+    if (user == NULL) {
+        if (group != NULL || (sect != NULL && cfg_find(cfg, "run-as.group") != NULL)) {
+            log_error("no user name was provided - ensure it is specified either in the "
+                      "configuration file (run-as.user) or in command-line arguments (--user)");
+            return 1;
+        }
+        return 0;
+    }
+    struct passwd *pw = getpwnam(user);
+    if (pw == NULL) {
+        log_error("unable to get the user ID, check if user exist!!");
+        return 1;
+    }
+    ra->wanted = true;
+    ra->uid = pw->pw_uid;
+    ra->gid = pw->pw_gid;
+    ra->name = user;
+    if (group != NULL) {
+        struct group *gr = getgrnam(group);
+        if (gr == NULL) {
+            log_error("unable to get the group ID, check if group exist!!");
+            return 1;
+        }
+        ra->gid = gr->gr_gid;
+    }
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -382,6 +452,7 @@ main(int argc, char **argv)
     RunConfig rc;
     CfgNode *cfg = NULL;
     DetectEngine *engine = NULL;
+    RunAs run_as;
     int code = 1;
 
     memset(&o, 0, sizeof(o));
@@ -454,6 +525,9 @@ main(int argc, char **argv)
     if (o.verbose > 0) {
         cfg_walk_scalars(cfg, report_ignored, NULL);
     }
+    if (run_as_resolve(&o, cfg, &run_as) != 0) {
+        goto out;
+    }
     rc.detect.engine.ips = o.simulate_ips;
     rc.eve.ips = o.simulate_ips;
     rc.fast.ips = o.simulate_ips;
@@ -481,6 +555,10 @@ main(int argc, char **argv)
     rc.quiet = o.quiet;
     rc.no_random = o.no_random;
     rc.progress = !o.quiet && isatty(STDERR_FILENO);
+    rc.run_as = run_as.wanted;
+    rc.run_uid = run_as.uid;
+    rc.run_gid = run_as.gid;
+    rc.run_user = run_as.name;
     code = runtime_run(&rc);
 out:
     detect_engine_free(engine);

@@ -451,9 +451,9 @@ pf_compile(const char **pats, const size_t *lens, const unsigned *flags, const u
         *o = '\0';
     }
     if (ok) {
-        ok = hs_compile_multi((const char *const *)re, flags, ids, np, HS_MODE_BLOCK, NULL, db,
-                              cerr)
-             == HS_SUCCESS;
+        ok =
+            hs_compile_multi((const char *const *)re, flags, ids, np, HS_MODE_BLOCK, NULL, db, cerr)
+            == HS_SUCCESS;
     }
     for (uint32_t i = 0; re != NULL && i < np; i++) {
         free(re[i]);

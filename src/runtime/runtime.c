@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -461,6 +462,21 @@ random_seed(void)
     return s ^ (uint64_t)time_wall_now() ^ ((uint64_t)getpid() << 32);
 }
 
+/* run-as: drops to the configured user once the capture and the output files are open, as
+ * Suricata does; supplementary groups first, while still allowed to change them. */
+static bool
+run_as_apply(const RunConfig *rc)
+{
+    if (!rc->run_as || (getuid() == rc->run_uid && getgid() == rc->run_gid)) {
+        return true;
+    }
+    if (setgroups(0, NULL) != 0 || setgid(rc->run_gid) != 0 || setuid(rc->run_uid) != 0) {
+        log_error("run-as: cannot become user %s: %s", rc->run_user, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
 int
 runtime_run(const RunConfig *rc)
 {
@@ -541,6 +557,9 @@ runtime_run(const RunConfig *rc)
         if (eng.fl == NULL) {
             goto out;
         }
+    }
+    if (!run_as_apply(rc)) {
+        goto out;
     }
     eng.workers = calloc(eng.nworkers, sizeof(*eng.workers));
     if (eng.workers == NULL) {

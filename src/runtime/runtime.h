@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "capture/capture.h"
 #include "core/config.h"
@@ -40,6 +41,11 @@ typedef struct {
     bool stats_enabled;                /* stats.enabled */
     uint32_t stats_interval_s;         /* stats.interval */
     double thread_ratio;               /* threading.detect-thread-ratio */
+    /* run-as / --user / --group: become this user once the input and outputs are open */
+    bool run_as;
+    uid_t run_uid;
+    gid_t run_gid;
+    const char *run_user;
 } RunConfig;
 
 /* Defaults, then the YAML tree's settings (one logged line and SK_ERR_CONFIG on a wrong type).

@@ -28,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 
+# Keys whose right value needs a sibling set too (YAML text added to the right-value file).
+COMPANION = {"run-as.group": '{"run-as": {"user": "root", "group": "root"}}\n'}
 # A good value for each kind; every documented key of that kind accepts it.
 GOOD = {"boolean": "yes", "integer": "1", "size": "128mb", "number": "1.5", "ports": "4789",
         "string": "lo", "list": ["flow"], "type": None}
@@ -42,6 +44,7 @@ STRING_WORDS = {"runmode": ("workers", "fast"),
                 "flow.memcap-policy": ("pass-packet", "drop-everything"),
                 "exception-policy": ("ignore", "drop-everything")}
 STRING_GOOD = {"default-log-dir": ".", "outputs.0.eve-log.filetype": "regular",
+               "run-as.user": "root", "run-as.group": "root",
                "outputs.0.eve-log.filename": "eve.json", "pcap.0.bpf-filter": "tcp"}
 
 FAILS = []
@@ -282,7 +285,7 @@ def main():
                 good_v = STRING_WORDS.get(key, (STRING_GOOD.get(key, GOOD["string"]),))[0]
             else:
                 good_v = GOOD[kind]
-            good = nest(key, flow_value(good_v))
+            good = COMPANION.get(key, nest(key, flow_value(good_v)))
             bad = [(nest(key, "{wrong: 1}"), key)]
             if kind == "ports":
                 bad.append((nest(key, "[4789, {a: 1}]"), key))  # a list of ports is right
