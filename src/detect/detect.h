@@ -151,6 +151,10 @@ const CounterSet *detect_thread_counters_own(DetectThread *dt);
 struct Flow;
 /* Flow end: frees what detection kept on the flow (flowbits, flowints). */
 void detect_flow_free(struct Flow *f);
+/* The names of the flowbits set on f, at most max (64 at most) into names, in the order the
+ * rules first named them: EVE's metadata.flowbits. Returns how many. The names are the
+ * engine's, valid while it lives. */
+unsigned detect_flow_flowbits(const struct Flow *f, const char **names, unsigned max);
 
 /* The supported keywords, one name per line, in keywords.def order (--list-keywords). */
 void detect_keywords_print(FILE *out);

@@ -568,25 +568,107 @@ eve_commit(EveWriter *ew)
     ew->records++;
 }
 
+/* pkt_src: where a packet came from, in Suricata's words. An IP-in-IP packet is named after
+ * the outer IP version that carried it; ERSPAN rides in GRE. */
 static const char *
-tunnel_pkt_src(uint8_t tunnel_type)
+packet_src_name(const Packet *p)
 {
-    switch (tunnel_type) {
+    if (p->parent == NULL) {
+        return "wire/pcap";
+    }
+    switch (p->tunnel_type) {
     case TUNNEL_GRE:
+    case TUNNEL_ERSPAN:
         return "gre tunnel";
     case TUNNEL_IPIP:
-        return "ip tunnel";
+        return p->parent->ip_ver == 6 ? "ipv6 tunnel" : "ipv4 tunnel";
     case TUNNEL_TEREDO:
         return "teredo tunnel";
     case TUNNEL_VXLAN:
         return "vxlan encapsulation";
     case TUNNEL_GENEVE:
         return "geneve encapsulation";
-    case TUNNEL_ERSPAN:
-        return "erspan tunnel";
     default:
         return "wire/pcap";
     }
+}
+
+const uint8_t *
+eve_packet_ether(const Packet *p)
+{
+    /* Suricata's VXLAN decoder consumes the inner Ethernet header itself: its inner packet
+     * starts at the layer after it and has no Ethernet of its own. */
+    if (!(p->flags & PKT_F_ETH) || (p->parent != NULL && p->tunnel_type == TUNNEL_VXLAN)) {
+        return NULL;
+    }
+    return p->data + p->eth_off;
+}
+
+void
+eve_packet_frame(const Packet *p, const uint8_t **data, uint32_t *len, uint16_t *linktype)
+{
+    *data = p->data;
+    *len = p->len;
+    *linktype = p->linktype;
+    if (p->parent == NULL) {
+        return;
+    }
+    /* Suricata hands every tunnel's inner packet on as a raw packet (its datalink is RAW, what
+     * the layer really is notwithstanding). */
+    *linktype = LINKTYPE_RAW;
+    if (p->tunnel_type == TUNNEL_VXLAN && (p->flags & PKT_F_ETH) && p->len >= p->eth_off + 14) {
+        *data = p->data + p->eth_off + 14;
+        *len = p->len - p->eth_off - 14;
+    }
+}
+
+void
+eve_put_tunnel(JsonBuf *jb, const Packet *p)
+{
+    const Packet *root = p;
+    char text[48];
+
+    if (p->parent == NULL) {
+        return;
+    }
+    while (root->parent != NULL) {
+        root = root->parent;
+    }
+    bool ports = (root->flags & PKT_F_HAS_PORTS) != 0;
+    json_open_obj(jb, "tunnel");
+    if (root->ip_ver != 0) {
+        json_str_plain(jb, "src_ip", text, eve_format_addr(&root->src, root->ip_ver, text));
+        json_u64(jb, "src_port", ports ? root->sp : 0);
+        json_str_plain(jb, "dest_ip", text, eve_format_addr(&root->dst, root->ip_ver, text));
+        json_u64(jb, "dest_port", ports ? root->dp : 0);
+        put_proto(jb, root->proto);
+    }
+    json_u64(jb, "depth", p->tunnel_depth);
+    if (root->pcap_cnt != 0) {
+        json_u64(jb, "pcap_cnt", root->pcap_cnt);
+    }
+    json_str(jb, "pkt_src", packet_src_name(root));
+    json_close_obj(jb);
+}
+
+/* metadata.flowbits: the flowbits set on the flow (eve-log metadata: yes), when there are any. */
+static void
+put_metadata(EveWriter *ew, const Flow *f)
+{
+    const char *names[64];
+    unsigned n;
+
+    if (!ew->cfg.metadata || f == NULL
+        || (n = detect_flow_flowbits(f, names, sizeof(names) / sizeof(names[0]))) == 0) {
+        return;
+    }
+    json_open_obj(&ew->jb, "metadata");
+    json_open_arr(&ew->jb, "flowbits");
+    for (unsigned i = 0; i < n; i++) {
+        json_str(&ew->jb, NULL, names[i]);
+    }
+    json_close_arr(&ew->jb);
+    json_close_obj(&ew->jb);
 }
 
 JsonBuf *
@@ -600,7 +682,11 @@ eve_begin_packet(EveWriter *ew, const Packet *p, const char *event_type)
     if (p->flow != NULL) {
         json_u64(jb, "flow_id", p->flow->flow_id);
     }
-    json_u64(jb, "pcap_cnt", p->pcap_cnt);
+    /* A tunnel's inner packet is not a record of the capture: Suricata gives it no pcap_cnt
+     * (an alert's "tunnel" object carries the captured packet's). */
+    if (p->parent == NULL) {
+        json_u64(jb, "pcap_cnt", p->pcap_cnt);
+    }
     json_str(jb, "event_type", event_type);
     put_vlans(jb, p->vlan_id, p->vlan_cnt);
     if (p->ip_ver != 0) {
@@ -612,30 +698,22 @@ eve_begin_packet(EveWriter *ew, const Packet *p, const char *event_type)
             json_u64(jb, "icmp_type", p->icmp_type);
             json_u64(jb, "icmp_code", p->icmp_code);
         }
-        if (ew->cfg.community_id && (p->flags & (PKT_F_HAS_PORTS | PKT_F_HAS_ICMP))) {
-            bool icmp = (p->flags & PKT_F_HAS_ICMP) != 0;
-            put_community_id(ew, p->ip_ver, &p->src, &p->dst, p->proto, icmp ? p->icmp_type : p->sp,
-                             icmp ? p->icmp_code : p->dp, icmp);
-        }
     }
-    json_str(jb, "pkt_src", p->parent != NULL ? tunnel_pkt_src(p->tunnel_type) : "wire/pcap");
-    if (p->parent != NULL && p->parent->ip_ver != 0) {
-        const Packet *o = p->parent;
-        json_open_obj(jb, "tunnel");
-        put_addr(jb, "src_ip", &o->src, o->ip_ver);
-        put_addr(jb, "dest_ip", &o->dst, o->ip_ver);
-        put_proto(jb, o->proto);
-        json_u64(jb, "depth", o->tunnel_depth);
-        json_str(jb, "pkt_src", o->parent != NULL ? tunnel_pkt_src(o->tunnel_type) : "wire/pcap");
-        json_close_obj(jb);
-    }
+    json_str(jb, "pkt_src", packet_src_name(p));
+    put_metadata(ew, p->flow);
     const uint8_t *eth;
-    if (ew->cfg.ethernet && (eth = packet_ether(p)) != NULL) {
+    if (ew->cfg.ethernet && (eth = eve_packet_ether(p)) != NULL) {
         char text[18];
         json_open_obj(jb, "ether");
+        json_u64(jb, "ether_type", (unsigned)eth[12] << 8 | eth[13]);
         json_str_plain(jb, "src_mac", text, format_mac(eth + 6, text));
         json_str_plain(jb, "dest_mac", text, format_mac(eth, text));
         json_close_obj(jb);
+    }
+    if (p->ip_ver != 0 && ew->cfg.community_id && (p->flags & (PKT_F_HAS_PORTS | PKT_F_HAS_ICMP))) {
+        bool icmp = (p->flags & PKT_F_HAS_ICMP) != 0;
+        put_community_id(ew, p->ip_ver, &p->src, &p->dst, p->proto, icmp ? p->icmp_type : p->sp,
+                         icmp ? p->icmp_code : p->dp, icmp);
     }
     return jb;
 }
@@ -726,6 +804,16 @@ eve_begin_flow_dir(EveWriter *ew, const Flow *f, SkTime ts, const char *event_ty
             json_str_plain(jb, "app_proto", name, strlen(name));
         }
     }
+    return jb;
+}
+
+void
+eve_put_flow_common(EveWriter *ew, const Flow *f, int dir)
+{
+    put_metadata(ew, f);
+    if (ew->cfg.ethernet) {
+        put_flow_ether(&ew->jb, f->macs, dir == FLOW_DIR_TOCLIENT ? FLOW_MACS_DST : FLOW_MACS_SRC);
+    }
     if (ew->cfg.community_id) {
         /* Symmetric: the same for both directions, from the first packet's ICMP type. */
         bool icmp = f->proto == SK_IPPROTO_ICMP || f->proto == SK_IPPROTO_ICMPV6;
@@ -733,10 +821,6 @@ eve_begin_flow_dir(EveWriter *ew, const Flow *f, SkTime ts, const char *event_ty
                          icmp ? f->icmp_type[FLOW_DIR_TOSERVER] : f->sp,
                          icmp ? f->icmp_code[FLOW_DIR_TOSERVER] : f->dp, icmp);
     }
-    if (ew->cfg.ethernet) {
-        put_flow_ether(jb, f->macs, back ? FLOW_MACS_DST : FLOW_MACS_SRC);
-    }
-    return jb;
 }
 
 JsonBuf *

@@ -56,6 +56,7 @@ typedef struct {
     char filename[4096];        /* outputs.eve-log.filename: relative to the log dir, or absolute */
     bool community_id;          /* outputs.eve-log.community-id */
     bool ethernet;              /* outputs.eve-log.ethernet: MAC addresses in records */
+    bool metadata;              /* outputs.eve-log.metadata: the flow's flowbits in records */
     uint16_t community_id_seed; /* outputs.eve-log.community-id-seed */
     EveTypeConfig types[EVE_TYPE_MAX]; /* outputs.eve-log.types, by EveType */
     bool ips; /* set by the runtime, not read: drops are enforced (alert.action "blocked") */
@@ -111,17 +112,17 @@ void eve_writer_free(EveWriter *ew); /* flushes; accepts NULL */
 /* Record API, for every event_type: begin writes the common header and returns the writer's
  * JsonBuf with the record's top-level object open; the caller adds the record's own fields
  * ("flow": {...}); eve_commit closes the object and queues the line. The JsonBuf is borrowed
- * until eve_commit, and exactly one record is open at a time. Fields come in Suricata's order,
- * except community_id and the MAC addresses, which end the header here and follow the record's
- * own object in Suricata's records (key order carries no meaning in JSON).
+ * until eve_commit, and exactly one record is open at a time. Fields come in Suricata's order.
  *
  * eve_begin: timestamp and event_type only (stats).
- * eve_begin_packet: about one packet: timestamp (the packet's), flow_id, pcap_cnt, event_type,
- *   vlan, addresses, ports, proto, ip_v, icmp type/code, community_id, pkt_src, the tunnel
- *   that carried it, MAC addresses (ethernet: yes).
+ * eve_begin_packet: about one packet: timestamp (the packet's), flow_id, pcap_cnt (none for a
+ *   tunnel's inner packet), event_type, vlan, addresses, ports, proto, ip_v, icmp type/code,
+ *   pkt_src, metadata (the flow's flowbits, eve-log metadata: yes), ether (the packet's own
+ *   Ethernet header: type and MAC addresses, ethernet: yes), community_id.
  * eve_begin_flow: about a flow, oriented as its first packet: timestamp ts, flow_id,
  *   event_type, vlan, addresses, ports, ip_v, proto, spi, icmp type/code of each direction,
- *   app_proto once known, community_id, MAC addresses. */
+ *   app_proto once known. Suricata puts the flow's metadata, MAC addresses and community_id
+ *   after the record's own object (eve_log_flow does). */
 JsonBuf *eve_begin(EveWriter *ew, SkTime ts, const char *event_type);
 JsonBuf *eve_begin_packet(EveWriter *ew, const Packet *p, const char *event_type);
 JsonBuf *eve_begin_flow(EveWriter *ew, const Flow *f, SkTime ts, const char *event_type);
@@ -132,8 +133,11 @@ void eve_log_flow(EveWriter *ew, const Flow *f, SkTime now);
 /* One anomaly record per event on p whose source's anomaly type is enabled. */
 void eve_log_anomalies(EveWriter *ew, const Packet *p);
 /* One alert record per alert of a (detection's result for p) that is not noalert, in a's
- * order, when the alert type is enabled. Returns how many were written. a->discarded (past
- * packet-alert-max) is detection's to count: nothing is logged for those. */
+ * order, when the alert type is enabled; then, in IPS mode, a drop record when p was dropped
+ * (by a rule, or as a packet of a dropped flow: a->verdict) and the drop type asks for it.
+ * Call it for every packet whose a->cnt or a->verdict is not 0. Returns how many alert records
+ * were written. a->discarded (past packet-alert-max) is detection's to count: nothing is
+ * logged for those. */
 unsigned eve_log_alerts(EveWriter *ew, const Packet *p, const DetectAlerts *a);
 /* A stats record: names are dotted stats keys, grouped so that keys sharing a prefix are
  * contiguous; vals the totals. */

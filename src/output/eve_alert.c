@@ -1,9 +1,10 @@
 /* eve_alert.c: "alert" records, one per alert detection queued on a packet, laid out as
  * Suricata 8.0.7 writes them (checked field by field against its eve.json, see
  * tests/unit/output/test_alert.c): the packet header, "alert" {action, gid, signature_id, rev,
- * signature, category, severity, source, target, metadata}, app_proto, direction, "flow" (its
- * counters so far), then payload, payload_length, payload_printable, stream, packet and
- * packet_info as the alert type's options ask. */
+ * signature, category, severity, source, target, metadata}, "tunnel" (an inner packet's
+ * captured packet), app_proto, direction, "flow" (its counters so far), then payload,
+ * payload_length, payload_printable, stream, packet and packet_info, and verdict as the alert
+ * type's options ask. */
 #include "output/eve_int.h"
 
 #include <string.h>
@@ -107,9 +108,14 @@ put_rule_metadata(JsonBuf *jb, const DetectSigInfo *sig)
     json_close_obj(jb);
 }
 
-static void
-put_alert(JsonBuf *jb, const Packet *p, const DetectSigInfo *sig, const EveConfig *cfg)
+void
+eve_put_alert_obj(JsonBuf *jb, const Packet *p, const DetectAlert *al, const EveConfig *cfg,
+                  bool rule_metadata)
 {
+    DetectSigInfo one = *al->sig;
+    const DetectSigInfo *sig = &one;
+
+    one.action = al->action; /* a rate_filter may have changed it */
     json_open_obj(jb, "alert");
     json_str(jb, "action", alert_action(sig, cfg->ips));
     json_u64(jb, "gid", sig->gid);
@@ -124,9 +130,49 @@ put_alert(JsonBuf *jb, const Packet *p, const DetectSigInfo *sig, const EveConfi
         put_endpoint(jb, "source", p, dst ? &p->src : &p->dst, dst ? p->sp : p->dp);
         put_endpoint(jb, "target", p, dst ? &p->dst : &p->src, dst ? p->dp : p->sp);
     }
-    if (eve_config_option_on(cfg, EVE_OPT_ALERT_METADATA)
+    if (rule_metadata && eve_config_option_on(cfg, EVE_OPT_ALERT_METADATA)
         && eve_config_option_on(cfg, EVE_OPT_ALERT_META_RULE)) {
         put_rule_metadata(jb, sig);
+    }
+    json_close_obj(jb);
+}
+
+void
+eve_put_verdict(JsonBuf *jb, const Packet *p, const DetectAlerts *a, bool ips)
+{
+    uint8_t reject = 0; /* the first reject's action, when the packet was rejected */
+
+    if (a->verdict & DETECT_VERDICT_REJECT) {
+        for (uint16_t i = 0; i < a->cnt && reject == 0; i++) {
+            uint8_t act = a->a[i].action;
+            if (act >= DETECT_ACT_REJECT && act <= DETECT_ACT_REJECTBOTH) {
+                reject = act;
+            }
+        }
+    }
+    json_open_obj(jb, "verdict");
+    if (reject != 0) {
+        /* A reject is sent in IDS mode too; only an inline engine also drops the packet. */
+        json_str(jb, "action", ips ? "drop" : "alert");
+        json_str(jb, "reject-target",
+                 reject == DETECT_ACT_REJECTDST    ? "to_server"
+                 : reject == DETECT_ACT_REJECTBOTH ? "both"
+                                                   : "to_client");
+        json_open_arr(jb, "reject");
+        if (p->proto == SK_IPPROTO_TCP && p->ip_ver != 0) {
+            json_str(jb, NULL, "tcp-reset");
+        } else if (p->ip_ver != 0
+                   && (p->proto == SK_IPPROTO_UDP || p->proto == SK_IPPROTO_ICMP
+                       || p->proto == SK_IPPROTO_ICMPV6)) {
+            json_str(jb, NULL, "icmp-prohib");
+        }
+        json_close_arr(jb);
+    } else if ((a->verdict & DETECT_VERDICT_DROP) && ips) {
+        json_str(jb, "action", "drop");
+    } else if (a->verdict & DETECT_VERDICT_PASS) {
+        json_str(jb, "action", "pass");
+    } else {
+        json_str(jb, "action", "alert");
     }
     json_close_obj(jb);
 }
@@ -249,7 +295,7 @@ put_app_proto(JsonBuf *jb, const Flow *f)
 }
 
 static void
-log_alert(EveWriter *ew, const Packet *p, const DetectAlert *al)
+log_alert(EveWriter *ew, const Packet *p, const DetectAlerts *a, const DetectAlert *al)
 {
     const EveConfig *cfg = &ew->cfg;
     JsonBuf *jb = eve_begin_packet(ew, p, "alert");
@@ -258,9 +304,8 @@ log_alert(EveWriter *ew, const Packet *p, const DetectAlert *al)
     const bool pl_len = eve_config_option_on(cfg, EVE_OPT_ALERT_PAYLOAD_LENGTH);
     const bool meta = eve_config_option_on(cfg, EVE_OPT_ALERT_METADATA);
 
-    DetectSigInfo sig = *al->sig;
-    sig.action = al->action; /* a rate_filter may have changed it */
-    put_alert(jb, p, &sig, cfg);
+    eve_put_alert_obj(jb, p, al, cfg, true);
+    eve_put_tunnel(jb, p);
     if (p->flow != NULL) {
         put_app_proto(jb, p->flow);
         json_str(jb, "direction", p->flow_toserver ? "to_server" : "to_client");
@@ -286,8 +331,15 @@ log_alert(EveWriter *ew, const Packet *p, const DetectAlert *al)
         json_u64(jb, "stream", (al->flags & DETECT_ALERT_F_STREAM) ? 1 : 0);
     }
     if (eve_config_option_on(cfg, EVE_OPT_ALERT_PACKET)) {
-        json_base64(jb, "packet", p->data, p->len);
-        put_packet_info(jb, p->linktype);
+        const uint8_t *data;
+        uint32_t len;
+        uint16_t linktype;
+        eve_packet_frame(p, &data, &len, &linktype);
+        json_base64(jb, "packet", data, len);
+        put_packet_info(jb, linktype);
+    }
+    if (eve_config_option_on(cfg, EVE_OPT_ALERT_VERDICT)) {
+        eve_put_verdict(jb, p, a, cfg->ips);
     }
     eve_commit(ew);
 }
@@ -297,15 +349,16 @@ eve_log_alerts(EveWriter *ew, const Packet *p, const DetectAlerts *a)
 {
     unsigned n = 0;
 
-    if (a == NULL || !eve_config_type_on(&ew->cfg, EVE_TYPE_ALERT)) {
+    if (a == NULL) {
         return 0;
     }
-    for (uint16_t i = 0; i < a->cnt; i++) {
+    for (uint16_t i = 0; i < a->cnt && eve_config_type_on(&ew->cfg, EVE_TYPE_ALERT); i++) {
         if ((a->a[i].flags & DETECT_ALERT_F_NOALERT) || a->a[i].sig == NULL) {
             continue;
         }
-        log_alert(ew, p, &a->a[i]);
+        log_alert(ew, p, a, &a->a[i]);
         n++;
     }
+    eve_log_drop(ew, p, a);
     return n;
 }

@@ -22,6 +22,7 @@ log_netflow(EveWriter *ew, const Flow *f)
         json_u64(jb, "min_ttl", f->ttl_min[dir]);
         json_u64(jb, "max_ttl", f->ttl_max[dir]);
         json_close_obj(jb);
+        eve_put_flow_common(ew, f, dir);
         eve_commit(ew);
     }
 }
@@ -78,7 +79,14 @@ eve_log_flow(EveWriter *ew, const Flow *f, SkTime now)
     json_str(jb, "state", flow_state_name((FlowState)f->state));
     json_str(jb, "reason", flow_end_reason_name((FlowEndReason)f->end_reason));
     json_bool(jb, "alerted", (f->flags & FLOW_F_ALERTED) != 0);
+    /* What detection decided for the whole flow; the first of the two set wins. */
+    if (f->flags & FLOW_F_DROP) {
+        json_str(jb, "action", "drop");
+    } else if (f->flags & FLOW_F_PASS) {
+        json_str(jb, "action", "pass");
+    }
     json_close_obj(jb);
+    eve_put_flow_common(ew, f, FLOW_DIR_TOSERVER);
     if (f->proto == SK_IPPROTO_TCP) {
         put_tcp_flags(jb, f);
     }

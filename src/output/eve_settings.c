@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/log.h"
 #include "output/eve.h"
@@ -60,6 +61,26 @@ read_bool_or_parts(const CfgNode *root, const char *key, const char *const *part
     }
     *v = true;
     return SK_OK;
+}
+
+/* drop's `flows`: "start" (v false) or "all" (v true), case ignored; absent keeps v. */
+static SkResult
+read_drop_flows(const CfgNode *root, const char *key, bool *v)
+{
+    const char *s = NULL;
+
+    if (cfg_get_str(root, key, &s) != SK_OK) {
+        return SK_ERR_CONFIG;
+    }
+    if (s == NULL) {
+        return SK_OK;
+    }
+    if (strcasecmp(s, "start") == 0 || strcasecmp(s, "all") == 0) {
+        *v = strcasecmp(s, "all") == 0;
+        return SK_OK;
+    }
+    log_error("config: %s: '%s' is not start or all", key, s);
+    return SK_ERR_CONFIG;
 }
 
 /* One `types:` entry (tkey: outputs.0.eve-log.types.2): a name (`- flow`), or a name with its
@@ -115,6 +136,10 @@ read_type(const CfgNode *root, const char *tkey, const char *name, bool has_opts
                    && !metadata_map) {
             /* `metadata: yes/no`: its parts keep their defaults (they follow it in
              * eve_types.def, so metadata_map is known here). */
+        } else if (o == EVE_OPT_DROP_FLOWS_ALL) {
+            if (read_drop_flows(root, key, &v) != SK_OK) {
+                return SK_ERR_CONFIG;
+            }
         } else if (cfg_get_bool(root, key, &v) != SK_OK) {
             return SK_ERR_CONFIG;
         }
@@ -199,6 +224,11 @@ static const CfgKey rows[] = {
      CFG_FIELD(EveConfig, ethernet),
      .def = "no",
      .help = "add MAC addresses to records"},
+    {.path = EVE ".metadata",
+     .type = CFG_KEY_BOOL,
+     CFG_FIELD(EveConfig, metadata),
+     .def = "no",
+     .help = "add the flow's flowbits (metadata.flowbits) to packet and flow records"},
     {.path = EVE ".community-id-seed",
      .type = CFG_KEY_INT,
      CFG_FIELD(EveConfig, community_id_seed),
@@ -232,6 +262,7 @@ static const CfgKey rows[] = {
     OPTION_ROW("alert.metadata.app-layer", "yes", "the flow's app-layer record (none written yet)"),
     OPTION_ROW("alert.metadata.flow", "yes", "the flow's counters so far"),
     OPTION_ROW("alert.metadata.rule.metadata", "yes", "the rule's metadata keyword, as a map"),
+    OPTION_ROW("alert.verdict", "no", "add the packet's final verdict (verdict.action)"),
     TYPE_ROW("flow", EVE_TYPE_FLOW, "flow records"),
     TYPE_ROW("netflow", EVE_TYPE_NETFLOW, "netflow records: one per flow direction"),
     TYPE_ROW("anomaly", EVE_TYPE_ANOMALY, "anomaly records"),
@@ -244,6 +275,14 @@ static const CfgKey rows[] = {
     OPTION_ROW("stats.threads", "no", "per-thread values (not written yet)"),
     OPTION_ROW("stats.deltas", "no", "deltas since the last record (not written yet)"),
     OPTION_ROW("stats.null-values", "yes", "also log counters that are zero"),
+    TYPE_ROW("drop", EVE_TYPE_DROP, "drop records: packets an inline engine blocked (IPS only)"),
+    OPTION_ROW("drop.alerts", "no", "add the alert of the rule that dropped the packet"),
+    {.path = TYPES ".drop.flows",
+     .type = CFG_KEY_STRING,
+     CFG_NOWHERE,
+     .def = "start",
+     .help = "start: one record per direction of a dropped flow; all: every dropped packet"},
+    OPTION_ROW("drop.verdict", "no", "add the packet's final verdict (verdict.action)"),
 };
 
 static void

@@ -85,7 +85,7 @@ worker_layer(Worker *w, Packet *q)
     if (w->det != NULL) {
         detect_packet(w->det, q);
         const DetectAlerts *a = detect_alerts(w->det);
-        if (a->cnt > 0) {
+        if (a->cnt > 0 || a->verdict != 0) { /* verdict: drop records */
             eve_log_alerts(w->ew, q, a);
             if (w->fw != NULL) {
                 fastlog_write(w->fw, q, a);

@@ -35,6 +35,7 @@ struct DetectFlow {
     uint32_t bit_cnt, int_cnt; /* sizes at allocation (the engine's counts then) */
     uint32_t *int_val;         /* [int_cnt] */
     uint32_t *int_set;         /* bitmap [int_cnt] */
+    const void *vars;          /* the engine's FlowVars: names for detect_flow_flowbits */
     uint32_t bits[];           /* bitmap [bit_cnt], then int_set, then int_val */
 };
 
@@ -112,6 +113,7 @@ flow_state_get(struct DetectThread *dt, Flow *f)
     d->int_cnt = fv->cnt[VAR_INT];
     d->int_set = d->bits + bw;
     d->int_val = d->int_set + iw;
+    d->vars = fv;
     f->det = d;
     return d;
 }
@@ -945,4 +947,48 @@ detect_flowvars_free(struct DetectEngine *de)
     free(fv);
     de->flowvars = NULL;
     de->flowvar_cnt = 0;
+}
+
+/* ---- the names of a flow's set flowbits (EVE metadata.flowbits) ---- */
+
+unsigned
+detect_flow_flowbits(const Flow *f, const char **names, unsigned max)
+{
+    const struct DetectFlow *d = f != NULL ? f->det : NULL;
+    const FlowVars *fv = d != NULL ? d->vars : NULL;
+    uint32_t ids[64];
+    unsigned n = 0;
+
+    if (fv == NULL) {
+        return 0;
+    }
+    if (max > sizeof(ids) / sizeof(ids[0])) {
+        max = sizeof(ids) / sizeof(ids[0]);
+    }
+    /* The table is hashed; names go out in id order (the order the rules named them), by
+     * insertion into the few kept. */
+    for (uint32_t i = 0; i < fv->cap; i++) {
+        const VarSlot *v = &fv->slot[i];
+        if (v->name == NULL || v->kind != VAR_BIT || !bit_get(d->bits, d->bit_cnt, v->id)) {
+            continue;
+        }
+        unsigned at = n;
+        while (at > 0 && ids[at - 1] > v->id) {
+            at--;
+        }
+        if (at >= max) {
+            continue;
+        }
+        unsigned last = n < max ? n : max - 1;
+        for (unsigned k = last; k > at; k--) {
+            ids[k] = ids[k - 1];
+            names[k] = names[k - 1];
+        }
+        ids[at] = v->id;
+        names[at] = v->name;
+        if (n < max) {
+            n++;
+        }
+    }
+    return n;
 }
