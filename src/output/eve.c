@@ -718,13 +718,13 @@ eve_begin_packet(EveWriter *ew, const Packet *p, const char *event_type)
     return jb;
 }
 
-/* A flow's MACs, "src" side first as seen from the record's orientation: src_macs are the
- * addresses of the record's src_ip end. Sides with none (a flow seen without Ethernet) are
- * left out, and so is the object when both are empty. */
+/* A flow's MACs as seen from the record's orientation: src_macs are the addresses of the
+ * record's src_ip end; Suricata writes dest_macs first. Sides with none (a flow seen without
+ * Ethernet) are left out, and so is the object when both are empty. */
 static void
 put_flow_ether(JsonBuf *jb, const FlowMacs *m, unsigned src_side)
 {
-    static const char *const keys[2] = {"src_macs", "dest_macs"};
+    static const char *const keys[2] = {"dest_macs", "src_macs"};
     char text[18];
 
     if (m == NULL || (m->cnt[0] == 0 && m->cnt[1] == 0)) {
@@ -732,7 +732,7 @@ put_flow_ether(JsonBuf *jb, const FlowMacs *m, unsigned src_side)
     }
     json_open_obj(jb, "ether");
     for (unsigned k = 0; k < 2; k++) {
-        unsigned side = k == 0 ? src_side : 1 - src_side;
+        unsigned side = k == 1 ? src_side : 1 - src_side;
         if (m->cnt[side] == 0) {
             continue;
         }

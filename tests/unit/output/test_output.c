@@ -277,15 +277,13 @@ ethernet_addresses_in_flow_netflow_and_packet_records(void **state)
     eve_file_close(ef);
 
     const char *out = read_all(path);
-    const char *flow_ether = "\"ether\":{\"src_macs\":[\"d8:cb:8a:ed:a1:46\"],"
-                             "\"dest_macs\":[\"00:15:17:0d:06:f7\",\"02:00:00:00:00:01\"]}";
-    const char *netflow_back =
-        "\"src_ip\":\"11.0.0.0\",\"dest_ip\":\"10.0.0.0\",\"ip_v\":4,\"proto\":\"GRE\","
-        "\"app_proto\":\"unknown\",\"ether\":{\"src_macs\":[\"00:15:17:0d:06:f7\",\"02:00:00:00:00:"
-        "01\"],"
-        "\"dest_macs\":[\"d8:cb:8a:ed:a1:46\"]}";
-    const char *packet_ether =
-        "\"ether\":{\"src_mac\":\"d8:cb:8a:ed:a1:46\",\"dest_mac\":\"00:15:17:0d:06:f7\"}";
+    /* Suricata's order: dest_macs first; a flow record's MACs follow its own object. */
+    const char *flow_ether = "\"alerted\":false},\"ether\":{\"dest_macs\":[\"00:15:17:0d:06:f7\","
+                             "\"02:00:00:00:00:01\"],\"src_macs\":[\"d8:cb:8a:ed:a1:46\"]}";
+    const char *netflow_back = "\"max_ttl\":0},\"ether\":{\"dest_macs\":[\"d8:cb:8a:ed:a1:46\"],"
+                               "\"src_macs\":[\"00:15:17:0d:06:f7\",\"02:00:00:00:00:01\"]}";
+    const char *packet_ether = "\"ether\":{\"ether_type\":2048,\"src_mac\":\"d8:cb:8a:ed:a1:46\","
+                               "\"dest_mac\":\"00:15:17:0d:06:f7\"}";
     assert_non_null(strstr(out, flow_ether));
     assert_non_null(strstr(out, netflow_back));
     assert_non_null(strstr(out, packet_ether));
