@@ -542,9 +542,10 @@ main(int argc, char **argv)
         goto out;
     }
     if (o.engine_analysis) {
-        log_notice("engine analysis: %u rules in the engine",
-                   engine != NULL ? detect_engine_rule_count(engine) : 0);
-        code = 0;
+        /* As Suricata's: build the engine, write its analysis into the log directory, exit. */
+        code = engine == NULL || detect_engine_analysis_write(engine, cfg, rc.log_dir) == SK_OK
+                   ? 0
+                   : 1;
         goto out;
     }
     if (o.input == NULL && o.live == NULL) {

@@ -156,6 +156,13 @@ void detect_flow_free(struct Flow *f);
  * engine's, valid while it lives. */
 unsigned detect_flow_flowbits(const struct Flow *f, const char **names, unsigned max);
 
+/* --engine-analysis: writes rules.json (one line per rule: its type, flags, lists and keyword
+ * details, as Suricata 8 writes it) into log_dir, and rule_group.json when the config asks for it
+ * (detect.profiling.grouping.dump-to-disk): Suricata's port grouping of the rules, computed
+ * from their port sets as an analysis. SK_ERR_IO (logged) when a file cannot be written. */
+SkResult detect_engine_analysis_write(const DetectEngine *de, const CfgNode *cfg,
+                                      const char *log_dir);
+
 /* The supported keywords, one name per line, in keywords.def order (--list-keywords). */
 void detect_keywords_print(FILE *out);
 

@@ -282,6 +282,12 @@ bool detect_transforms_apply(struct DetectThread *dt, const SigMatchList *l, con
                              uint32_t *len);
 void detect_transform_free(uint8_t id, void *ctx);
 
+/* ---- For --engine-analysis (analysis.c): what rule typing needs of private ctxs ---- */
+/* A flowbits SigMatch's command: "set", "unset", "toggle", "isset", "isnotset". */
+const char *detect_flowbits_cmd_name(const void *ctx);
+/* A flags SigMatch: does it require SYN (*syn_only: SYN and nothing else)? */
+bool detect_flags_needs_syn(const void *ctx, bool *syn_only);
+
 /* ---- flowbits.c: after the rules are in, before the first packet: names to ids ---- */
 SkResult detect_flowvars_build(struct DetectEngine *de);
 void detect_flowvars_free(struct DetectEngine *de);

@@ -257,7 +257,10 @@ content_inspect(DetectInspect *di, const SigMatch *sm, uint32_t *resume)
     return DI_MATCH;
 }
 
-static const DetectSmOps content_ops = {.inspect = content_inspect, .free = content_free};
+static void content_describe(JsonBuf *jb, const void *ctx);
+static const DetectSmOps content_ops = {.inspect = content_inspect,
+                                        .free = content_free,
+                                        .describe = content_describe};
 
 /* The last content of the payload list, and the one before it (for distance/within). */
 static DetectContent *
@@ -643,4 +646,71 @@ kw_fast_pattern_setup(Signature *s, const char *arg, char *err)
     }
     c->flags |= DETECT_CONTENT_FAST_PATTERN;
     return SK_OK;
+}
+
+/* ---- --engine-analysis details (analysis.c) ---- */
+
+/* The pattern as Suricata 8.0.7's rules.json shows it: printable bytes as they are, others
+ * and the rule language's own characters (blank, '"', ';', '\\', '|') as "|3B 20|". */
+static void
+content_pattern_str(const DetectContent *c, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+    bool in_hex = false;
+    for (uint16_t i = 0; i < c->len && n + 5 < cap; i++) {
+        uint8_t b = c->pat[i];
+        bool plain = b > 0x20 && b < 0x7f && b != '"' && b != ';' && b != '\\' && b != '|';
+        if (plain) {
+            if (in_hex) {
+                out[n++] = '|';
+                in_hex = false;
+            }
+            out[n++] = (char)b;
+            continue;
+        }
+        out[n++] = in_hex ? ' ' : '|';
+        in_hex = true;
+        out[n++] = hex[b >> 4];
+        out[n++] = hex[b & 15];
+    }
+    if (in_hex) {
+        out[n++] = '|';
+    }
+    out[n] = '\0';
+}
+
+/* The content's own fields. is_mpm and no_double_inspect depend on the rule's other keywords:
+ * analysis.c writes them in the rule's "mpm" object instead. */
+static void
+content_describe(JsonBuf *jb, const void *ctx)
+{
+    const DetectContent *c = ctx;
+    char pat[4096]; /* a longer pattern is shown cut */
+    content_pattern_str(c, pat, sizeof(pat));
+    json_open_obj(jb, "content");
+    json_str(jb, "pattern", pat);
+    json_u64(jb, "length", c->len);
+    json_bool(jb, "nocase", (c->flags & DETECT_CONTENT_NOCASE) != 0);
+    json_bool(jb, "negated", (c->flags & DETECT_CONTENT_NEGATED) != 0);
+    json_bool(jb, "starts_with", (c->flags & DETECT_CONTENT_STARTSWITH) != 0);
+    json_bool(jb, "ends_with", (c->flags & DETECT_CONTENT_ENDSWITH) != 0);
+    /* Suricata keeps depth as the end of the window, offset included. */
+    if ((c->flags & DETECT_CONTENT_OFFSET) && !(c->flags & DETECT_CONTENT_OFFSET_VAR)) {
+        json_u64(jb, "offset", c->offset);
+    }
+    if ((c->flags & DETECT_CONTENT_DEPTH) && !(c->flags & DETECT_CONTENT_DEPTH_VAR)) {
+        json_u64(jb, "depth", (uint64_t)c->offset + c->depth);
+    } else if (c->flags & DETECT_CONTENT_STARTSWITH) {
+        json_u64(jb, "depth", c->len);
+    }
+    if ((c->flags & DETECT_CONTENT_DISTANCE) && !(c->flags & DETECT_CONTENT_DISTANCE_VAR)) {
+        json_i64(jb, "distance", c->distance);
+    }
+    if ((c->flags & DETECT_CONTENT_WITHIN) && !(c->flags & DETECT_CONTENT_WITHIN_VAR)) {
+        json_i64(jb, "within", c->within);
+    }
+    json_bool(jb, "fast_pattern", (c->flags & DETECT_CONTENT_FAST_PATTERN) != 0);
+    json_bool(jb, "relative_next", (c->flags & DETECT_CONTENT_RELATIVE_NEXT) != 0);
+    json_close_obj(jb);
 }

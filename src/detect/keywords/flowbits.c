@@ -220,8 +220,11 @@ fb_postmatch(struct DetectThread *dt, Packet *p, const Signature *s, const void 
     }
 }
 
-static const DetectSmOps fb_match_ops = {.match = fb_match, .free = fb_free};
-static const DetectSmOps fb_post_ops = {.postmatch = fb_postmatch, .free = fb_free};
+static void fb_describe(JsonBuf *jb, const void *ctx);
+static const DetectSmOps fb_match_ops = {
+    .match = fb_match, .free = fb_free, .describe = fb_describe};
+static const DetectSmOps fb_post_ops = {
+    .postmatch = fb_postmatch, .free = fb_free, .describe = fb_describe};
 
 static char *
 trim(char *p)
@@ -947,6 +950,38 @@ detect_flowvars_free(struct DetectEngine *de)
     free(fv);
     de->flowvars = NULL;
     de->flowvar_cnt = 0;
+}
+
+/* ---- --engine-analysis details (analysis.c) ---- */
+
+/* {"cmd": "isset", "names": [...], "operator": "or"}: the operator only for the "a|b" form,
+ * as Suricata 8.0.7 writes it. */
+const char *
+detect_flowbits_cmd_name(const void *ctx)
+{
+    static const char *const cmd_name[] = {
+        [FB_SET] = "set",     [FB_UNSET] = "unset",       [FB_TOGGLE] = "toggle",
+        [FB_ISSET] = "isset", [FB_ISNOTSET] = "isnotset",
+    };
+    const FbCtx *c = ctx;
+    return c->cmd < sizeof(cmd_name) / sizeof(cmd_name[0]) ? cmd_name[c->cmd] : "";
+}
+
+static void
+fb_describe(JsonBuf *jb, const void *ctx)
+{
+    const FbCtx *c = ctx;
+    json_open_obj(jb, "flowbits");
+    json_str(jb, "cmd", detect_flowbits_cmd_name(ctx));
+    json_open_arr(jb, "names");
+    for (uint32_t i = 0; i < c->cnt; i++) {
+        json_str(jb, NULL, c->names[i]);
+    }
+    json_close_arr(jb);
+    if (c->or_form) {
+        json_str(jb, "operator", "or");
+    }
+    json_close_obj(jb);
 }
 
 /* ---- the names of a flow's set flowbits (EVE metadata.flowbits) ---- */

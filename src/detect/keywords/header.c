@@ -278,7 +278,8 @@ ipopts_match(struct DetectThread *dt, const Packet *p, const Signature *s, const
     return (set & want) == want;
 }
 
-static const DetectSmOps ipopts_ops = {.match = ipopts_match};
+static void ipopts_describe(JsonBuf *jb, const void *ctx);
+static const DetectSmOps ipopts_ops = {.match = ipopts_match, .describe = ipopts_describe};
 
 SkResult
 kw_ipopts_setup(Signature *s, const char *arg, char *err)
@@ -564,4 +565,20 @@ kw_sameip_setup(Signature *s, const char *arg, char *err)
 {
     (void)arg;
     return sig_match_append(s, DETECT_LIST_MATCH, DETECT_KW_SAMEIP, &sameip_ops, NULL, err);
+}
+
+/* ---- --engine-analysis details (analysis.c) ---- */
+
+static void
+ipopts_describe(JsonBuf *jb, const void *ctx)
+{
+    uint16_t bit = *(const uint16_t *)ctx;
+    for (size_t i = 0; i < sizeof(ipopt_names) / sizeof(ipopt_names[0]); i++) {
+        if (ipopt_names[i].bit == bit) {
+            json_open_obj(jb, "ipopts");
+            json_str_plain(jb, "option", ipopt_names[i].name, strlen(ipopt_names[i].name));
+            json_close_obj(jb);
+            return;
+        }
+    }
 }

@@ -213,7 +213,8 @@ tcp_field_match(struct DetectThread *dt, const Packet *p, const Signature *s, co
     return (v == f->v) != f->negated;
 }
 
-static const DetectSmOps tcp_field_ops = {.match = tcp_field_match};
+static void tcp_field_describe(JsonBuf *jb, const void *ctx);
+static const DetectSmOps tcp_field_ops = {.match = tcp_field_match, .describe = tcp_field_describe};
 
 static SkResult
 tcp_u32_setup(Signature *s, DetectKeywordId kw, const char *name, uint8_t off, const char *arg,
@@ -320,7 +321,8 @@ icode_match(struct DetectThread *dt, const Packet *p, const Signature *s, const 
 }
 
 static const DetectSmOps itype_ops = {.match = itype_match};
-static const DetectSmOps icode_ops = {.match = icode_match};
+static void icode_describe(JsonBuf *jb, const void *ctx);
+static const DetectSmOps icode_ops = {.match = icode_match, .describe = icode_describe};
 
 SkResult
 kw_itype_setup(Signature *s, const char *arg, char *err)
@@ -375,7 +377,9 @@ icmp_field_match(struct DetectThread *dt, const Packet *p, const Signature *s, c
     return is_icmp(p) && icmp_has_id(p) && cur_peek_be16(&icmp, f->off, &v) && v == f->v;
 }
 
-static const DetectSmOps icmp_field_ops = {.match = icmp_field_match};
+static void icmp_field_describe(JsonBuf *jb, const void *ctx);
+static const DetectSmOps icmp_field_ops = {.match = icmp_field_match,
+                                           .describe = icmp_field_describe};
 
 static SkResult
 icmp_field_setup(Signature *s, DetectKeywordId kw, const char *what, uint8_t off, const char *arg,
@@ -417,10 +421,80 @@ dsize_match(struct DetectThread *dt, const Packet *p, const Signature *s, const 
     return detect_uint_match(ctx, p->payload_len);
 }
 
-static const DetectSmOps dsize_ops = {.match = dsize_match};
+static void dsize_describe(JsonBuf *jb, const void *ctx);
+static const DetectSmOps dsize_ops = {.match = dsize_match, .describe = dsize_describe};
 
 SkResult
 kw_dsize_setup(Signature *s, const char *arg, char *err)
 {
     return detect_hdr_uint_setup(s, DETECT_KW_DSIZE, "dsize", &dsize_ops, arg, UINT16_MAX, err);
+}
+
+/* ---- --engine-analysis details (analysis.c), in Suricata 8's rules.json names ---- */
+
+/* The shared numeric form as Suricata's JSON spells it: {"equal": 2}, {"range": {...}}. */
+static void
+uint_describe(JsonBuf *jb, const char *key, const DetectUint *u)
+{
+    static const char *const mode_key[] = {
+        [DU_EQ] = "equal", [DU_LT] = "lt",   [DU_GT] = "gt",       [DU_LE] = "lte",
+        [DU_GE] = "gte",   [DU_NE] = "diff", [DU_RANGE] = "range", [DU_NOT_RANGE] = "negated_range",
+    };
+    json_open_obj(jb, key);
+    if (u->mode == DU_RANGE || u->mode == DU_NOT_RANGE) {
+        json_open_obj(jb, mode_key[u->mode]);
+        json_u64(jb, "min", u->a);
+        json_u64(jb, "max", u->b);
+        json_close_obj(jb);
+    } else if (u->mode < sizeof(mode_key) / sizeof(mode_key[0])) {
+        json_u64(jb, mode_key[u->mode], u->a);
+    }
+    json_close_obj(jb);
+}
+
+static void
+icode_describe(JsonBuf *jb, const void *ctx)
+{
+    uint_describe(jb, "code", ctx);
+}
+
+static void
+dsize_describe(JsonBuf *jb, const void *ctx)
+{
+    uint_describe(jb, "dsize", ctx);
+}
+
+/* seq and ack: {"seq": {"number": N}}; Suricata 8.0.7 writes no details for window. */
+static void
+tcp_field_describe(JsonBuf *jb, const void *ctx)
+{
+    const TcpFieldCtx *f = ctx;
+    if (f->size != 4) {
+        return;
+    }
+    json_open_obj(jb, f->off == 4 ? "seq" : "ack");
+    json_u64(jb, "number", f->v);
+    json_close_obj(jb);
+}
+
+/* icmp_id only: Suricata 8.0.7 writes no details for icmp_seq. */
+static void
+icmp_field_describe(JsonBuf *jb, const void *ctx)
+{
+    const IcmpFieldCtx *f = ctx;
+    if (f->off != 4) {
+        return;
+    }
+    json_open_obj(jb, "id");
+    json_u64(jb, "number", f->v);
+    json_close_obj(jb);
+}
+
+bool
+detect_flags_needs_syn(const void *ctx, bool *syn_only)
+{
+    const BitsCtx *b = ctx;
+    bool syn = (b->mod == MOD_EXACT || b->mod == MOD_PLUS) && (b->bits & SK_TH_SYN);
+    *syn_only = b->mod == MOD_EXACT && b->bits == SK_TH_SYN;
+    return syn;
 }
