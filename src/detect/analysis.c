@@ -9,8 +9,8 @@
  * destination port class, Suricata by disjoint port ranges ordered by a "score". So the
  * numbers a user compares with Suricata's output are Suricata's numbers.
  *
- * Two things the Signature does not keep are approximated: the rule text ("raw" is not
- * written), and whether an address was written with a '!' (see addr_looks_negated). */
+ * One thing the Signature does not keep is approximated: whether an address was written with a
+ * '!' (see addr_looks_negated). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -589,6 +589,9 @@ write_rule(JsonBuf *jb, const AnSig *a)
 
     json_open_obj(jb, NULL);
     json_str(jb, "class", "threat detection");
+    if (s->raw != NULL) {
+        json_str(jb, "raw", s->raw);
+    }
     json_u64(jb, "id", s->sid);
     json_u64(jb, "gid", s->gid);
     json_u64(jb, "rev", s->rev);

@@ -13,7 +13,7 @@
 #include "core/packet.h"
 #include "detect/detect.h"
 
-#define DETECT_ERR_MAX 256      /* a reason, without the "file:line: sid N: " prefix */
+#define DETECT_ERR_MAX 512      /* a reason, without the "file:line: sid N: " prefix */
 #define DETECT_RULE_MAX 65536   /* bytes of one rule, continuation lines joined */
 #define DETECT_OPTS_MAX 512     /* options in one rule */
 #define DETECT_VAR_DEPTH 16     /* $A naming $B ...: deeper is a loop */
@@ -224,6 +224,7 @@ struct Signature {
     struct DetectThreshold *detection_filter;
 
     uint32_t num; /* index in the engine's rule array, set at build */
+    char *raw;    /* the rule as written (continuations joined), for engine analysis */
 };
 
 /* The flow keyword's bits (Signature.flow_flags). */
@@ -316,6 +317,44 @@ struct DetectThresholdTable *detect_threshold_table_new_vars(const CfgNode *cfg,
                                                              const char *threshold_file,
                                                              Signature **sigs, uint32_t sig_cnt);
 void detect_threshold_table_free(struct DetectThresholdTable *t);
+
+/* ---- classification.c: classification.config and reference.config ---- */
+typedef struct {
+    char *name, *desc; /* desc: the alerts' category */
+    int prio;
+} ClassType;
+typedef struct {
+    ClassType *c;
+    size_t cnt, cap;
+    bool loaded;   /* a file was named: unknown classtypes are reported */
+    char **warned; /* unknown classtypes already reported (once each, as Suricata) */
+    size_t warned_cnt;
+} ClassTable;
+/* Reads path (NULL or "": nothing) into t, every good line even past a bad one; a bad line or
+ * an unreadable file is logged in Suricata's words and gives SK_ERR_CONFIG. */
+SkResult class_table_load(ClassTable *t, const char *path);
+SkResult class_line_parse(ClassTable *t, const char *line); /* SK_ERR_CONFIG: not valid */
+const ClassType *class_find(const ClassTable *t, const char *name);
+/* Suricata's "uses unknown classtype" warning, once per name. */
+void class_warn_unknown(ClassTable *t, uint32_t sid, const char *name);
+void class_table_fini(ClassTable *t);
+
+typedef struct {
+    char **names; /* reference systems ("url", "cve") */
+    size_t cnt;
+    bool loaded;
+} RefTable;
+SkResult ref_table_load(RefTable *t, const char *path); /* as class_table_load */
+SkResult ref_line_parse(RefTable *t, const char *line);
+bool ref_find(const RefTable *t, const char *name, size_t len);
+/* Warns for each reference of s whose system t lacks (when a file was named). */
+void ref_check_sig(const RefTable *t, const Signature *s);
+void ref_table_fini(RefTable *t);
+
+/* ---- validate.c: whole-rule checks after the keywords are set up ---- */
+/* A rule whose payload contents need more bytes than its dsize allows: Suricata's
+ * "signature can't match" error into err (log module detect-content). */
+SkResult sig_validate_dsize(const Signature *s, char *err);
 
 /* ---- uint.c: the numeric comparisons many keywords share ----
  * Suricata's forms: "N" (equal), "<N", ">N", "<=N", ">=N", "!N", "N-M" and "N<>M" (strictly

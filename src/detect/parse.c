@@ -218,6 +218,7 @@ sig_free(Signature *s)
     detect_ports_fini(&s->sp);
     detect_ports_fini(&s->dp);
     free(s->msg);
+    free(s->raw);
     free(s->classtype);
     for (uint32_t i = 0; i < s->ref_cnt; i++) {
         free(s->refs[i]);
@@ -413,7 +414,7 @@ options_split(char *p, char *end, SigOpt *opts, unsigned *cnt, char *err)
         }
         p++; /* past ';' */
         if (name[0] == '\0') {
-            fail(err, "empty option name");
+            fail(err, "unknown rule keyword ''.");
             return false;
         }
         opts[*cnt].name = name;
@@ -578,11 +579,22 @@ sig_parse(const CfgNode *cfg, const char *text, size_t len, Signature **out, Sig
             goto done;
         }
         if (r != SK_OK) {
+            info->kw = kw->name;
             goto done;
         }
     }
     if (s->sid == 0) {
         fail(info->err, "signature missing required value \"sid\"");
+        goto done;
+    }
+    if (sig_validate_dsize(s, info->err) != SK_OK) {
+        info->kw = "content";
+        goto done;
+    }
+    s->raw = strndup(text, len);
+    if (s->raw == NULL) {
+        st = SIG_PARSE_NOMEM;
+        fail(info->err, "out of memory");
         goto done;
     }
     st = SIG_PARSE_OK;
@@ -740,6 +752,29 @@ tally_unsupported(DetectRules *r, const SigParseInfo *info)
     r->unsup_other += other;
 }
 
+/* A bad rule as Suricata 8.0.7 reports it: the reason under its keyword's module
+ * ("detect-depth": Suricata's source file names, which the keyword names follow), then the
+ * rule and where it is under "detect". */
+static void
+log_rule_error(const SigParseInfo *info, const char *text, size_t len, const char *name,
+               unsigned line)
+{
+    char mod[48] = "detect-parse";
+
+    if (info->kw != NULL) {
+        size_t o = snprintf(mod, sizeof(mod), "detect-");
+        for (const char *k = info->kw; *k != '\0' && o < sizeof(mod) - 1; k++) {
+            if (*k != '_') {
+                mod[o++] = *k == '.' ? '-' : *k;
+            }
+        }
+        mod[o] = '\0';
+    }
+    log_module_msg(LOG_LEVEL_ERROR, mod, "%s", info->err);
+    log_error("detect: error parsing signature \"%.*s\" from file %s at line %u",
+              (int)(len > 900 ? 900 : len), text, name, line);
+}
+
 /* One rule's text: parse, check its sid is new, keep it. */
 static SkResult
 load_rule(DetectRules *r, const char *text, size_t len, const char *name, unsigned line)
@@ -790,7 +825,7 @@ load_rule(DetectRules *r, const char *text, size_t len, const char *name, unsign
         log_error("detect: out of memory loading %s", name);
         res = SK_ERR_NOMEM;
     } else {
-        log_error("%s:%u: sid %u: %s", name, line, info.sid, info.err);
+        log_rule_error(&info, text, len, name, line);
         if (st == SIG_PARSE_UNSUPPORTED) {
             r->stats.unsupported++;
             tally_unsupported(r, &info);
@@ -937,9 +972,12 @@ detect_rules_log_summary(const DetectRules *r)
     size_t i;
 
     /* Suricata's wording, plural forms included, so scripts that parse it keep working. */
-    log_info("detect: %u rule files processed. %u rules successfully loaded, %u rules failed, "
-             "%u rules skipped",
-             st->files, st->loaded, st->failed, st->skipped);
+    if (st->files > 0 && st->loaded == 0) {
+        log_warn("detect: %u rule files specified, but no rules were loaded!", st->files);
+    } else
+        log_info("detect: %u rule files processed. %u rules successfully loaded, %u rules failed, "
+                 "%u rules skipped",
+                 st->files, st->loaded, st->failed, st->skipped);
     if (r->unsup_cnt == 0 && r->unsup_other == 0) {
         return;
     }

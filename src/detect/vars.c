@@ -489,9 +489,23 @@ bad:
     return false;
 }
 
+/* Suricata takes a bare list in a rule header ("10.0.0.0/8,172.16.0.0/12") as the group it
+ * would be in brackets: the text to parse, bracketed when it is such a list, in buf. */
+static const char *
+bare_list_bracket(const char *text, char *buf, size_t len)
+{
+    size_t n = strlen(text);
+    if (text[0] == '[' || strchr(text, ',') == NULL || n + 3 > len) {
+        return text;
+    }
+    snprintf(buf, len, "[%s]", text);
+    return buf;
+}
+
 SkResult
 detect_addr_parse(const CfgNode *cfg, const char *text, DetectAddr *out, char *err)
 {
+    char wrapped[4096];
     RangeSet sets[2] = {{0}};
     Expr x = {.cfg = cfg,
               .var_key = "vars.address-groups.*",
@@ -502,6 +516,7 @@ detect_addr_parse(const CfgNode *cfg, const char *text, DetectAddr *out, char *e
               .all = addr_all,
               .err = err};
     err[0] = '\0';
+    text = bare_list_bracket(text, wrapped, sizeof(wrapped));
     if (!expr_parse(&x, text, sets)) {
         return SK_ERR_CONFIG;
     }
@@ -582,6 +597,7 @@ bad:
 SkResult
 detect_ports_parse(const CfgNode *cfg, const char *text, DetectPorts *out, char *err)
 {
+    char wrapped[4096];
     RangeSet set = {0};
     Expr x = {.cfg = cfg,
               .var_key = "vars.port-groups.*",
@@ -592,6 +608,7 @@ detect_ports_parse(const CfgNode *cfg, const char *text, DetectPorts *out, char 
               .all = port_all,
               .err = err};
     err[0] = '\0';
+    text = bare_list_bracket(text, wrapped, sizeof(wrapped));
     if (!expr_parse(&x, text, &set)) {
         return SK_ERR_CONFIG;
     }

@@ -50,6 +50,8 @@ typedef struct {
 typedef struct {
     SkTime next;
     uint64_t seq;
+    uint32_t calls;   /* offline: packets since the wall clock was last read */
+    double wall_next; /* offline: the wall-clock time (time_mono_s) of the next record */
 } StatsClock;
 
 typedef struct {

@@ -225,13 +225,39 @@ stats_next_after(SkTime next, SkTime now, SkTime interval)
     return next + (SkTime)(steps * (uint64_t)interval);
 }
 
-/* Every thread that sees every packet time keeps a StatsClock; stats.interval counts packet
- * time offline. When N threads share the work (workers run mode), the j-th record is written by
- * thread j % N, so writing stats does not load one worker more than the others. */
+/* Every thread that sees every packet time keeps a StatsClock. Live, stats.interval counts
+ * packet time (which is the clock). Reading a file, it counts wall-clock time, as Suricata's
+ * stats thread does: a capture read in a second gives one record (the final one) however many
+ * hours it spans, and a long read gives one every interval while it runs. The wall clock is
+ * read once per STATS_WALL_EVERY packets. When N threads share the work (workers run mode), the
+ * j-th record is written by thread j % N, so writing stats does not load one worker more than
+ * the others. */
+#define STATS_WALL_EVERY 4096
+
 void
 stats_tick(Engine *eng, StatsClock *sc, EveWriter *ew, SkTime now, unsigned id, unsigned n)
 {
     if (!eng->rc->stats_enabled || eng->rc->stats_interval_s == 0) {
+        return;
+    }
+    if (eng->live_cr == NULL) {
+        double wall;
+        if (++sc->calls < STATS_WALL_EVERY) {
+            return;
+        }
+        sc->calls = 0;
+        wall = time_mono_s();
+        if (sc->wall_next == 0) {
+            sc->wall_next = eng->wall_start + eng->rc->stats_interval_s;
+        }
+        if (wall >= sc->wall_next) {
+            if (sc->seq++ % n == id) {
+                stats_write(eng, ew, now);
+            }
+            while (sc->wall_next <= wall) {
+                sc->wall_next += eng->rc->stats_interval_s;
+            }
+        }
         return;
     }
     if (sc->next == 0) {
