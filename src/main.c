@@ -529,6 +529,7 @@ main(int argc, char **argv)
         goto out;
     }
     rc.detect.engine.ips = o.simulate_ips;
+    rc.detect.engine.test_mode = o.test_config;
     rc.eve.ips = o.simulate_ips;
     rc.fast.ips = o.simulate_ips;
     rc.detect.engine.vars = cfg;

@@ -219,10 +219,10 @@ dir_list(CaptureReader *cr, const char *dir, char *errbuf)
             goto done;
         }
     }
+    /* Suricata 8.0.7 reads such a directory as a run of no files and exits 0. */
     if (cr->path_cnt == 0) {
-        errbuf_set(errbuf, "capture: %s: no pcap or pcapng files in this directory%s", dir,
-                   name_cnt == 0 ? " (it is empty)" : "");
-        rc = SK_ERR_FORMAT;
+        log_warn("capture: %s: no pcap or pcapng files in this directory%s", dir,
+                 name_cnt == 0 ? " (it is empty)" : "");
     }
 done:
     if (rc == SK_ERR_NOMEM) {
@@ -500,6 +500,9 @@ file_header(CaptureReader *cr, char *errbuf)
 static SkResult
 file_start_first(CaptureReader *cr, char *errbuf)
 {
+    if (cr->path_cnt == 0) {
+        return SK_OK; /* a directory without captures: the first capture_next is the end */
+    }
     SkResult rc = file_open(cr, errbuf);
 
     if (rc == SK_OK) {

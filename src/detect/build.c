@@ -20,119 +20,7 @@
 /* A destination port set bigger than this is "wide" (group.h). */
 #define WIDE_PORTS 32768u
 
-/* ---- classification.config ---- */
-
-typedef struct {
-    char *name, *desc;
-    int prio;
-} ClassType;
-
-typedef struct {
-    ClassType *c;
-    size_t cnt, cap;
-    bool loaded;
-} ClassTable;
-
-static void
-class_table_fini(ClassTable *t)
-{
-    for (size_t i = 0; i < t->cnt; i++) {
-        free(t->c[i].name);
-        free(t->c[i].desc);
-    }
-    free(t->c);
-}
-
-static char *
-trim(char *p)
-{
-    char *e;
-    while (*p == ' ' || *p == '\t') {
-        p++;
-    }
-    e = p + strlen(p);
-    while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) {
-        *--e = '\0';
-    }
-    return p;
-}
-
-/* "config classification: name,description,priority" lines; others are comments or ignored.
- * A file that cannot be read is one warning: rules keep their classtype, with no category and
- * priority 3, rather than all failing. */
-static bool
-class_table_load(ClassTable *t, const char *path)
-{
-    char line[1024];
-    unsigned ln = 0;
-    FILE *f;
-
-    if (path == NULL || path[0] == '\0') {
-        return true;
-    }
-    f = fopen(path, "r");
-    if (f == NULL) {
-        log_warn("detect: classification-file %s: %s; classtypes get no category", path,
-                 strerror(errno));
-        return true;
-    }
-    t->loaded = true;
-    while (fgets(line, sizeof(line), f) != NULL) {
-        char *p = trim(line), *name, *desc, *prio, *end;
-        long v;
-        ln++;
-        if (strncmp(p, "config classification:", 22) != 0) {
-            continue;
-        }
-        name = trim(p + 22);
-        desc = strchr(name, ',');
-        prio = desc != NULL ? strrchr(desc + 1, ',') : NULL;
-        if (desc == NULL || prio == NULL) {
-            log_warn("detect: %s:%u: not name,description,priority", path, ln);
-            continue;
-        }
-        *desc++ = '\0';
-        *prio++ = '\0';
-        v = strtol(trim(prio), &end, 10);
-        if (*end != '\0' || v < 0 || v > 255) {
-            log_warn("detect: %s:%u: bad priority", path, ln);
-            continue;
-        }
-        if (t->cnt == t->cap) {
-            size_t cap = t->cap ? t->cap * 2 : 64;
-            ClassType *n = realloc(t->c, cap * sizeof(*n));
-            if (n == NULL) {
-                fclose(f);
-                return false;
-            }
-            t->c = n;
-            t->cap = cap;
-        }
-        t->c[t->cnt].name = strdup(trim(name));
-        t->c[t->cnt].desc = strdup(trim(desc));
-        t->c[t->cnt].prio = (int)v;
-        if (t->c[t->cnt].name == NULL || t->c[t->cnt].desc == NULL) {
-            free(t->c[t->cnt].name);
-            free(t->c[t->cnt].desc);
-            fclose(f);
-            return false;
-        }
-        t->cnt++;
-    }
-    fclose(f);
-    return true;
-}
-
-static const ClassType *
-class_find(const ClassTable *t, const char *name)
-{
-    for (size_t i = 0; i < t->cnt; i++) {
-        if (strcasecmp(t->c[i].name, name) == 0) {
-            return &t->c[i];
-        }
-    }
-    return NULL;
-}
+/* classification.config and reference.config: classification.c. */
 
 /* ---- order ---- */
 
@@ -791,6 +679,8 @@ detect_engine_build(DetectRules *r, const DetectConfig *cfg)
     uint8_t *iponly = NULL;
     size_t n;
     Signature **sigs;
+    RefTable refs = {0};
+    SkResult cr;
 
     if (box == NULL) {
         detect_rules_free(r);
@@ -805,9 +695,21 @@ detect_engine_build(DetectRules *r, const DetectConfig *cfg)
     de->sigs = malloc((n ? n : 1) * sizeof(*de->sigs));
     de->groups = calloc(1, sizeof(*de->groups));
     iponly = calloc(n ? n : 1, 1);
-    if (de->sigs == NULL || de->groups == NULL || iponly == NULL
-        || !class_table_load(&box->classes, cfg->classification_file)) {
+    if (de->sigs == NULL || de->groups == NULL || iponly == NULL) {
         goto nomem;
+    }
+    /* A bad or missing classification or reference file: logged, the good lines kept; fatal
+     * only under -T, as in Suricata 8.0.7. */
+    cr = class_table_load(&box->classes, cfg->classification_file);
+    if (cr == SK_OK || cr == SK_ERR_CONFIG) {
+        SkResult rr = ref_table_load(&refs, cfg->reference_file);
+        cr = cr != SK_OK ? cr : rr;
+    }
+    if (cr == SK_ERR_NOMEM) {
+        goto nomem;
+    }
+    if (cr != SK_OK && cfg->test_mode) {
+        goto fail;
     }
     bc.gs = de->groups;
     snprintf(bc.platform, sizeof(bc.platform), "%s/sekimori-1", hs_version());
@@ -823,8 +725,9 @@ detect_engine_build(DetectRules *r, const DetectConfig *cfg)
         }
         if (s->classtype != NULL && box->classes.loaded
             && class_find(&box->classes, s->classtype) == NULL) {
-            log_warn("detect: sid %u: unknown classtype '%s'", s->sid, s->classtype);
+            class_warn_unknown(&box->classes, s->sid, s->classtype);
         }
+        ref_check_sig(&refs, s);
         de->sigs[i] = s;
     }
     qsort(de->sigs, n, sizeof(*de->sigs), sig_order_cmp);
@@ -873,6 +776,7 @@ detect_engine_build(DetectRules *r, const DetectConfig *cfg)
     de->thresholds =
         detect_threshold_table_new_vars(cfg->vars, cfg->threshold_file, de->sigs, de->sig_cnt);
     free(iponly);
+    ref_table_fini(&refs);
     log_info("detect: %u rules in %u groups; %u prefiltered, %u without a fast pattern, %u "
              "IP-only; %u Vectorscan databases (%u from cache)",
              de->sig_cnt, de->groups->cnt, de->groups->pf_rules, de->groups->nopf_rules,
@@ -882,6 +786,7 @@ nomem:
     log_error("detect: out of memory building the detection engine");
 fail:
     free(iponly);
+    ref_table_fini(&refs);
     detect_engine_free(de);
     return NULL;
 }

@@ -126,6 +126,7 @@ typedef struct {
     const char *reference_file;      /* NULL: none */
     const char *threshold_file;      /* NULL: none */
     bool ips;                        /* inline (or --simulate-ips): drop and reject rules block */
+    bool test_mode;                  /* -T: a bad classification or reference file is fatal */
     const CfgNode *vars; /* the config whose vars.address-groups threshold-file ip lists use */
 } DetectConfig;
 

@@ -65,13 +65,17 @@ content_decode(const char *raw, size_t raw_len, uint8_t *out, size_t *out_len, c
         if (hex) {
             if (c == '|') {
                 if (nib >= 0) {
-                    return bad(err, "incomplete hex code in content \"%.60s\"", raw);
+                    return bad(err,
+                               "Incomplete hex code in content - %.*s. Invalidating signature.",
+                               (int)(raw_len > 60 ? 60 : raw_len), raw);
                 }
                 hex = false;
             } else if (c == ' ') {
                 continue;
             } else if (hexval(c) < 0) {
-                return bad(err, "invalid hex code in content \"%.60s\", hex %c", raw, c);
+                return bad(err,
+                           "Invalid hex code in content - %.*s, hex %c. Invalidating signature.",
+                           (int)(raw_len > 60 ? 60 : raw_len), raw, c);
             } else if (nib < 0) {
                 nib = hexval(c);
             } else {
@@ -92,7 +96,8 @@ content_decode(const char *raw, size_t raw_len, uint8_t *out, size_t *out_len, c
         }
     }
     if (hex) {
-        return bad(err, "invalid hex code assembly in content \"%.60s\"", raw);
+        return bad(err, "Invalid hex code assembly in content - %.*s.  Invalidating signature.",
+                   (int)(raw_len > 60 ? 60 : raw_len), raw);
     }
     *out_len = o;
     return SK_OK;
@@ -350,12 +355,43 @@ content_index(Signature *s, const DetectContent *c)
     return l->cnt;
 }
 
-/* The content a modifier applies to, or an error naming the modifier. */
+/* distance and within take -1 MiB..1 MiB (Suricata 8.0.7's bounds, inclusive). */
+#define RELATIVE_MAX (1 << 20)
+
+/* The content a modifier applies to, or an error naming the modifier in Suricata 8.0.7's
+ * words, which differ per keyword. */
 static DetectContent *
 modified(Signature *s, const char *kw, char *err)
 {
+    static const struct {
+        const char *kw, *msg;
+    } msgs[] = {
+        {"depth", "depth needs preceding content, uricontent option, http_client_body, "
+                  "http_server_body, http_header option, http_raw_header option, http_method "
+                  "option, http_cookie, http_raw_uri, http_stat_msg, http_stat_code, "
+                  "http_user_agent, http_host, http_raw_host or file_data/dce_stub_data sticky "
+                  "buffer options."},
+        {"distance", "distance needs preceding content, uricontent option, http_client_body, "
+                     "http_server_body, http_header option, http_raw_header option, "
+                     "http_method option, http_cookie, http_raw_uri, http_stat_msg, "
+                     "http_stat_code, http_user_agent or file_data/dce_stub_data sticky buffer "
+                     "option"},
+        {"offset", "offset needs preceding content option."},
+        {"within", "within needs preceding content option"},
+        {"nocase", "nocase needs preceding content option"},
+        {"rawbytes", "\"rawbytes\" needs a preceding content option"},
+        {"startswith", "startswith needs a preceding content option."},
+        {"fast_pattern", "fast_pattern found inside the rule, without a content context. Please "
+                         "use a content based keyword before using fast_pattern"},
+    };
     DetectContent *c = last_content(s, NULL);
     if (c == NULL) {
+        for (size_t i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++) {
+            if (strcmp(msgs[i].kw, kw) == 0) {
+                bad(err, "%s", msgs[i].msg);
+                return NULL;
+            }
+        }
         bad(err, "%s needs a preceding content option", kw);
     }
     return c;
@@ -367,6 +403,7 @@ static SkResult
 modifier_value(const Signature *s, const char *kw, const char *arg, int64_t min, int64_t max,
                int64_t *out, int *var, char *err)
 {
+    const char *dot = kw[0] == 'd' && kw[1] == 'e' ? "." : kw[0] == 'o' ? "." : "";
     *var = -1;
     if (detect_parse_int(arg, min, max, out)) {
         return SK_OK;
@@ -377,25 +414,24 @@ modifier_value(const Signature *s, const char *kw, const char *arg, int64_t min,
             *out = 0;
             return SK_OK;
         }
-        return bad(err, "unknown byte_ keyword var seen in %s - %.40s", kw, arg);
+        return bad(err, "unknown byte_ keyword var seen in %s - %.40s%s", kw, arg, dot);
     }
-    return bad(err, "invalid value for %s: %.40s", kw, arg);
+    return bad(err, "invalid value for %s: %.40s%s", kw, arg, dot);
 }
 
 static SkResult
 absolute_checks(const DetectContent *c, const char *kw, char *err)
 {
+    (void)kw;
     if ((c->flags & DETECT_CONTENT_NEGATED) && (c->flags & DETECT_CONTENT_FAST_PATTERN)) {
-        return bad(err, "can't have a relative negated keyword set along with a fast_pattern (%s)",
-                   kw);
+        return bad(err, "can't have a relative negated keyword set along with 'fast_pattern'.");
     }
     if (c->flags & CONTENT_RELATIVE) {
         return bad(err, "can't use a relative keyword like within/distance with a absolute "
-                        "relative keyword like depth/offset for the same content");
+                        "relative keyword like depth/offset for the same content.");
     }
     if (c->flags & DETECT_CONTENT_FP_ONLY) {
-        return bad(err, "can't have a relative keyword set along with 'fast_pattern:only;' (%s)",
-                   kw);
+        return bad(err, "can't have a relative keyword set along with 'fast_pattern:only;'.");
     }
     return SK_OK;
 }
@@ -434,18 +470,21 @@ kw_depth_setup(Signature *s, const char *arg, char *err)
     DetectContent *c = modified(s, "depth", err);
     int64_t v;
     int var;
-    if (c == NULL || modifier_value(s, "depth", arg, 0, 65535, &v, &var, err) != SK_OK
-        || absolute_checks(c, "depth", err) != SK_OK) {
+    /* Suricata 8.0.7's order: a conflict with relative keywords, a repeat, then the value */
+    if (c == NULL || absolute_checks(c, "depth", err) != SK_OK) {
         return SK_ERR_CONFIG;
     }
     if (c->flags & (DETECT_CONTENT_DEPTH | DETECT_CONTENT_STARTSWITH)) {
-        return bad(err, "can't use multiple depth/startswith settings for the same content");
+        return bad(err, "can't use multiple depths for the same content.");
+    }
+    if (modifier_value(s, "depth", arg, 0, 65535, &v, &var, err) != SK_OK) {
+        return SK_ERR_CONFIG;
     }
     if (var >= 0) {
         c->depth_var = (uint8_t)var;
         c->flags |= DETECT_CONTENT_DEPTH_VAR;
     } else if (v < c->len) {
-        return bad(err, "depth:%lld smaller than content of len %u", (long long)v, c->len);
+        return bad(err, "depth:%lld smaller than content of len %u.", (long long)v, c->len);
     }
     c->depth = (uint16_t)v;
     c->flags |= DETECT_CONTENT_DEPTH;
@@ -458,15 +497,17 @@ kw_offset_setup(Signature *s, const char *arg, char *err)
     DetectContent *c = modified(s, "offset", err);
     int64_t v;
     int var;
-    if (c == NULL || modifier_value(s, "offset", arg, 0, 65535, &v, &var, err) != SK_OK
-        || absolute_checks(c, "offset", err) != SK_OK) {
+    if (c == NULL || absolute_checks(c, "offset", err) != SK_OK) {
         return SK_ERR_CONFIG;
     }
     if (c->flags & DETECT_CONTENT_STARTSWITH) {
-        return bad(err, "can't use offset with startswith");
+        return bad(err, "can't use offset with startswith.");
     }
     if (c->flags & DETECT_CONTENT_OFFSET) {
-        return bad(err, "can't use multiple offsets for the same content");
+        return bad(err, "can't use multiple offsets for the same content.");
+    }
+    if (modifier_value(s, "offset", arg, 0, 65535, &v, &var, err) != SK_OK) {
+        return SK_ERR_CONFIG;
     }
     if (var >= 0) {
         c->offset_var = (uint8_t)var;
@@ -481,17 +522,16 @@ static SkResult
 relative_checks(Signature *s, DetectContent *c, const char *kw, char *err)
 {
     DetectContent *prev;
+    (void)kw;
     if (c->flags & CONTENT_ABSOLUTE) {
         return bad(err, "can't use a relative keyword like within/distance with a absolute "
-                        "relative keyword like depth/offset for the same content");
+                        "relative keyword like depth/offset for the same content.");
     }
     if (c->flags & DETECT_CONTENT_FP_ONLY) {
-        return bad(err, "can't have a relative keyword set along with 'fast_pattern:only;' (%s)",
-                   kw);
+        return bad(err, "can't have a relative keyword set along with a fast_pattern:only;");
     }
     if ((c->flags & DETECT_CONTENT_NEGATED) && (c->flags & DETECT_CONTENT_FAST_PATTERN)) {
-        return bad(err, "can't have a relative negated keyword set along with a fast_pattern (%s)",
-                   kw);
+        return bad(err, "can't have a relative negated keyword set along with a fast_pattern");
     }
     (void)last_content(s, &prev);
     if (prev != NULL && (prev->flags & DETECT_CONTENT_FP_ONLY)) {
@@ -509,13 +549,14 @@ kw_distance_setup(Signature *s, const char *arg, char *err)
     DetectContent *c = modified(s, "distance", err);
     int64_t v;
     int var;
-    if (c == NULL
-        || modifier_value(s, "distance", arg, INT32_MIN, INT32_MAX, &v, &var, err) != SK_OK
-        || relative_checks(s, c, "distance", err) != SK_OK) {
+    if (c == NULL || relative_checks(s, c, "distance", err) != SK_OK) {
         return SK_ERR_CONFIG;
     }
     if (c->flags & DETECT_CONTENT_DISTANCE) {
-        return bad(err, "can't use multiple distances for the same content");
+        return bad(err, "can't use multiple distances for the same content.");
+    }
+    if (modifier_value(s, "distance", arg, -RELATIVE_MAX, RELATIVE_MAX, &v, &var, err) != SK_OK) {
+        return SK_ERR_CONFIG;
     }
     if (var >= 0) {
         c->distance_var = (uint8_t)var;
@@ -532,12 +573,14 @@ kw_within_setup(Signature *s, const char *arg, char *err)
     DetectContent *c = modified(s, "within", err);
     int64_t v;
     int var;
-    if (c == NULL || modifier_value(s, "within", arg, INT32_MIN, INT32_MAX, &v, &var, err) != SK_OK
-        || relative_checks(s, c, "within", err) != SK_OK) {
+    if (c == NULL || relative_checks(s, c, "within", err) != SK_OK) {
         return SK_ERR_CONFIG;
     }
     if (c->flags & DETECT_CONTENT_WITHIN) {
-        return bad(err, "can't use multiple withins for the same content");
+        return bad(err, "can't use multiple withins for the same content.");
+    }
+    if (modifier_value(s, "within", arg, -RELATIVE_MAX, RELATIVE_MAX, &v, &var, err) != SK_OK) {
+        return SK_ERR_CONFIG;
     }
     if (var >= 0) {
         c->within_var = (uint8_t)var;
@@ -545,7 +588,7 @@ kw_within_setup(Signature *s, const char *arg, char *err)
     } else if (v < c->len) {
         return bad(err,
                    "within argument \"%lld\" is less than the content length \"%u\" which is "
-                   "invalid, since this will never match",
+                   "invalid, since this will never match.  Invalidating signature",
                    (long long)v, c->len);
     }
     c->within = (int32_t)v;
@@ -561,10 +604,10 @@ kw_startswith_setup(Signature *s, const char *arg, char *err)
         return SK_ERR_CONFIG;
     }
     if (c->flags & (DETECT_CONTENT_DEPTH | DETECT_CONTENT_STARTSWITH)) {
-        return bad(err, "can't use multiple depth/startswith settings for the same content");
+        return bad(err, "can't use multiple depth/startswith settings for the same content.");
     }
     if (c->flags & DETECT_CONTENT_OFFSET) {
-        return bad(err, "can't use offset with startswith");
+        return bad(err, "can't use offset with startswith.");
     }
     if (absolute_checks(c, "startswith", err) != SK_OK) {
         return SK_ERR_CONFIG;

@@ -438,8 +438,8 @@ content_decodes_hex_and_escapes(void **state)
     assert_int_equal(c->pat[0], 0x20);
     sig_free(s);
     sig_free(parse_ok("alert tcp any any -> any any (content:! \"abc\"; sid:1;)"));
-    parse_fails("alert tcp any any -> any any (content:\"a|4|1\"; sid:1;)", "incomplete hex");
-    parse_fails("alert tcp any any -> any any (content:\"a|41 4G|\"; sid:1;)", "invalid hex");
+    parse_fails("alert tcp any any -> any any (content:\"a|4|1\"; sid:1;)", "Incomplete hex");
+    parse_fails("alert tcp any any -> any any (content:\"a|41 4G|\"; sid:1;)", "Invalid hex");
     parse_fails("alert tcp any any -> any any (content:\"a|41\"; sid:1;)", "assembly");
     parse_fails("alert tcp any any -> any any (content:\"a\\x\"; sid:1;)", "has to be escaped");
     parse_fails("alert tcp any any -> any any (content:\"a\\nb\"; sid:1;)", "has to be escaped");
@@ -499,7 +499,7 @@ content_modifier_checks_match_suricata(void **state)
 {
     (void)state;
     parse_fails("alert tcp any any -> any any (depth:4; content:\"abc\"; sid:2;)",
-                "needs a preceding content");
+                "depth needs preceding content, uricontent option");
     parse_fails("alert tcp any any -> any any (endswith; content:\"a\"; sid:2;)",
                 "needs a preceding content");
     parse_fails("alert tcp any any -> any any (content:\"abc\"; depth:0; sid:1;)",
@@ -619,10 +619,17 @@ a_file_reports_each_bad_rule_on_one_line_and_goes_on(void **state)
     capture_start(&cap);
     assert_int_equal(detect_rules_load_text(r, text, strlen(text), "t.rules"), SK_OK);
     out = capture_end(&cap);
-    assert_int_equal(line_count(out), 3);
-    assert_non_null(strstr(out, "t.rules:5: sid 2: depth needs a preceding content option\n"));
-    assert_non_null(strstr(out, "t.rules:9: sid 4: unsupported rule keyword 'foobarkw'\n"));
-    assert_non_null(strstr(out, "t.rules:10: sid 1: duplicate signature"));
+    /* Suricata's two lines per bad rule: the reason under the keyword's module, then the rule
+     * and where it is */
+    assert_int_equal(line_count(out), 6);
+    assert_non_null(strstr(out, "Error: detect-depth: depth needs preceding content, "));
+    assert_non_null(strstr(out, "Error: detect: error parsing signature \"alert tcp any any -> "
+                                "any any (msg:\"bad\"; depth:4; content:\"abc\"; sid:2;)\" from "
+                                "file t.rules at line 5\n"));
+    assert_non_null(strstr(out, "Error: detect-parse: unsupported rule keyword 'foobarkw'\n"));
+    assert_non_null(strstr(out, "from file t.rules at line 9\n"));
+    assert_non_null(strstr(out, "Error: detect-parse: duplicate signature"));
+    assert_non_null(strstr(out, "from file t.rules at line 10\n"));
     free(out);
     assert_int_equal(detect_rules_stats(r)->loaded, 3);
     assert_int_equal(detect_rules_stats(r)->failed, 3);
@@ -659,9 +666,9 @@ a_newer_revision_replaces_the_loaded_rule(void **state)
     assert_int_equal(detect_rules_load_text(r, text, strlen(text), "d.rules"), SK_OK);
     out = capture_end(&cap);
     assert_non_null(strstr(out, "Warning: d.rules:2: sid 1: rev 2 replaces the loaded rev 1\n"));
-    assert_non_null(strstr(out, "Error: d.rules:3: sid 1: duplicate signature"));
-    assert_non_null(strstr(out, "Error: d.rules:5: sid 1: duplicate signature"));
-    assert_int_equal(line_count(out), 3);
+    assert_non_null(strstr(out, "(msg:\"c\"; sid:1; rev:2;)\" from file d.rules at line 3\n"));
+    assert_non_null(strstr(out, "(msg:\"e\"; sid:1; rev:1;)\" from file d.rules at line 5\n"));
+    assert_int_equal(line_count(out), 5);
     free(out);
     assert_int_equal(detect_rules_stats(r)->loaded, 3);
     assert_int_equal(detect_rules_stats(r)->failed, 2);
