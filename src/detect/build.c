@@ -24,23 +24,21 @@
 
 /* ---- order ---- */
 
+/* The rank of a rule's action in action-order (order_rank's index: pass, drop, reject,
+ * alert). */
 static int
-action_rank(SigAction a)
+action_rank(const uint8_t *order_rank, SigAction a)
 {
     switch (a) {
-    case SIG_ACT_PASS:
-        return 0;
-    case SIG_ACT_DROP:
-        return 1;
+    case SIG_ACT_PASS: return order_rank[0];
+    case SIG_ACT_DROP: return order_rank[1];
     case SIG_ACT_REJECT:
     case SIG_ACT_REJECTSRC:
     case SIG_ACT_REJECTDST:
-    case SIG_ACT_REJECTBOTH:
-        return 2;
-    case SIG_ACT_ALERT:
-        return 3;
+    case SIG_ACT_REJECTBOTH: return order_rank[2];
+    case SIG_ACT_ALERT: return order_rank[3];
     }
-    return 3;
+    return order_rank[3];
 }
 
 static DetectAction
@@ -74,10 +72,10 @@ sig_sets_state(const Signature *s)
 }
 
 static int
-sig_order_cmp(const void *a, const void *b)
+sig_order_cmp(const void *a, const void *b, void *rank)
 {
     const Signature *x = *(Signature *const *)a, *y = *(Signature *const *)b;
-    int d = action_rank(x->action) - action_rank(y->action);
+    int d = action_rank(rank, x->action) - action_rank(rank, y->action);
     if (d == 0) {
         d = sig_sets_state(x) - sig_sets_state(y);
     }
@@ -730,7 +728,7 @@ detect_engine_build(DetectRules *r, const DetectConfig *cfg)
         ref_check_sig(&refs, s);
         de->sigs[i] = s;
     }
-    qsort(de->sigs, n, sizeof(*de->sigs), sig_order_cmp);
+    qsort_r(de->sigs, n, sizeof(*de->sigs), sig_order_cmp, (void *)cfg->action_rank);
     for (size_t i = 0; i < n; i++) {
         de->sigs[i]->num = (uint32_t)i;
         iponly[i] = sig_is_iponly(de->sigs[i]);

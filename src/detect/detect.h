@@ -128,6 +128,9 @@ typedef struct {
     bool ips;                        /* inline (or --simulate-ips): drop and reject rules block */
     bool test_mode;                  /* -T: a bad classification or reference file is fatal */
     const CfgNode *vars; /* the config whose vars.address-groups threshold-file ip lists use */
+    /* action-order: the rank of pass, drop, reject and alert (in that index order); lower
+     * ranks are evaluated, and win, first. Default 0, 1, 2, 3. */
+    uint8_t action_rank[4];
 } DetectConfig;
 
 /* Builds the engine from r, which it takes over (freed with the engine, also on failure).

@@ -17,6 +17,9 @@ detect_defaults(void *conf)
     ds->engine.recursion_limit = 3000;
     ds->engine.alert_max = 15;
     ds->engine.mpm_cache = true;
+    for (int i = 0; i < 4; i++) {
+        ds->engine.action_rank[i] = (uint8_t)i;
+    }
     ds->engine.mpm_cache_dir = "/var/lib/suricata/cache/sgh";
 }
 
@@ -52,7 +55,51 @@ read_rule_files(const CfgNode *root, const char *path, const CfgKey *k, void *co
     return SK_OK;
 }
 
+/* action-order: each of pass, drop, reject, alert once, in the order rules of those actions
+ * take precedence (Suricata's key; its default is that order). */
+static SkResult
+read_action_order(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
+{
+    static const char *const names[4] = {"pass", "drop", "reject", "alert"};
+    DetectSettings *ds = conf;
+    const CfgNode *list = cfg_find(root, path);
+    bool seen[4] = {false};
+    (void)k;
+    if (list == NULL || (cfg_type(list) == CFG_SCALAR && cfg_scalar(list)[0] == '\0')) {
+        return SK_OK;
+    }
+    if (cfg_type(list) != CFG_SEQ || cfg_child_count(list) != 4) {
+        log_error("config: %s: a list of the four actions pass, drop, reject and alert, each "
+                  "once",
+                  path);
+        return SK_ERR_CONFIG;
+    }
+    for (size_t i = 0; i < 4; i++) {
+        const char *v = cfg_scalar(cfg_child(list, i));
+        int a = -1;
+        for (int j = 0; v != NULL && j < 4; j++) {
+            if (strcmp(v, names[j]) == 0) {
+                a = j;
+            }
+        }
+        if (a < 0 || seen[a]) {
+            log_error("config: %s.%zu: '%s' is not one of pass, drop, reject, alert (each once)",
+                      path, i, v != NULL ? v : "<not a word>");
+            return SK_ERR_CONFIG;
+        }
+        seen[a] = true;
+        ds->engine.action_rank[a] = (uint8_t)i;
+    }
+    return SK_OK;
+}
+
 static const CfgKey detect_rows[] = {
+    {.path = "action-order",
+     .type = CFG_KEY_LIST,
+     CFG_NOWHERE,
+     .def = "pass, drop, reject, alert",
+     .help = "which action wins when rules of several match one packet",
+     .read = read_action_order},
     {.path = "default-rule-path",
      .type = CFG_KEY_STRING,
      CFG_FIELD(DetectSettings, rule_path),
