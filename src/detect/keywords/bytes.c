@@ -251,7 +251,10 @@ parse_offset(const Signature *s, const char *kw, const char *t, ByteRead *r, cha
     r->offset_var = BY_NOVAR;
     if (looks_numeric(t)) {
         int64_t v;
-        if (!num_signed(t, -65535 * 2, 65535 * 2, &v)) {
+        /* byte_test takes any 32-bit offset in Suricata 8.0.7 (it then never matches past the
+         * buffer); the others stay within twice 65535 */
+        int64_t lim = strcmp(kw, "byte_test") == 0 ? INT32_MAX : 65535 * 2;
+        if (!num_signed(t, lim == INT32_MAX ? INT32_MIN : -lim, lim, &v)) {
             return detect_err(err, "Malformed offset: %.60s", t);
         }
         r->offset = (int32_t)v;
