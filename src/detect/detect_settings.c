@@ -58,39 +58,68 @@ read_rule_files(const CfgNode *root, const char *path, const CfgKey *k, void *co
 /* action-order: each of pass, drop, reject, alert once, in the order rules of those actions
  * take precedence (Suricata's key; its default is that order). */
 static SkResult
-read_action_order(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
+action_order_set(DetectSettings *ds, const char *path, const char *const *words, size_t n)
 {
     static const char *const names[4] = {"pass", "drop", "reject", "alert"};
-    DetectSettings *ds = conf;
-    const CfgNode *list = cfg_find(root, path);
     bool seen[4] = {false};
-    (void)k;
-    if (list == NULL || (cfg_type(list) == CFG_SCALAR && cfg_scalar(list)[0] == '\0')) {
-        return SK_OK;
-    }
-    if (cfg_type(list) != CFG_SEQ || cfg_child_count(list) != 4) {
+    if (n != 4) {
         log_error("config: %s: a list of the four actions pass, drop, reject and alert, each "
                   "once",
                   path);
         return SK_ERR_CONFIG;
     }
     for (size_t i = 0; i < 4; i++) {
-        const char *v = cfg_scalar(cfg_child(list, i));
         int a = -1;
-        for (int j = 0; v != NULL && j < 4; j++) {
-            if (strcmp(v, names[j]) == 0) {
+        for (int j = 0; words[i] != NULL && j < 4; j++) {
+            if (strcmp(words[i], names[j]) == 0) {
                 a = j;
             }
         }
         if (a < 0 || seen[a]) {
             log_error("config: %s.%zu: '%s' is not one of pass, drop, reject, alert (each once)",
-                      path, i, v != NULL ? v : "<not a word>");
+                      path, i, words[i] != NULL ? words[i] : "<not a word>");
             return SK_ERR_CONFIG;
         }
         seen[a] = true;
         ds->engine.action_rank[a] = (uint8_t)i;
     }
     return SK_OK;
+}
+
+/* action-order: each of pass, drop, reject, alert once, in the order rules of those actions
+ * take precedence (Suricata's key; its default is that order). A list, or the same words in
+ * one comma-separated value (--set action-order=drop,pass,reject,alert). */
+static SkResult
+read_action_order(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
+{
+    const CfgNode *list = cfg_find(root, path);
+    const char *words[5] = {NULL};
+    size_t n = 0;
+    (void)k;
+    if (list == NULL || (cfg_type(list) == CFG_SCALAR && cfg_scalar(list)[0] == '\0')) {
+        return SK_OK;
+    }
+    if (cfg_type(list) == CFG_SCALAR) {
+        char buf[128], store[4][16], *save = NULL;
+        snprintf(buf, sizeof(buf), "%s", cfg_scalar(list));
+        for (char *t = strtok_r(buf, ", ", &save); t != NULL && n < 5;
+             t = strtok_r(NULL, ", ", &save)) {
+            if (n < 4) {
+                snprintf(store[n], sizeof(store[n]), "%s", t);
+                words[n] = store[n];
+            }
+            n++;
+        }
+        return action_order_set(conf, path, words, n);
+    }
+    if (cfg_type(list) != CFG_SEQ) {
+        return action_order_set(conf, path, words, 0);
+    }
+    n = cfg_child_count(list);
+    for (size_t i = 0; i < n && i < 4; i++) {
+        words[i] = cfg_scalar(cfg_child(list, i));
+    }
+    return action_order_set(conf, path, words, n);
 }
 
 static const CfgKey detect_rows[] = {
