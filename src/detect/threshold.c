@@ -748,10 +748,11 @@ file_load(struct DetectThresholdTable *tt, const CfgNode *cfg, const char *path)
     FILE *fp = fopen(path, "r");
     char buf[4096], line[8192];
     size_t len = 0;
-    unsigned lineno = 0, start = 0;
+    unsigned lineno = 0, start = 0, found = 0;
 
     if (fp == NULL) {
-        log_error("%s: cannot open threshold-file: %s", path, strerror(errno));
+        /* Suricata 8.0.7's words; the rules run without the file's thresholds */
+        log_warn("threshold-config: Error opening file: \"%s\": %s", path, strerror(errno));
         return;
     }
     while (fgets(buf, sizeof(buf), fp) != NULL) {
@@ -793,9 +794,12 @@ file_load(struct DetectThresholdTable *tt, const CfgNode *cfg, const char *path)
         char why[DETECT_ERR_MAX];
         if (!file_line(tt, cfg, l, why)) {
             log_error("%s:%u: %s", path, start, why);
+        } else {
+            found++;
         }
     }
     fclose(fp);
+    log_info("threshold-config: Threshold config parsed: %u rule(s) found", found);
 }
 
 /* The file's thresholds over the rules' own: specific gen_id/sig_id entries replace what the
