@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/log.h"
 #include "decode/decode.h"
 #include "flow/flow.h"
 
@@ -101,6 +102,10 @@ kw_decode_event_setup(Signature *s, const char *arg, char *err)
                    sizeof(decode_never[0]), name_cmp)
                == NULL) {
         return detect_err(err, "unknown decode event \"decoder.%.40s\"", arg);
+    }
+    if (strcmp(name, "udp.hlen_invalid") == 0) {
+        /* retired in Suricata 8.0.7: the rule loads, with its warning */
+        log_warn("detect: decode-event keyword no longer supports event \"decoder.%s\"", name);
     }
     return event_attach(s, DETECT_KW_DECODE_EVENT, PKT_EVENT_SRC_DECODE, id, err);
 }
