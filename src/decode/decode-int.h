@@ -152,6 +152,9 @@ DecodeStatus decode_vlan(DecodeThread *dt, Packet *p, Cursor c);
 DecodeStatus decode_ieee8021ah(DecodeThread *dt, Packet *p, Cursor c);
 DecodeStatus decode_vntag(DecodeThread *dt, Packet *p, Cursor c);
 DecodeStatus decode_mpls(DecodeThread *dt, Packet *p, Cursor c);
+/* Network Service Header (RFC 8300), ethertype 0x894F: IPv4, IPv6, Ethernet or MPLS after it. */
+#define DECODE_ETHERTYPE_NSH 0x894F
+DecodeStatus decode_nsh(DecodeThread *dt, Packet *p, Cursor c);
 DecodeStatus decode_pppoe_session(DecodeThread *dt, Packet *p, Cursor c);
 DecodeStatus decode_pppoe_discovery(DecodeThread *dt, Packet *p, Cursor c);
 DecodeStatus decode_ppp(DecodeThread *dt, Packet *p, Cursor c);

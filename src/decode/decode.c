@@ -233,6 +233,9 @@ decode_network_layer(DecodeThread *dt, Packet *p, uint16_t ethertype, Cursor c)
     case SK_ETHERTYPE_VNTAG:
         (void)decode_vntag(dt, p, c);
         break;
+    case DECODE_ETHERTYPE_NSH:
+        (void)decode_nsh(dt, p, c);
+        break;
     default:
         dctr_inc(dt, DCTR_UNKNOWN_ETHERTYPE);
         decode_event_set(p, DECODE_ETHERNET_UNKNOWN_ETHERTYPE);

@@ -42,7 +42,8 @@ BAD_WORD = {"boolean": "maybe", "integer": "12abc", "size": "12 parsecs", "numbe
 STRING_WORDS = {"runmode": ("workers", "fast"),
                 "pcap-file.checksum-checks": ("auto", "sometimes"),
                 "flow.memcap-policy": ("pass-packet", "drop-everything"),
-                "exception-policy": ("ignore", "drop-everything")}
+                "exception-policy": ("ignore", "drop-everything"),
+                "outputs.0.eve-log.types.0.drop.flows": ("all", "some")}
 STRING_GOOD = {"default-log-dir": ".", "outputs.0.eve-log.filetype": "regular",
                "run-as.user": "root", "run-as.group": "root",
                "outputs.0.eve-log.filename": "eve.json", "pcap.0.bpf-filter": "tcp"}

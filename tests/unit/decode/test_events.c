@@ -255,6 +255,16 @@ static const EventCase event_cases[] = {
      IP4("0024", "11") "c000 17c1 0010 0000"    /* UDP to 6081, length 16 */
                        "00 00 1234 000001 00"}, /* Geneve: version 0, no options, type 0x1234 */
 
+    /* ---- Network Service Header (Suricata's stats count these; no rules ship for them).
+     * Base header: version/O/U/TTL, TTL/length in words, MD type, next protocol; then the
+     * service path header (SPI 1, index 255). */
+    {DECODE_NSH_HEADER_TOO_SMALL, LT_ETH, ETH("894f") "0006 0101"},
+    {DECODE_NSH_UNSUPPORTED_VERSION, LT_ETH, ETH("894f") "4002 0201 000001ff"},
+    {DECODE_NSH_BAD_HEADER_LENGTH, LT_ETH, ETH("894f") "0006 0101 000001ff"}, /* 24 said */
+    {DECODE_NSH_RESERVED_TYPE, LT_ETH, ETH("894f") "0002 0f01 000001ff"},
+    {DECODE_NSH_UNSUPPORTED_TYPE, LT_ETH, ETH("894f") "0002 0301 000001ff"},
+    {DECODE_NSH_UNKNOWN_PAYLOAD, LT_ETH, ETH("894f") "0002 0204 000001ff"}, /* NSH in NSH */
+
     /* ---- link types Suricata refuses in pcap files (sekimori's own names) */
     {DECODE_NFLOG_PKT_TOO_SMALL, 239, "02 00"}, /* half a header */
     {DECODE_NFLOG_MALFORMED_TLV, 239,
@@ -396,7 +406,9 @@ event_names_are_suricatas(void **state)
     }
 #define EVENT(id, name) assert_true(rules_name_event(rules, name));
 #define EVENT_NORULE(id, name) assert_false(rules_name_event(rules, name));
+#define EVENT_NORULE_VALID(id, name) assert_false(rules_name_event(rules, name));
 #include "decode/events.def"
+#undef EVENT_NORULE_VALID
 #undef EVENT_NORULE
 #undef EVENT
     free(rules);
@@ -416,6 +428,46 @@ names_and_lookup_round_trip(void **state)
     assert_true(decode_event_is_invalid(DECODE_IPV4_TRUNC_PKT));
     assert_false(decode_event_is_invalid(DECODE_IPV4_OPT_PAD_REQUIRED));
     assert_true(decode_event_is_invalid(DECODE_SCTP_PKT_TOO_SMALL));
+    /* NSH: a short or inconsistent header is invalid; what is merely unsupported is not. */
+    assert_true(decode_event_is_invalid(DECODE_NSH_HEADER_TOO_SMALL));
+    assert_true(decode_event_is_invalid(DECODE_NSH_BAD_HEADER_LENGTH));
+    assert_false(decode_event_is_invalid(DECODE_NSH_UNSUPPORTED_VERSION));
+    assert_false(decode_event_is_invalid(DECODE_NSH_RESERVED_TYPE));
+    assert_false(decode_event_is_invalid(DECODE_NSH_UNSUPPORTED_TYPE));
+    assert_false(decode_event_is_invalid(DECODE_NSH_UNKNOWN_PAYLOAD));
+}
+
+/* NSH carries IPv4, IPv6, Ethernet or MPLS after its length; MD type 1 is six words, type 2
+ * any length as written (Suricata decodes from there even below the 8 fixed bytes). */
+static void
+nsh_decodes_what_follows(void **state)
+{
+    (void)state;
+    DecodeConfig cfg;
+    decode_config_default(&cfg);
+    DecodeThread *dt = decode_thread_new(&cfg);
+    assert_non_null(dt);
+    static TestPacket tp;
+
+    /* MD type 1, 6 words, IPv4/UDP. */
+    Packet *p = test_decode_hex(dt, &tp, LT_ETH,
+                                ETH("894f") "0006 0101 000001ff 00000000 00000000 00000000 "
+                                            "00000000" IP4("001c", "11") "0035 0035 0008 0000");
+    assert_int_equal(p->ip_ver, 4);
+    assert_int_equal(p->proto, 17);
+    assert_int_equal(p->dp, 53);
+    assert_false(p->flags & PKT_F_INVALID);
+    /* MD type 2, 2 words, Ethernet then IPv4. */
+    p = test_decode_hex(dt, &tp, LT_ETH,
+                        ETH("894f") "0002 0203 000001ff " ETH("0800")
+                            IP4("001c", "11") "0035 0036 0008 0000");
+    assert_int_equal(p->ip_ver, 4);
+    assert_int_equal(p->dp, 54);
+    /* MD type 2 saying one word: the IPv4 decoder meets the service path header. */
+    p = test_decode_hex(dt, &tp, LT_ETH, ETH("894f") "0001 0201 000001ff " IP4("001c", "11"));
+    assert_true(packet_has_event(p, DECODE_IPV4_WRONG_IP_VERSION));
+    assert_int_equal(test_counter(dt, "decoder.nsh"), 3);
+    decode_thread_free(dt);
 }
 
 int
@@ -426,6 +478,7 @@ main(void)
         cmocka_unit_test(event_table_covers_every_event_decode_raises),
         cmocka_unit_test(event_names_are_suricatas),
         cmocka_unit_test(names_and_lookup_round_trip),
+        cmocka_unit_test(nsh_decodes_what_follows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
