@@ -181,8 +181,9 @@ log_outputs_open(const CfgNode *cfg, const char *log_dir)
         o = &log_outputs[log_output_cnt];
         o->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
         if (o->fd < 0) {
-            log_error("logging: cannot open log file %s: %s", path, strerror(errno));
-            return SK_ERR_IO;
+            /* Suricata goes on without that output (its message, its module) */
+            log_warn("debug: error opening file %s: %s", path, strerror(errno));
+            continue;
         }
         o->level = log_cfg_level(file, "level", def);
         o->json = type != NULL && strcasecmp(type, "json") == 0;

@@ -37,7 +37,8 @@ bool log_level_parse(const char *name, LogLevel *out);
  * filename, type: json|regular}) and applies logging.default-log-level to the console when it
  * is more verbose than the -v level. A relative filename is under log_dir (NULL: the config's
  * default-log-dir, else "."). Called once, before threads start; messages logged before it
- * reach the console only. A file that cannot be opened is one error line and SK_ERR_IO. */
+ * reach the console only. A file that cannot be opened is a warning and no output, as in
+ * Suricata; SK_ERR_CONFIG for a malformed section. */
 SkResult log_outputs_open(const CfgNode *cfg, const char *log_dir);
 /* Closes the file outputs (at exit, after the threads are joined). */
 void log_outputs_close(void);
