@@ -483,11 +483,6 @@ main(int argc, char **argv)
         code = stdout_flushed() ? 0 : 1;
         goto out;
     }
-    /* The config's logging outputs (suricata.log, JSON engine records) see every line from
-     * here on, the rule errors included. */
-    if (log_outputs_open(cfg, o.log_dir) != SK_OK) {
-        goto out;
-    }
     if ((o.live != NULL || o.pcap_config) && o.input != NULL) {
         log_error("give -r (a capture) or -i (an interface), not both");
         goto out;
@@ -512,6 +507,11 @@ main(int argc, char **argv)
     /* With --pcap alone, the settings loaded are those of the first interface the pcap list
      * names (live_iface NULL): the one taken here, once the list has been checked. */
     if (runtime_config_load(&rc, cfg, o.threads) != SK_OK) {
+        goto out;
+    }
+    /* The config's logging outputs (suricata.log, JSON engine records) see every line from
+     * here on, the rule errors included; the settings above checked their keys' types. */
+    if (log_outputs_open(cfg, rc.log_dir) != SK_OK) {
         goto out;
     }
     if (o.pcap_config && o.live == NULL) {
@@ -544,9 +544,8 @@ main(int argc, char **argv)
     }
     if (o.engine_analysis) {
         /* As Suricata's: build the engine, write its analysis into the log directory, exit. */
-        code = engine == NULL || detect_engine_analysis_write(engine, cfg, rc.log_dir) == SK_OK
-                   ? 0
-                   : 1;
+        code = engine == NULL || detect_engine_analysis_write(engine, cfg, rc.log_dir) == SK_OK ? 0
+                                                                                                : 1;
         goto out;
     }
     if (o.input == NULL && o.live == NULL) {

@@ -164,8 +164,7 @@ log_outputs_open(const CfgNode *cfg, const char *log_dir)
             continue; /* console is always on; syslog is not supported */
         }
         if (cfg_get_str(file, "filename", &name) != SK_OK || name == NULL || name[0] == '\0') {
-            log_error("config: logging.outputs.%zu.file: no filename", i);
-            return SK_ERR_CONFIG;
+            name = "suricata.log"; /* Suricata's default file name */
         }
         (void)cfg_get_str(file, "type", &type);
         if (log_output_cnt == LOG_OUTPUTS_MAX) {

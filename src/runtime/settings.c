@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "capture/capture_settings.h"
@@ -70,6 +71,95 @@ read_runmode(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
     return SK_OK;
 }
 
+/* logging.*: read by core/log.c when the outputs open; checked here, with the other keys, so a
+ * wrong type is one line and exit 1 like any key's. */
+static bool
+log_level_word(const char *s)
+{
+    static const char *const words[] = {"emergency", "alert", "critical", "error",  "warning",
+                                        "notice",    "info",  "perf",     "config", "debug"};
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        if (strcasecmp(s, words[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static SkResult
+read_log_level(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
+{
+    const char *s = NULL;
+    (void)k, (void)conf;
+    if (cfg_get_str(root, path, &s) != SK_OK) {
+        return SK_ERR_CONFIG;
+    }
+    if (s != NULL && s[0] != '\0' && !log_level_word(s)) {
+        log_error("config: %s: '%s' is not a log level (error, warning, notice, info, perf, "
+                  "config, debug)",
+                  path, s);
+        return SK_ERR_CONFIG;
+    }
+    return SK_OK;
+}
+
+/* logging.outputs: a list of one-key maps: console (enabled) and file (enabled, level,
+ * filename, type: regular or json); other outputs Suricata has (syslog) are accepted and not
+ * used. */
+static SkResult
+read_log_outputs(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
+{
+    const CfgNode *list = cfg_find(root, path);
+    (void)k, (void)conf;
+    if (list == NULL || (cfg_type(list) == CFG_SCALAR && cfg_scalar(list)[0] == '\0')) {
+        return SK_OK;
+    }
+    if (cfg_type(list) != CFG_SEQ) {
+        log_error("config: %s: not a list of outputs (- console: ..., - file: ...)", path);
+        return SK_ERR_CONFIG;
+    }
+    for (size_t i = 0; i < cfg_child_count(list); i++) {
+        const CfgNode *e = cfg_child(list, i);
+        char at[CFG_PATH_MAX];
+        if (cfg_type(e) != CFG_MAP || cfg_child_count(e) == 0) {
+            continue; /* "- console" with nothing: nothing to check */
+        }
+        snprintf(at, sizeof(at), "%s.%zu.%s", path, i, cfg_child_key(e, 0));
+        const CfgNode *o = cfg_child(e, 0);
+        bool b;
+        const char *s;
+        if (cfg_type(o) != CFG_MAP && !(cfg_type(o) == CFG_SCALAR && cfg_scalar(o)[0] == '\0')) {
+            log_error("config: %s: not a map of settings", at);
+            return SK_ERR_CONFIG;
+        }
+        char en[CFG_PATH_MAX + 16];
+        snprintf(en, sizeof(en), "%s.enabled", at);
+        if (cfg_get_bool(root, en, &b) != SK_OK) { /* logs the full path */
+            return SK_ERR_CONFIG;
+        }
+        for (const char *const *key = (const char *const[]){"level", "filename", "type", NULL};
+             *key != NULL; key++) {
+            const CfgNode *v = cfg_find(o, *key);
+            if (v != NULL && cfg_type(v) != CFG_SCALAR) {
+                log_error("config: %s.%s: not a single value", at, *key);
+                return SK_ERR_CONFIG;
+            }
+        }
+        s = cfg_scalar(cfg_find(o, "level"));
+        if (s != NULL && s[0] != '\0' && !log_level_word(s)) {
+            log_error("config: %s.level: '%s' is not a log level", at, s);
+            return SK_ERR_CONFIG;
+        }
+        s = cfg_scalar(cfg_find(o, "type"));
+        if (s != NULL && s[0] != '\0' && strcmp(s, "regular") != 0 && strcmp(s, "json") != 0
+            && strcmp(s, "file") != 0) {
+            log_error("config: %s.type: '%s' is not regular or json", at, s);
+            return SK_ERR_CONFIG;
+        }
+    }
+    return SK_OK;
+}
+
 static const CfgKey runtime_rows[] = {
     {.path = "vars.address-groups",
      .type = CFG_KEY_NAMES,
@@ -85,6 +175,40 @@ static const CfgKey runtime_rows[] = {
      .def = ".",
      .help = "directory for output files; -l overrides it",
      .read = read_log_dir},
+    {.path = "logging.default-log-level",
+     .type = CFG_KEY_STRING,
+     CFG_NOWHERE,
+     .def = "notice",
+     .help = "the level of log lines kept: error, warning, notice, info, perf, config, debug",
+     .read = read_log_level},
+    {.path = "logging.outputs",
+     .type = CFG_KEY_LIST,
+     CFG_NOWHERE,
+     .help = "where log lines go: console, file (suricata.log, or JSON engine records)",
+     .read = read_log_outputs},
+    {.path = "logging.outputs.*.console.enabled",
+     .type = CFG_KEY_BOOL,
+     CFG_NOWHERE,
+     .def = "yes",
+     .help = "log lines on stderr (checked with logging.outputs)"},
+    {.path = "logging.outputs.*.file.enabled",
+     .type = CFG_KEY_BOOL,
+     CFG_NOWHERE,
+     .def = "yes",
+     .help = "log lines into a file (checked with logging.outputs)"},
+    {.path = "logging.outputs.*.file.level",
+     .type = CFG_KEY_STRING,
+     CFG_NOWHERE,
+     .help = "the file's own level (default: logging.default-log-level)"},
+    {.path = "logging.outputs.*.file.filename",
+     .type = CFG_KEY_STRING,
+     CFG_NOWHERE,
+     .def = "suricata.log",
+     .help = "the file, in the log directory unless absolute"},
+    {.path = "logging.outputs.*.file.type",
+     .type = CFG_KEY_STRING,
+     CFG_NOWHERE,
+     .help = "regular (lines) or json (EVE-like engine records)"},
     {.path = "run-as.user",
      .type = CFG_KEY_STRING,
      CFG_NOWHERE,

@@ -28,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 
+# Lists whose elements are fixed words.
+LIST_GOOD = {"action-order": ["drop", "pass", "reject", "alert"]}
 # Keys whose right value needs a sibling set too (YAML text added to the right-value file).
 COMPANION = {"run-as.group": '{"run-as": {"user": "root", "group": "root"}}\n'}
 # A good value for each kind; every documented key of that kind accepts it.
@@ -40,6 +42,9 @@ BAD_WORD = {"boolean": "maybe", "integer": "12abc", "size": "12 parsecs", "numbe
 # Strings whose value is one of a few words (a wrong one must be refused), and strings whose
 # good value is not "lo".
 STRING_WORDS = {"runmode": ("workers", "fast"),
+                "logging.default-log-level": ("info", "chatty"),
+                "logging.outputs.0.file.level": ("info", "chatty"),
+                "logging.outputs.0.file.type": ("json", "xml"),
                 "pcap-file.checksum-checks": ("auto", "sometimes"),
                 "flow.memcap-policy": ("pass-packet", "drop-everything"),
                 "exception-policy": ("ignore", "drop-everything"),
@@ -284,6 +289,8 @@ def main():
         else:
             if kind == "string":
                 good_v = STRING_WORDS.get(key, (STRING_GOOD.get(key, GOOD["string"]),))[0]
+            elif kind == "list" and key in LIST_GOOD:
+                good_v = LIST_GOOD[key]
             else:
                 good_v = GOOD[kind]
             good = COMPANION.get(key, nest(key, flow_value(good_v)))
