@@ -387,9 +387,13 @@ alerts_finish(DetectThread *dt, Packet *p)
         if (act == DETECT_ACT_PASS) {
             /* A pass rule with the "alert" keyword logs its own alert; the rest go. */
             q->cnt = (dt->de->sigs[q->a[i].sig->num]->flags & SIG_F_ALERT) ? i + 1 : i;
-            q->verdict |= DETECT_VERDICT_PASS;
-            if (f != NULL && !(f->flags & FLOW_F_DROP) && alert_acts_on_flow(dt, &q->a[i])) {
-                f->flags |= FLOW_F_PASS;
+            /* Under an action-order putting drop first, a packet a drop or reject already
+             * took stays dropped: the pass only ends its alerts, and passes no flow. */
+            if (!(q->verdict & (DETECT_VERDICT_DROP | DETECT_VERDICT_REJECT))) {
+                q->verdict |= DETECT_VERDICT_PASS;
+                if (f != NULL && !(f->flags & FLOW_F_DROP) && alert_acts_on_flow(dt, &q->a[i])) {
+                    f->flags |= FLOW_F_PASS;
+                }
             }
             break;
         }
