@@ -30,13 +30,17 @@ static int
 action_rank(const uint8_t *order_rank, SigAction a)
 {
     switch (a) {
-    case SIG_ACT_PASS: return order_rank[0];
-    case SIG_ACT_DROP: return order_rank[1];
+    case SIG_ACT_PASS:
+        return order_rank[0];
+    case SIG_ACT_DROP:
+        return order_rank[1];
     case SIG_ACT_REJECT:
     case SIG_ACT_REJECTSRC:
     case SIG_ACT_REJECTDST:
-    case SIG_ACT_REJECTBOTH: return order_rank[2];
-    case SIG_ACT_ALERT: return order_rank[3];
+    case SIG_ACT_REJECTBOTH:
+        return order_rank[2];
+    case SIG_ACT_ALERT:
+        return order_rank[3];
     }
     return order_rank[3];
 }
@@ -226,6 +230,12 @@ pf_entry_cmp(const void *a, const void *b)
     return d;
 }
 
+static bool
+pf_entry_same(const PfEntry *x, const PfEntry *y)
+{
+    return x->nocase == y->nocase && x->len == y->len && memcmp(x->pat, y->pat, x->len) == 0;
+}
+
 /* FNV-1a, twice with different offsets: a 128-bit name for a pattern set's cache file. */
 static void
 hash_bytes(uint64_t h[2], const void *data, size_t n)
@@ -310,44 +320,6 @@ cache_write(const char *dir, const char *path, const hs_database_t *db, bool *wa
     free(bytes);
 }
 
-/* Compiles literals through the regex API with every byte but letters and digits written as
- * \xHH: Vectorscan 5.4's pure-literal API (hs_compile_lit_multi) refuses a literal whose first
- * byte is NUL as "empty", and binary contents often start with one. */
-static bool
-pf_compile(const char **pats, const size_t *lens, const unsigned *flags, const unsigned *ids,
-           uint32_t np, hs_database_t **db, hs_compile_error_t **cerr)
-{
-    static const char hex[] = "0123456789abcdef";
-    char **re = calloc(np ? np : 1, sizeof(*re));
-    bool ok = re != NULL;
-    for (uint32_t i = 0; ok && i < np; i++) {
-        char *o = re[i] = malloc(lens[i] * 4 + 1);
-        if (o == NULL) {
-            ok = false;
-            break;
-        }
-        for (size_t k = 0; k < lens[i]; k++) {
-            unsigned char b = (unsigned char)pats[i][k];
-            if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')) {
-                *o++ = (char)b;
-            } else {
-                *o++ = '\\', *o++ = 'x', *o++ = hex[b >> 4], *o++ = hex[b & 15];
-            }
-        }
-        *o = '\0';
-    }
-    if (ok) {
-        ok =
-            hs_compile_multi((const char *const *)re, flags, ids, np, HS_MODE_BLOCK, NULL, db, cerr)
-            == HS_SUCCESS;
-    }
-    for (uint32_t i = 0; re != NULL && i < np; i++) {
-        free(re[i]);
-    }
-    free(re);
-    return ok;
-}
-
 typedef struct {
     const DetectConfig *cfg;
     struct DetectGroups *gs;
@@ -410,7 +382,8 @@ pf_build(BuildCtx *bc, DetectPrefilter *pf, PfEntry *e, uint32_t n)
     if (pf->db != NULL) {
         bc->gs->db_cached++;
     } else {
-        if (!pf_compile(pats, lens, flags, ids, np, &pf->db, &cerr)) {
+        if (hs_compile_lit_multi(pats, flags, ids, lens, np, HS_MODE_BLOCK, NULL, &pf->db, &cerr)
+            != HS_SUCCESS) {
             log_error("detect: Vectorscan could not compile %u fast patterns: %s", np,
                       cerr != NULL ? cerr->message : "?");
             hs_free_compile_error(cerr);
@@ -421,6 +394,7 @@ pf_build(BuildCtx *bc, DetectPrefilter *pf, PfEntry *e, uint32_t n)
             cache_write(bc->cfg->mpm_cache_dir, path, pf->db, &bc->cache_warned);
         }
     }
+    log_debug("detect: database of %u fast patterns (%u rules)", np, n);
     if (hs_alloc_scratch(pf->db, &bc->gs->scratch) != HS_SUCCESS) {
         goto out;
     }
@@ -453,6 +427,16 @@ group_build(BuildCtx *bc, DetectEngine *de, DetectGroup *g, const uint32_t *rule
         const uint8_t *pat;
         uint16_t len;
         const DetectContent *c = sig_fast_pattern(s, &pat, &len);
+        /* Vectorscan 5.4's literal API takes a pattern starting with NUL for an empty one: the
+         * rest of the pattern is prefiltered instead (a buffer holding the whole holds the
+         * rest; the rule's own inspection checks the whole). Nothing left: no prefilter. */
+        while (c != NULL && len > 0 && pat[0] == 0) {
+            pat++;
+            len--;
+        }
+        if (c != NULL && len == 0) {
+            c = NULL;
+        }
         if (c != NULL) {
             e[ne++] = (PfEntry){.pat = pat,
                                 .len = len,
@@ -462,7 +446,29 @@ group_build(BuildCtx *bc, DetectEngine *de, DetectGroup *g, const uint32_t *rule
             g->always[g->always_cnt++] = rules[i];
         }
     }
-    r = pf_build(bc, &g->pf, e, ne);
+    /* Exact patterns first, caseless after them, then in chunks of DETECT_PF_CHUNK (group.h):
+     * qsort puts equal patterns side by side, so a pattern never straddles two chunks. */
+    qsort(e, ne, sizeof(*e), pf_entry_cmp);
+    r = SK_OK;
+    g->pf_cnt = 0;
+    g->pf = calloc(ne / DETECT_PF_CHUNK + 2, sizeof(*g->pf));
+    if (g->pf == NULL) {
+        r = SK_ERR_NOMEM;
+    }
+    for (uint32_t at = 0, np = 0; r == SK_OK && at < ne;) {
+        uint32_t end = at;
+        np = 0;
+        while (end < ne && np < DETECT_PF_CHUNK) {
+            uint32_t k = end + 1;
+            while (k < ne && pf_entry_same(&e[k], &e[end])) {
+                k++;
+            }
+            end = k;
+            np++;
+        }
+        r = pf_build(bc, &g->pf[g->pf_cnt++], e + at, end - at);
+        at = end;
+    }
     free(e);
     return r;
 }
@@ -613,9 +619,12 @@ groups_free(struct DetectGroups *gs)
         return;
     }
     for (uint32_t i = 0; i < gs->cnt; i++) {
-        hs_free_database(gs->g[i].pf.db);
-        free(gs->g[i].pf.rules);
-        free(gs->g[i].pf.pat_first);
+        for (uint32_t k = 0; k < gs->g[i].pf_cnt; k++) {
+            hs_free_database(gs->g[i].pf[k].db);
+            free(gs->g[i].pf[k].rules);
+            free(gs->g[i].pf[k].pat_first);
+        }
+        free(gs->g[i].pf);
         free(gs->g[i].always);
     }
     free(gs->g);

@@ -312,11 +312,11 @@ cand_add_group(DetectThread *dt, const DetectGroup *g, const Packet *p)
             dt->cand[dt->cand_cnt++] = r;
         }
     }
-    if (g->pf.db != NULL && p->payload_len > 0) {
-        ScanCtx sc = {.dt = dt, .pf = &g->pf};
+    for (uint32_t k = 0; k < g->pf_cnt && p->payload_len > 0; k++) {
+        ScanCtx sc = {.dt = dt, .pf = &g->pf[k]};
         uint32_t before = dt->cand_cnt;
-        hs_scan(g->pf.db, (const char *)p->data + p->payload_off, p->payload_len, 0, dt->hs_scratch,
-                on_hit, &sc);
+        hs_scan(g->pf[k].db, (const char *)p->data + p->payload_off, p->payload_len, 0,
+                dt->hs_scratch, on_hit, &sc);
         dt->stats.prefilter_hits += dt->cand_cnt - before;
     }
 }
