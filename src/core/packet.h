@@ -151,7 +151,7 @@ typedef struct Packet {
 
     /* --- flow --- */
     struct Flow *flow;
-    uint8_t flow_toserver; /* 1: same direction as the flow's first packet */
+    uint8_t flow_toserver;    /* 1: same direction as the flow's first packet */
     uint8_t flow_established; /* the flow counts as established for this packet (flow keyword) */
 } Packet;
 

@@ -41,8 +41,8 @@ hdr_ipv6(const Packet *p, Cursor *out)
 {
     Cursor c = cur_init(p->data + p->l3_off, p->l3_len);
     uint32_t end = (p->flags & PKT_F_FRAGMENT) ? p->frag.data_off
-                   : p->l4_len > 0                ? p->l4_off
-                                                 : p->l3_off + IPV6_HDR_LEN;
+                   : p->l4_len > 0             ? p->l4_off
+                                               : p->l3_off + IPV6_HDR_LEN;
     uint32_t len = end > p->l3_off + IPV6_HDR_LEN ? end - p->l3_off : IPV6_HDR_LEN;
     return p->ip_ver == 6 && cur_take(&c, len, out);
 }
