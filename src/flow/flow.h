@@ -125,7 +125,8 @@ typedef struct Flow {
 #define FLOW_F_IPONLY_TS 0x02 /* IP-only rules were inspected to server: not again */
 #define FLOW_F_IPONLY_TC 0x04 /* ... and to client */
 #define FLOW_F_PASS 0x08      /* a pass rule matched the flow: no further inspection */
-#define FLOW_F_DROP 0x10      /* a drop or reject rule applied to the flow: its later packets
+#define FLOW_F_DROP                                                                                \
+    0x10                           /* a drop or reject rule applied to the flow: its later packets
                                * are dropped uninspected (EVE flow.action "drop") */
 #define FLOW_F_DROP_LOGGED_TS 0x20 /* a drop record was written to server (drop flows: start) */
 #define FLOW_F_DROP_LOGGED_TC 0x40 /* ... and to client */

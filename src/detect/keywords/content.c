@@ -263,9 +263,8 @@ content_inspect(DetectInspect *di, const SigMatch *sm, uint32_t *resume)
 }
 
 static void content_describe(JsonBuf *jb, const void *ctx);
-static const DetectSmOps content_ops = {.inspect = content_inspect,
-                                        .free = content_free,
-                                        .describe = content_describe};
+static const DetectSmOps content_ops = {
+    .inspect = content_inspect, .free = content_free, .describe = content_describe};
 
 /* The last content of the payload list, and the one before it (for distance/within). */
 static DetectContent *
