@@ -12,8 +12,8 @@ fi
 ninja -C build >/dev/null
 out=out/sample
 mkdir -p "$out"
-rm -f "$out/eve.json"
-echo "+ ./build/sekimori -r tests/data/sample.pcap -l $out --runmode single"
-./build/sekimori -r tests/data/sample.pcap -l "$out" --runmode single
-echo "+ head -n 3 $out/eve.json"
-head -n 3 "$out/eve.json"
+rm -f "$out/eve.json" "$out/suricata.log"
+echo "+ ./build/sekimori -r tests/data/sample.pcap -S rules/sample.rules -l $out --runmode single"
+./build/sekimori -r tests/data/sample.pcap -S rules/sample.rules -l "$out" --runmode single
+echo "+ grep -m 3 '\"event_type\":\"alert\"' $out/eve.json"
+grep -m 3 '"event_type":"alert"' "$out/eve.json" || true
