@@ -261,6 +261,22 @@ SigMatch *sig_match_last(Signature *s, unsigned list, DetectKeywordId kw);
 /* A "%s"-style error into err (DETECT_ERR_MAX); returns SK_ERR_CONFIG. For setups. */
 SkResult detect_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 SkResult detect_nomem(char *err); /* "out of memory", SK_ERR_NOMEM */
+/* A hex digit's value, or -1. */
+static inline int
+detect_hexval(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
 /* A byte_extract/byte_math variable of s by name: its index, or -1. */
 int sig_var_find(const Signature *s, const char *name);
 
@@ -491,5 +507,8 @@ void detect_ports_fini(DetectPorts *p);
 bool detect_addr_has_v4(const DetectAddr *a, uint32_t ip);
 bool detect_addr_has_v6(const DetectAddr *a, const uint8_t ip[16]);
 bool detect_ports_has(const DetectPorts *p, uint16_t port);
+/* Does the set hold a packet's address (ip_ver 4 or 6, as the Packet keeps it)? A packet
+ * without IP (ip_ver 0) is in no set but one holding every address. */
+bool detect_addr_has_pkt(const DetectAddr *a, uint8_t ip_ver, const SkAddr *x);
 
 #endif

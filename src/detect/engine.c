@@ -116,22 +116,6 @@ counters_publish(DetectThread *dt)
 /* ---- the rule header ---- */
 
 static bool
-addr_has(const DetectAddr *a, const Packet *p, const SkAddr *x)
-{
-    if (p->ip_ver == 4) {
-        uint32_t v =
-            (uint32_t)x->b[0] << 24 | (uint32_t)x->b[1] << 16 | (uint32_t)x->b[2] << 8 | x->b[3];
-        return detect_addr_has_v4(a, v);
-    }
-    if (p->ip_ver == 6) {
-        return detect_addr_has_v6(a, x->b);
-    }
-    /* No IP: only a rule on any address applies (decoder events of a broken frame). */
-    return a->v4.cnt > 0 && a->v6.cnt > 0 && detect_addr_has_v4(a, 0)
-           && detect_addr_has_v4(a, UINT32_MAX);
-}
-
-static bool
 ports_has(const DetectPorts *ps, const Packet *p, uint16_t port)
 {
     if (!(p->flags & PKT_F_HAS_PORTS)) {
@@ -176,12 +160,13 @@ header_ok(const Signature *s, const Packet *p)
     if (!proto_ok(s, p)) {
         return false;
     }
-    if (addr_has(&s->src, p, &p->src) && addr_has(&s->dst, p, &p->dst)
-        && ports_has(&s->sp, p, p->sp) && ports_has(&s->dp, p, p->dp)) {
+    if (detect_addr_has_pkt(&s->src, p->ip_ver, &p->src)
+        && detect_addr_has_pkt(&s->dst, p->ip_ver, &p->dst) && ports_has(&s->sp, p, p->sp)
+        && ports_has(&s->dp, p, p->dp)) {
         return true;
     }
-    return (s->flags & SIG_F_BIDIR) && addr_has(&s->src, p, &p->dst)
-           && addr_has(&s->dst, p, &p->src) && ports_has(&s->sp, p, p->dp)
+    return (s->flags & SIG_F_BIDIR) && detect_addr_has_pkt(&s->src, p->ip_ver, &p->dst)
+           && detect_addr_has_pkt(&s->dst, p->ip_ver, &p->src) && ports_has(&s->sp, p, p->dp)
            && ports_has(&s->dp, p, p->sp);
 }
 

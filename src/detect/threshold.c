@@ -491,20 +491,6 @@ table_hit(struct DetectThresholdTable *tt, const Signature *s, uint8_t slot,
 }
 
 static bool
-addr_in(const DetectAddr *a, const Packet *p, const SkAddr *x)
-{
-    if (p->ip_ver == 4) {
-        uint32_t v =
-            (uint32_t)x->b[0] << 24 | (uint32_t)x->b[1] << 16 | (uint32_t)x->b[2] << 8 | x->b[3];
-        return detect_addr_has_v4(a, v);
-    }
-    if (p->ip_ver == 6) {
-        return detect_addr_has_v6(a, x->b);
-    }
-    return false;
-}
-
-static bool
 id_match(uint32_t gid, uint32_t sid, const Signature *s)
 {
     return (gid == 0 || gid == s->gid) && (sid == 0 || sid == s->sid);
@@ -521,10 +507,12 @@ suppressed(const struct DetectThresholdTable *tt, const Packet *p, const Signatu
         if (!u->has_ip) {
             return true;
         }
-        if ((u->track == TRACK_SRC || u->track == TRACK_EITHER) && addr_in(&u->ip, p, &p->src)) {
+        if ((u->track == TRACK_SRC || u->track == TRACK_EITHER)
+            && detect_addr_has_pkt(&u->ip, p->ip_ver, &p->src)) {
             return true;
         }
-        if ((u->track == TRACK_DST || u->track == TRACK_EITHER) && addr_in(&u->ip, p, &p->dst)) {
+        if ((u->track == TRACK_DST || u->track == TRACK_EITHER)
+            && detect_addr_has_pkt(&u->ip, p->ip_ver, &p->dst)) {
             return true;
         }
     }

@@ -628,3 +628,18 @@ detect_ports_has(const DetectPorts *p, uint16_t port)
     U128 v = {0, port};
     return rs_has(&p->set, v);
 }
+
+bool
+detect_addr_has_pkt(const DetectAddr *a, uint8_t ip_ver, const SkAddr *x)
+{
+    if (ip_ver == 4) {
+        uint32_t v =
+            (uint32_t)x->b[0] << 24 | (uint32_t)x->b[1] << 16 | (uint32_t)x->b[2] << 8 | x->b[3];
+        return detect_addr_has_v4(a, v);
+    }
+    if (ip_ver == 6) {
+        return detect_addr_has_v6(a, x->b);
+    }
+    return a->v4.cnt > 0 && a->v6.cnt > 0 && detect_addr_has_v4(a, 0)
+           && detect_addr_has_v4(a, UINT32_MAX);
+}

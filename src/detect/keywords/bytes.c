@@ -464,6 +464,18 @@ out:
     return r;
 }
 
+/* Attaches a byte keyword to the current list; a relative one first marks the content or pcre
+ * before it, so that a failing relative read sends that one to its next match. */
+static SkResult
+byte_attach(Signature *s, DetectKeywordId kw, const DetectSmOps *ops, void *ctx, uint8_t flags,
+            char *err)
+{
+    if (flags & BY_RELATIVE) {
+        detect_relative_mark(s, s->cur_list, s->lists[s->cur_list].cnt);
+    }
+    return sig_match_append(s, s->cur_list, kw, ops, ctx, err);
+}
+
 SkResult
 kw_byte_test_setup(Signature *s, const char *arg, char *err)
 {
@@ -476,11 +488,7 @@ kw_byte_test_setup(Signature *s, const char *arg, char *err)
         free(bt);
         return r;
     }
-    if (bt->r.flags & BY_RELATIVE) {
-        /* A failing relative read sends the content or pcre before it to its next match. */
-        detect_relative_mark(s, s->cur_list, s->lists[s->cur_list].cnt);
-    }
-    return sig_match_append(s, s->cur_list, DETECT_KW_BYTE_TEST, &byte_test_ops, bt, err);
+    return byte_attach(s, DETECT_KW_BYTE_TEST, &byte_test_ops, bt, bt->r.flags, err);
 }
 
 /* ---- byte_jump ---- */
@@ -627,11 +635,7 @@ kw_byte_jump_setup(Signature *s, const char *arg, char *err)
         free(bj);
         return r;
     }
-    if (bj->r.flags & BY_RELATIVE) {
-        /* A failing relative read sends the content or pcre before it to its next match. */
-        detect_relative_mark(s, s->cur_list, s->lists[s->cur_list].cnt);
-    }
-    return sig_match_append(s, s->cur_list, DETECT_KW_BYTE_JUMP, &byte_jump_ops, bj, err);
+    return byte_attach(s, DETECT_KW_BYTE_JUMP, &byte_jump_ops, bj, bj->r.flags, err);
 }
 
 /* ---- byte_extract ---- */
@@ -768,11 +772,7 @@ kw_byte_extract_setup(Signature *s, const char *arg, char *err)
         free(be);
         return r;
     }
-    if (be->r.flags & BY_RELATIVE) {
-        /* A failing relative read sends the content or pcre before it to its next match. */
-        detect_relative_mark(s, s->cur_list, s->lists[s->cur_list].cnt);
-    }
-    return sig_match_append(s, s->cur_list, DETECT_KW_BYTE_EXTRACT, &byte_extract_ops, be, err);
+    return byte_attach(s, DETECT_KW_BYTE_EXTRACT, &byte_extract_ops, be, be->r.flags, err);
 }
 
 /* ---- byte_math ---- */
@@ -944,9 +944,5 @@ kw_byte_math_setup(Signature *s, const char *arg, char *err)
         free(bm);
         return r;
     }
-    if (bm->r.flags & BY_RELATIVE) {
-        /* A failing relative read sends the content or pcre before it to its next match. */
-        detect_relative_mark(s, s->cur_list, s->lists[s->cur_list].cnt);
-    }
-    return sig_match_append(s, s->cur_list, DETECT_KW_BYTE_MATH, &byte_math_ops, bm, err);
+    return byte_attach(s, DETECT_KW_BYTE_MATH, &byte_math_ops, bm, bm->r.flags, err);
 }

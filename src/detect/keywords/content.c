@@ -37,21 +37,6 @@ nomem(char *err)
     return SK_ERR_NOMEM;
 }
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* Decodes the text between the quotes (raw, raw_len) into out (at least raw_len bytes). */
 static SkResult
 content_decode(const char *raw, size_t raw_len, uint8_t *out, size_t *out_len, char *err)
@@ -72,14 +57,14 @@ content_decode(const char *raw, size_t raw_len, uint8_t *out, size_t *out_len, c
                 hex = false;
             } else if (c == ' ') {
                 continue;
-            } else if (hexval(c) < 0) {
+            } else if (detect_hexval(c) < 0) {
                 return bad(err,
                            "Invalid hex code in content - %.*s, hex %c. Invalidating signature.",
                            (int)(raw_len > 60 ? 60 : raw_len), raw, c);
             } else if (nib < 0) {
-                nib = hexval(c);
+                nib = detect_hexval(c);
             } else {
-                out[o++] = (uint8_t)(nib << 4 | hexval(c));
+                out[o++] = (uint8_t)(nib << 4 | detect_hexval(c));
                 nib = -1;
             }
         } else if (c == '|') {

@@ -96,21 +96,6 @@ XFORM_NOOPT(kw_xform_to_sha256_setup, "to_sha256", XF_TO_SHA256)
 XFORM_NOOPT(kw_xform_header_lowercase_setup, "header_lowercase", XF_HEADER_LOWERCASE)
 XFORM_NOOPT(kw_xform_strip_pseudo_headers_setup, "strip_pseudo_headers", XF_STRIP_PSEUDO_HEADERS)
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 SkResult
 kw_xform_xor_setup(Signature *s, const char *arg, char *err)
 {
@@ -134,7 +119,7 @@ kw_xform_xor_setup(Signature *s, const char *arg, char *err)
         return detect_nomem(err);
     }
     for (size_t i = 0; i < n; i += 2) {
-        int hi = hexval(key[i]), lo = hexval(key[i + 1]);
+        int hi = detect_hexval(key[i]), lo = detect_hexval(key[i + 1]);
         if (hi < 0 || lo < 0) {
             free(key);
             detect_transform_free(XF_XOR, x);
@@ -265,9 +250,10 @@ url_decode(const uint8_t *in, uint32_t len, uint8_t *out)
 {
     uint32_t o = 0;
     for (uint32_t i = 0; i < len; i++) {
-        if (in[i] == '%' && i + 2 < len && hexval((char)in[i + 1]) >= 0
-            && hexval((char)in[i + 2]) >= 0) {
-            out[o++] = (uint8_t)(hexval((char)in[i + 1]) << 4 | hexval((char)in[i + 2]));
+        if (in[i] == '%' && i + 2 < len && detect_hexval((char)in[i + 1]) >= 0
+            && detect_hexval((char)in[i + 2]) >= 0) {
+            out[o++] =
+                (uint8_t)(detect_hexval((char)in[i + 1]) << 4 | detect_hexval((char)in[i + 2]));
             i += 2;
         } else {
             out[o++] = in[i] == '+' ? ' ' : in[i];
