@@ -43,6 +43,7 @@ enum {
     OPT_FIREWALL_RULES,
     OPT_NO_RANDOM,
     OPT_USER,
+    OPT_RULE_PERF,
     OPT_GROUP,
 };
 
@@ -64,6 +65,7 @@ typedef struct {
     bool disable_detection;
     bool simulate_ips;
     const char *user, *group; /* --user, --group: override run-as.user, run-as.group */
+    bool rule_perf;           /* --rule-perf */
     bool init_errors_fatal;
     bool test_config;
     bool engine_analysis;
@@ -97,6 +99,7 @@ usage(FILE *out)
         "  --quiet               no summary at exit\n"
         "  --no-random           fixed hash seeds (reproducible flow_id values)\n"
         "  --user <u>, --group <g>  run as this user and group once started (run-as.*)\n"
+        "  --rule-perf           the costliest rules by CPU ticks, into rule_perf.log\n"
         "  --disable-detection, --init-errors-fatal, --simulate-ips: as Suricata\n",
         SK_VERSION, SURICATA_COMPAT_VERSION);
 }
@@ -151,6 +154,7 @@ parse_args(int argc, char **argv, Options *o)
         {"firewall-rules-exclusive", required_argument, NULL, OPT_FIREWALL_RULES},
         {"no-random", no_argument, NULL, OPT_NO_RANDOM},
         {"user", required_argument, NULL, OPT_USER},
+        {"rule-perf", no_argument, NULL, OPT_RULE_PERF},
         {"group", required_argument, NULL, OPT_GROUP},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
@@ -249,6 +253,9 @@ parse_args(int argc, char **argv, Options *o)
             /* The rule keywords and sticky buffers this build supports, one per line. */
             detect_keywords_print(stdout);
             return -1;
+        case OPT_RULE_PERF:
+            o->rule_perf = true;
+            break;
         case OPT_USER:
             o->user = optarg;
             break;
@@ -529,6 +536,7 @@ main(int argc, char **argv)
         goto out;
     }
     rc.detect.engine.ips = o.simulate_ips;
+    rc.detect.engine.rule_perf = o.rule_perf;
     rc.detect.engine.test_mode = o.test_config;
     rc.eve.ips = o.simulate_ips;
     rc.fast.ips = o.simulate_ips;

@@ -131,6 +131,7 @@ typedef struct {
     /* action-order: the rank of pass, drop, reject and alert (in that index order); lower
      * ranks are evaluated, and win, first. Default 0, 1, 2, 3. */
     uint8_t action_rank[4];
+    bool rule_perf; /* --rule-perf: count each rule's checks, matches and ticks */
 } DetectConfig;
 
 /* Builds the engine from r, which it takes over (freed with the engine, also on failure).
@@ -151,6 +152,12 @@ const DetectThreadStats *detect_thread_stats(const DetectThread *dt);
  * aborts), published once per packet. */
 const CounterSet *detect_thread_counters(DetectThread *dt);
 const CounterSet *detect_thread_counters_own(DetectThread *dt);
+
+/* --rule-perf: the rules by CPU ticks spent on them over the n threads, most first, as
+ * Suricata's rule_perf.log (Num Rule Gid Rev Ticks % Checks Matches Max Ticks Avg Ticks) into
+ * path, and the five costliest as notice lines. Nothing when the engine counts nothing. */
+SkResult detect_rule_perf_write(const DetectEngine *de, DetectThread *const *threads, unsigned n,
+                                const char *path);
 
 struct Flow;
 /* Flow end: frees what detection kept on the flow (flowbits, flowints). */

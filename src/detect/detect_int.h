@@ -440,6 +440,10 @@ struct DetectEngine {
     uint32_t flowvar_cnt;
 };
 
+typedef struct {
+    uint64_t ticks, checks, matches, max;
+} DetectRulePerf;
+
 struct DetectThread {
     const struct DetectEngine *de;
     /* inspect.c */
@@ -463,6 +467,8 @@ struct DetectThread {
     CounterSet ctr_set, ctr_own_set;
     /* flow.c / flowbits.c / threshold.c */
     void *flow_scratch;
+    /* --rule-perf: per rule, by Signature.num; NULL when off */
+    DetectRulePerf *perf;
 };
 
 /* ---- parse.c ---- */

@@ -39,7 +39,11 @@ detect_thread_new(const DetectEngine *de)
     dt->cand_cap = de->sig_cnt + 1;
     dt->cand = malloc(dt->cand_cap * sizeof(*dt->cand));
     dt->cand_seen = calloc(dt->cand_cap, 1);
+    if (de->cfg.rule_perf) {
+        dt->perf = calloc(dt->cand_cap, sizeof(*dt->perf));
+    }
     if (dt->alerts.a == NULL || dt->cand == NULL || dt->cand_seen == NULL
+        || (de->cfg.rule_perf && dt->perf == NULL)
         || (de->groups->scratch != NULL
             && hs_clone_scratch(de->groups->scratch, (hs_scratch_t **)&dt->hs_scratch)
                    != HS_SUCCESS)
@@ -65,6 +69,7 @@ detect_thread_free(DetectThread *dt)
     free(dt->alerts.a);
     free(dt->cand);
     free(dt->cand_seen);
+    free(dt->perf);
     free(dt);
 }
 
@@ -231,8 +236,31 @@ alert_queue(DetectThread *dt, const Signature *s, uint8_t flags, int action)
     q->cnt++;
 }
 
+static void sig_run_inner(DetectThread *dt, Packet *p, const Signature *s);
+
+/* --rule-perf: each rule's evaluations, matches and CPU ticks (the time-stamp counter), per
+ * worker; summed and written at the end (detect_rule_perf_write). Off, it costs one branch. */
 static void
 sig_run(DetectThread *dt, Packet *p, const Signature *s)
+{
+    if (dt->perf == NULL) {
+        sig_run_inner(dt, p, s);
+        return;
+    }
+    DetectRulePerf *rp = &dt->perf[s->num];
+    uint64_t t0 = __builtin_ia32_rdtsc(), alerts = dt->stats.alerts;
+    sig_run_inner(dt, p, s);
+    uint64_t t = __builtin_ia32_rdtsc() - t0;
+    rp->checks++;
+    rp->matches += dt->stats.alerts != alerts;
+    rp->ticks += t;
+    if (t > rp->max) {
+        rp->max = t;
+    }
+}
+
+static void
+sig_run_inner(DetectThread *dt, Packet *p, const Signature *s)
 {
     const SigMatchList *pm = &s->lists[DETECT_LIST_POSTMATCH];
     int action = dt->de->infos[s->num].action;
@@ -459,4 +487,75 @@ detect_packet(DetectThread *dt, Packet *p)
     }
     alerts_finish(dt, p);
     counters_publish(dt);
+}
+
+/* ---- --rule-perf ---- */
+
+typedef struct {
+    uint32_t num;
+    DetectRulePerf sum;
+} PerfRow;
+
+static int
+perf_row_cmp(const void *a, const void *b)
+{
+    const PerfRow *x = a, *y = b;
+    return x->sum.ticks < y->sum.ticks ? 1 : x->sum.ticks > y->sum.ticks ? -1 : 0;
+}
+
+SkResult
+detect_rule_perf_write(const DetectEngine *de, DetectThread *const *threads, unsigned n,
+                       const char *path)
+{
+    PerfRow *rows;
+    uint64_t total = 0;
+    FILE *f;
+
+    if (!de->cfg.rule_perf || de->sig_cnt == 0) {
+        return SK_OK;
+    }
+    rows = calloc(de->sig_cnt, sizeof(*rows));
+    if (rows == NULL) {
+        return SK_ERR_NOMEM;
+    }
+    for (uint32_t r = 0; r < de->sig_cnt; r++) {
+        rows[r].num = r;
+        for (unsigned t = 0; t < n; t++) {
+            const DetectRulePerf *rp = &threads[t]->perf[r];
+            rows[r].sum.ticks += rp->ticks;
+            rows[r].sum.checks += rp->checks;
+            rows[r].sum.matches += rp->matches;
+            if (rp->max > rows[r].sum.max) {
+                rows[r].sum.max = rp->max;
+            }
+        }
+        total += rows[r].sum.ticks;
+    }
+    qsort(rows, de->sig_cnt, sizeof(*rows), perf_row_cmp);
+    f = fopen(path, "w");
+    if (f == NULL) {
+        log_error("detect: --rule-perf: cannot write %s", path);
+        free(rows);
+        return SK_ERR_IO;
+    }
+    fprintf(f, "  %-5s %-12s %-4s %-4s %-14s %-7s %-12s %-12s %-12s %-10s\n", "Num", "Rule", "Gid",
+            "Rev", "Ticks", "%", "Checks", "Matches", "Max Ticks", "Avg Ticks");
+    for (uint32_t i = 0; i < de->sig_cnt && rows[i].sum.checks > 0; i++) {
+        const DetectSigInfo *in = &de->infos[rows[i].num];
+        const DetectRulePerf *rp = &rows[i].sum;
+        fprintf(f, "  %-5u %-12u %-4u %-4u %-14llu %-7.2f %-12llu %-12llu %-12llu %-10.2f\n", i + 1,
+                in->sid, in->gid, in->rev, (unsigned long long)rp->ticks,
+                total > 0 ? 100.0 * (double)rp->ticks / (double)total : 0.0,
+                (unsigned long long)rp->checks, (unsigned long long)rp->matches,
+                (unsigned long long)rp->max, (double)rp->ticks / (double)rp->checks);
+        if (i < 5) {
+            log_notice("detect: rule-perf #%u: sid %u, %.1f%% of the rule ticks, %llu checks, "
+                       "%llu matches",
+                       i + 1, in->sid, total > 0 ? 100.0 * (double)rp->ticks / (double)total : 0.0,
+                       (unsigned long long)rp->checks, (unsigned long long)rp->matches);
+        }
+    }
+    fclose(f);
+    free(rows);
+    return SK_OK;
 }

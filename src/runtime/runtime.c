@@ -607,6 +607,18 @@ runtime_run(const RunConfig *rc)
     if (!rc->quiet) {
         stats_print_summary(&eng, cr, time_mono_s() - eng.wall_start, eve_path);
     }
+    if (rc->detect_engine != NULL && rc->detect.engine.rule_perf) {
+        DetectThread **dets = calloc(eng.nworkers, sizeof(*dets));
+        char perf_path[8192];
+        for (unsigned i = 0; dets != NULL && i < eng.nworkers; i++) {
+            dets[i] = eng.workers[i].det;
+        }
+        snprintf(perf_path, sizeof(perf_path), "%s/rule_perf.log", rc->log_dir);
+        if (dets != NULL) {
+            (void)detect_rule_perf_write(rc->detect_engine, dets, eng.nworkers, perf_path);
+        }
+        free(dets);
+    }
 out:
     if (eng.workers != NULL) {
         for (unsigned i = 0; i < eng.nworkers; i++) {
