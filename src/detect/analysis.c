@@ -1047,7 +1047,9 @@ port_list_build(GroupCtx *g, unsigned ipproto, bool toserver, PortList *pl)
     if (ncut == 0) {
         goto out;
     }
-    qsort(cuts, ncut, sizeof(*cuts), u32_cmp);
+    if (ncut > 1) {
+        qsort(cuts, ncut, sizeof(*cuts), u32_cmp);
+    }
     uint32_t u = 0;
     for (uint32_t i = 0; i < ncut; i++) {
         if (u == 0 || cuts[u - 1] != cuts[i]) {
@@ -1344,7 +1346,9 @@ detect_engine_analysis_write(const DetectEngine *de, const CfgNode *cfg, const c
             sig_classify(a);
         }
     }
-    qsort(sigs, n, sizeof(*sigs), an_order_cmp);
+    if (n > 1) {
+        qsort(sigs, n, sizeof(*sigs), an_order_cmp);
+    }
 
     rc = rules_json_write(log_dir, sigs, n, &jb);
     bool dump = false;

@@ -448,7 +448,9 @@ group_build(BuildCtx *bc, DetectEngine *de, DetectGroup *g, const uint32_t *rule
     }
     /* Exact patterns first, caseless after them, then in chunks of DETECT_PF_CHUNK (group.h):
      * qsort puts equal patterns side by side, so a pattern never straddles two chunks. */
-    qsort(e, ne, sizeof(*e), pf_entry_cmp);
+    if (ne > 1) {
+        qsort(e, ne, sizeof(*e), pf_entry_cmp);
+    }
     r = SK_OK;
     g->pf_cnt = 0;
     g->pf = calloc(ne / DETECT_PF_CHUNK + 2, sizeof(*g->pf));

@@ -531,7 +531,9 @@ detect_rule_perf_write(const DetectEngine *de, DetectThread *const *threads, uns
         }
         total += rows[r].sum.ticks;
     }
-    qsort(rows, de->sig_cnt, sizeof(*rows), perf_row_cmp);
+    if (de->sig_cnt > 1) {
+        qsort(rows, de->sig_cnt, sizeof(*rows), perf_row_cmp);
+    }
     f = fopen(path, "w");
     if (f == NULL) {
         log_error("detect: --rule-perf: cannot write %s", path);

@@ -957,7 +957,9 @@ unsup_cmp(const void *a, const void *b)
 void
 detect_rules_print_unsupported(const DetectRules *r, FILE *out)
 {
-    qsort(r->unsup, r->unsup_cnt, sizeof(r->unsup[0]), unsup_cmp);
+    if (r->unsup_cnt > 1) {
+        qsort(r->unsup, r->unsup_cnt, sizeof(r->unsup[0]), unsup_cmp);
+    }
     for (size_t i = 0; i < r->unsup_cnt; i++) {
         fprintf(out, "%s %u\n", r->unsup[i].name, r->unsup[i].cnt);
     }
@@ -981,7 +983,9 @@ detect_rules_log_summary(const DetectRules *r)
     if (r->unsup_cnt == 0 && r->unsup_other == 0) {
         return;
     }
-    qsort(r->unsup, r->unsup_cnt, sizeof(r->unsup[0]), unsup_cmp);
+    if (r->unsup_cnt > 1) {
+        qsort(r->unsup, r->unsup_cnt, sizeof(r->unsup[0]), unsup_cmp);
+    }
     for (i = 0; i < r->unsup_cnt; i++) {
         int n = snprintf(line + o, sizeof(line) - o, "%s%s %u", i == 0 ? "" : ", ",
                          r->unsup[i].name, r->unsup[i].cnt);

@@ -89,7 +89,9 @@ rs_normalize(RangeSet *s)
     if (s->cnt == 0) {
         return;
     }
-    qsort(s->r, s->cnt, sizeof(s->r[0]), range_cmp);
+    if (s->cnt > 1) {
+        qsort(s->r, s->cnt, sizeof(s->r[0]), range_cmp);
+    }
     for (uint32_t i = 1; i < s->cnt; i++) {
         DetectRange *cur = &s->r[o];
         /* adjacent when next.lo == cur.hi + 1; cur.hi + 1 wraps only at the top, where
