@@ -167,6 +167,57 @@ sig_is_iponly(const Signature *s)
            && range_set_all(&s->sp.set, 65535) && range_set_all(&s->dp.set, 65535);
 }
 
+/* Keywords that test the flow's state rather than the packet: they let a rule run on the
+ * reassembled stream. Any other packet test (flags, ttl, dsize, ...) ties it to packets. */
+static bool
+kw_is_flow_state(DetectKeywordId kw)
+{
+    return kw == DETECT_KW_FLOW || kw == DETECT_KW_FLOWBITS || kw == DETECT_KW_FLOWINT
+           || kw == DETECT_KW_XBITS;
+}
+
+/* What a rule's payload is matched on, as Suricata 8.0.7 decides it (checked on captures):
+ * a rule with a packet test or a header buffer, dsize, tcp-pkt or flow:no_stream: packets only;
+ * tcp-stream or flow:only_stream: the stream only; a pkt_data content anchored with depth,
+ * offset or startswith: both; any other payload rule: the stream only (on TCP sessions that
+ * reassemble; elsewhere, and for UDP, the packet's payload is all there is). */
+static uint8_t
+sig_inspect_kind(const Signature *s)
+{
+    const SigMatchList *m = &s->lists[DETECT_LIST_MATCH], *pm = &s->lists[DETECT_LIST_PMATCH];
+    bool anchored = false, payload = false;
+
+    if (s->proto == SIG_PROTO_TCP_PKT || (s->flow_flags & SIG_FLOW_NO_STREAM)) {
+        return SIG_INSP_PKT;
+    }
+    for (uint32_t i = 0; i < m->cnt; i++) {
+        if (!kw_is_flow_state(m->sm[i].kw)) {
+            return SIG_INSP_PKT;
+        }
+    }
+    for (unsigned l = DETECT_LIST_FIRST_BUFFER; l < DETECT_LIST_MAX; l++) {
+        if (s->lists[l].cnt > 0 && l != DETECT_LIST_PMATCH && !detect_buffer_is_stream(l)) {
+            return SIG_INSP_PKT; /* a header buffer */
+        }
+        payload |= s->lists[l].cnt > 0;
+    }
+    if (s->proto == SIG_PROTO_TCP_STREAM || (s->flow_flags & SIG_FLOW_ONLY_STREAM)) {
+        return SIG_INSP_STREAM;
+    }
+    if (!payload) {
+        return SIG_INSP_PKT;
+    }
+    for (uint32_t i = 0; i < pm->cnt; i++) {
+        if (pm->sm[i].kw == DETECT_KW_CONTENT) {
+            const DetectContent *c = pm->sm[i].ctx;
+            anchored |= (c->flags & (DETECT_CONTENT_DEPTH | DETECT_CONTENT_OFFSET
+                                     | DETECT_CONTENT_STARTSWITH))
+                        != 0;
+        }
+    }
+    return anchored ? SIG_INSP_PKT | SIG_INSP_STREAM : SIG_INSP_STREAM;
+}
+
 /* The fast pattern of a rule: the content marked fast_pattern, else the longest plain
  * (non-negated) content of pkt_data; its chop when given. NULL: no prefilter. */
 static const DetectContent *
@@ -742,6 +793,7 @@ detect_engine_build(DetectRules *r, const DetectConfig *cfg)
     qsort_r(de->sigs, n, sizeof(*de->sigs), sig_order_cmp, (void *)cfg->action_rank);
     for (size_t i = 0; i < n; i++) {
         de->sigs[i]->num = (uint32_t)i;
+        de->sigs[i]->insp = sig_inspect_kind(de->sigs[i]);
         iponly[i] = sig_is_iponly(de->sigs[i]);
         if (iponly[i]) {
             de->sigs[i]->flags |= SIG_F_IPONLY;

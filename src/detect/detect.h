@@ -160,6 +160,33 @@ SkResult detect_rule_perf_write(const DetectEngine *de, DetectThread *const *thr
                                 const char *path);
 
 struct Flow;
+
+/* Raw stream inspection: where reassembled TCP data comes from. The runtime connects the stream
+ * stage (detect does not include it). window copies into out (at most cap bytes) the raw data of
+ * f's direction (toserver 1: the data the client sent) that may be inspected now and has not
+ * been, with *start its stream offset, and returns its length (0: nothing new). eof asks for
+ * everything left (flow end). Before the new data it may include up to `lookback` bytes
+ * already inspected, so a pattern split across two inspections is found. consumed says
+ * inspection reached upto. */
+typedef struct {
+    uint32_t (*window)(void *user, struct Flow *f, int toserver, bool eof, uint32_t lookback,
+                       uint8_t *out, uint32_t cap, uint64_t *start);
+    void (*consumed)(void *user, struct Flow *f, int toserver, uint64_t upto);
+    /* Does f's TCP session reassemble this direction (payload rules then split between the
+     * packet and the stream as Suricata splits them)? */
+    bool (*active)(void *user, const struct Flow *f, int toserver);
+    void *user;
+} DetectStreamSource;
+#define DETECT_WINDOW_MAX (64 * 1024) /* bytes of stream one inspection covers at most */
+
+/* false: out of memory for the window copy (logged). */
+bool detect_thread_set_stream_source(DetectThread *dt, const DetectStreamSource *src);
+
+/* Flow end: inspects the rest of f's streams, both directions, as Suricata does when a flow
+ * ends, on p, a pseudo packet of the flow's first direction (PKT_F_PSEUDO: no capture bytes);
+ * the alerts are detect_alerts(dt) until the next call. */
+void detect_flow_end(DetectThread *dt, struct Flow *f, Packet *p);
+
 /* Flow end: frees what detection kept on the flow (flowbits, flowints). */
 void detect_flow_free(struct Flow *f);
 /* The names of the flowbits set on f, at most max (64 at most) into names, in the order the

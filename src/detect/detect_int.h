@@ -177,6 +177,13 @@ typedef struct {
     bool (*get)(struct DetectThread *dt, const Packet *p, Cursor *out);
 } DetectBuffer;
 extern const DetectBuffer detect_buffers[DETECT_LIST_MAX]; /* [0], [1] unused */
+/* Is list a buffer that follows pkt_data onto the stream (pkt_data itself, base64_data)? The
+ * header buffers are per packet. */
+static inline bool
+detect_buffer_is_stream(unsigned list)
+{
+    return list == DETECT_LIST_PMATCH || list == DETECT_LIST_BASE64_DATA;
+}
 
 #define BUFFER(id, name, flags, get)                                                               \
     bool get(struct DetectThread *dt, const Packet *p, Cursor *out);
@@ -224,8 +231,14 @@ struct Signature {
     struct DetectThreshold *detection_filter;
 
     uint32_t num; /* index in the engine's rule array, set at build */
+    /* What a TCP rule's payload is matched on (SIG_INSP_*), set at build as Suricata decides it
+     * (build.c sig_inspect_kind): the packet, the reassembled stream, or both. */
+    uint8_t insp;
     char *raw;    /* the rule as written (continuations joined), for engine analysis */
 };
+
+#define SIG_INSP_PKT 0x01    /* on each packet's own payload */
+#define SIG_INSP_STREAM 0x02 /* on the reassembled stream (TCP, when a session has one) */
 
 /* The flow keyword's bits (Signature.flow_flags). */
 #define SIG_FLOW_TOSERVER 0x0001
@@ -467,6 +480,14 @@ struct DetectThread {
     CounterSet ctr_set, ctr_own_set;
     /* flow.c / flowbits.c / threshold.c */
     void *flow_scratch;
+    /* The stream pass: pkt_data is the reassembled window in stream_buf instead of the
+     * packet's payload; only rules with SIG_INSP_STREAM run. */
+    bool in_stream;
+    bool stream_active; /* the packet's TCP session reassembles: payload rules split by insp */
+    const uint8_t *stream_buf;
+    uint32_t stream_len;
+    uint8_t *window;    /* the copy of the window the source fills (DETECT_WINDOW_MAX) */
+    DetectStreamSource src; /* where windows come from; window NULL: no stream stage */
     /* --rule-perf: per rule, by Signature.num; NULL when off */
     DetectRulePerf *perf;
 };

@@ -15,10 +15,14 @@
 #include "core/proto.h"
 #include "flow/flow.h"
 
+/* pkt_data: the packet's payload, or in the stream pass the reassembled window. */
 bool
 detect_buf_pkt_data(struct DetectThread *dt, const Packet *p, Cursor *out)
 {
-    (void)dt;
+    if (dt->in_stream) {
+        *out = cur_init(dt->stream_buf, dt->stream_len);
+        return dt->stream_len > 0;
+    }
     *out = packet_payload(p);
     return p->payload_len > 0;
 }
@@ -70,6 +74,7 @@ detect_thread_free(DetectThread *dt)
     free(dt->cand);
     free(dt->cand_seen);
     free(dt->perf);
+    free(dt->window);
     free(dt);
 }
 
@@ -262,6 +267,12 @@ sig_run(DetectThread *dt, Packet *p, const Signature *s)
 static void
 sig_run_inner(DetectThread *dt, Packet *p, const Signature *s)
 {
+    /* Which pass may run s (Signature.insp): the stream pass only rules that inspect the
+     * stream; the packet pass, on a session that reassembles, only rules that inspect packets. */
+    if (dt->in_stream ? !(s->insp & SIG_INSP_STREAM)
+                      : (dt->stream_active && !(s->insp & SIG_INSP_PKT))) {
+        return;
+    }
     const SigMatchList *pm = &s->lists[DETECT_LIST_POSTMATCH];
     int action = dt->de->infos[s->num].action;
 
@@ -288,7 +299,7 @@ sig_run_inner(DetectThread *dt, Packet *p, const Signature *s)
         }
         return;
     }
-    alert_queue(dt, s, 0, action);
+    alert_queue(dt, s, dt->in_stream ? DETECT_ALERT_F_STREAM : 0, action);
 }
 
 /* ---- candidates ---- */
@@ -316,7 +327,7 @@ on_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned
 }
 
 static void
-cand_add_group(DetectThread *dt, const DetectGroup *g, const Packet *p)
+cand_add_group(DetectThread *dt, const DetectGroup *g, const uint8_t *buf, uint32_t len)
 {
     for (uint32_t i = 0; i < g->always_cnt; i++) {
         uint32_t r = g->always[i];
@@ -325,11 +336,10 @@ cand_add_group(DetectThread *dt, const DetectGroup *g, const Packet *p)
             dt->cand[dt->cand_cnt++] = r;
         }
     }
-    for (uint32_t k = 0; k < g->pf_cnt && p->payload_len > 0; k++) {
+    for (uint32_t k = 0; k < g->pf_cnt && len > 0; k++) {
         ScanCtx sc = {.dt = dt, .pf = &g->pf[k]};
         uint32_t before = dt->cand_cnt;
-        hs_scan(g->pf[k].db, (const char *)p->data + p->payload_off, p->payload_len, 0,
-                dt->hs_scratch, on_hit, &sc);
+        hs_scan(g->pf[k].db, (const char *)buf, len, 0, dt->hs_scratch, on_hit, &sc);
         dt->stats.prefilter_hits += dt->cand_cnt - before;
     }
 }
@@ -430,13 +440,105 @@ alerts_finish(DetectThread *dt, Packet *p)
     }
 }
 
+/* The candidates of p's groups for buf (the payload, or a stream window), in engine order. */
+static void
+run_groups(DetectThread *dt, Packet *p, const uint8_t *buf, uint32_t len)
+{
+    const DetectEngine *de = dt->de;
+    const struct DetectGroups *gs = de->groups;
+    DetectGroupClass cls = packet_class(p);
+
+    dt->cand_cnt = 0;
+    cand_add_group(dt, &gs->g[gs->wide[cls]], buf, len);
+    /* A "<>" rule is grouped by its source ports too (group.h), so the destination port
+     * finds it in either orientation. */
+    if (cls < DG_PORT_CLASSES && (p->flags & PKT_F_HAS_PORTS)) {
+        uint16_t gi = gs->port_group[cls][p->dp];
+        if (gi != UINT16_MAX) {
+            cand_add_group(dt, &gs->g[gi], buf, len);
+        }
+    }
+    if (dt->cand_cnt > 1) {
+        qsort(dt->cand, dt->cand_cnt, sizeof(*dt->cand), u32_cmp);
+    }
+    for (uint32_t i = 0; i < dt->cand_cnt; i++) {
+        dt->cand_seen[dt->cand[i]] = 0;
+        sig_run(dt, p, de->sigs[dt->cand[i]]);
+    }
+}
+
+/* The stream pass: the direction's raw reassembled data that may be inspected now (Suricata,
+ * IDS mode: what the other side acknowledged; at flow end, everything), with a lookback over
+ * the end of what was inspected before, so a pattern split across the boundary is found. */
+#define STREAM_LOOKBACK 1024
+
+static void
+stream_pass(DetectThread *dt, Packet *p, Flow *f, int toserver, bool eof)
+{
+    uint64_t start = 0;
+    uint32_t len = dt->src.window(dt->src.user, f, toserver, eof, STREAM_LOOKBACK, dt->window,
+                                  DETECT_WINDOW_MAX, &start);
+    if (len == 0) {
+        return;
+    }
+    dt->in_stream = true;
+    dt->stream_buf = dt->window;
+    dt->stream_len = len;
+    run_groups(dt, p, dt->window, len);
+    dt->in_stream = false;
+    dt->src.consumed(dt->src.user, f, toserver, start + len);
+}
+
+bool
+detect_thread_set_stream_source(DetectThread *dt, const DetectStreamSource *src)
+{
+    if (dt->window == NULL && (dt->window = malloc(DETECT_WINDOW_MAX)) == NULL) {
+        log_error("detect: out of memory for a worker's stream window");
+        return false;
+    }
+    dt->src = *src;
+    return true;
+}
+
+void
+detect_flow_end(DetectThread *dt, Flow *f, Packet *p)
+{
+    dt->alerts.cnt = 0;
+    dt->alerts.discarded = 0;
+    dt->alerts.verdict = 0;
+    if (dt->de->sig_cnt == 0 || dt->src.window == NULL || (f->flags & (FLOW_F_PASS | FLOW_F_DROP))
+        || f->proto != SK_IPPROTO_TCP) {
+        return;
+    }
+    for (int toserver = 1; toserver >= 0; toserver--) {
+        if (dt->src.active == NULL || !dt->src.active(dt->src.user, f, toserver)) {
+            continue;
+        }
+        /* The pseudo packet goes the direction whose data is inspected. */
+        p->ip_ver = f->ip_ver;
+        p->proto = f->proto;
+        p->src = toserver ? f->src : f->dst;
+        p->dst = toserver ? f->dst : f->src;
+        p->sp = toserver ? f->sp : f->dp;
+        p->dp = toserver ? f->dp : f->sp;
+        p->flags |= PKT_F_HAS_PORTS;
+        p->flow = f;
+        p->flow_toserver = (uint8_t)toserver;
+        p->flow_established = f->state != FLOW_STATE_NEW;
+        dt->stream_active = true;
+        stream_pass(dt, p, f, toserver, true);
+    }
+    dt->stream_active = false;
+    alerts_finish(dt, p);
+    counters_publish(dt);
+}
+
 void
 detect_packet(DetectThread *dt, Packet *p)
 {
     const DetectEngine *de = dt->de;
     const struct DetectGroups *gs = de->groups;
     Flow *f = p->flow;
-    DetectGroupClass cls;
 
     dt->alerts.cnt = 0;
     dt->alerts.discarded = 0;
@@ -467,23 +569,13 @@ detect_packet(DetectThread *dt, Packet *p)
         }
     }
 
-    cls = packet_class(p);
-    dt->cand_cnt = 0;
-    cand_add_group(dt, &gs->g[gs->wide[cls]], p);
-    /* A "<>" rule is grouped by its source ports too (group.h), so the destination port
-     * finds it in either orientation. */
-    if (cls < DG_PORT_CLASSES && (p->flags & PKT_F_HAS_PORTS)) {
-        uint16_t gi = gs->port_group[cls][p->dp];
-        if (gi != UINT16_MAX) {
-            cand_add_group(dt, &gs->g[gi], p);
-        }
-    }
-    if (dt->cand_cnt > 1) {
-        qsort(dt->cand, dt->cand_cnt, sizeof(*dt->cand), u32_cmp);
-    }
-    for (uint32_t i = 0; i < dt->cand_cnt; i++) {
-        dt->cand_seen[dt->cand[i]] = 0;
-        sig_run(dt, p, de->sigs[dt->cand[i]]);
+    /* The packet pass; on a TCP session that reassembles, payload rules are split between it
+     * and the stream pass as Suricata splits them (Signature.insp). */
+    dt->stream_active = f != NULL && p->proto == SK_IPPROTO_TCP && dt->src.active != NULL
+                        && dt->src.active(dt->src.user, f, p->flow_toserver);
+    run_groups(dt, p, p->data + p->payload_off, p->payload_len);
+    if (dt->stream_active && dt->src.window != NULL) {
+        stream_pass(dt, p, f, p->flow_toserver, false);
     }
     alerts_finish(dt, p);
     counters_publish(dt);

@@ -35,9 +35,13 @@ flow_match(struct DetectThread *dt, const Packet *p, const Signature *s, const v
     } else if ((want & SIG_FLOW_NO_FRAG) && (p->flags & PKT_F_FRAGMENT)) {
         return false;
     }
-    /* There is no stream reassembly yet, so a packet is never stream data: no_stream always
-     * holds and only_stream never does. */
-    if (want & SIG_FLOW_ONLY_STREAM) {
+    /* only_stream: the engine's stream pass (reassembled data); no_stream: the packet pass.
+     * The engine already keeps such rules to their pass (Signature.insp); this says it again
+     * for a rule evaluated directly. */
+    if ((want & SIG_FLOW_ONLY_STREAM) && !dt->in_stream) {
+        return false;
+    }
+    if ((want & SIG_FLOW_NO_STREAM) && dt->in_stream) {
         return false;
     }
     if (want
