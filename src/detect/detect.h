@@ -175,6 +175,9 @@ typedef struct {
     /* Does f's TCP session reassemble this direction (payload rules then split between the
      * packet and the stream as Suricata splits them)? */
     bool (*active)(void *user, const struct Flow *f, int toserver);
+    /* stream_size: the bytes f's side sent in that direction so far, from its sequence
+     * numbers (Suricata's definition); false when the flow has no TCP session. */
+    bool (*bytes_seen)(void *user, const struct Flow *f, int toserver, uint64_t *out);
     void *user;
 } DetectStreamSource;
 #define DETECT_WINDOW_MAX (64 * 1024) /* bytes of stream one inspection covers at most */

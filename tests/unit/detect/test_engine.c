@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "core/log.h"
+#include "core/proto.h"
 #include "detect/detect.h"
 #include "detect/detect_int.h"
 #include "flow/flow.h"
@@ -229,13 +230,108 @@ cache_and_rule_perf(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* A stream stage stand-in: one window of data per direction, handed out once. */
+typedef struct {
+    const char *data[2]; /* [toserver] */
+    uint64_t consumed[2];
+    uint64_t seen[2];
+} FakeStream;
+
+static uint32_t
+fake_window(void *user, Flow *f, int toserver, bool eof, uint32_t lookback, uint8_t *out,
+            uint32_t cap, uint64_t *start)
+{
+    FakeStream *fs = user;
+    const char *d = fs->data[toserver];
+    size_t n = d != NULL ? strlen(d) : 0;
+    (void)f, (void)eof, (void)lookback;
+    if (n == 0 || fs->consumed[toserver] >= n) {
+        return 0;
+    }
+    n = n < cap ? n : cap;
+    memcpy(out, d, n);
+    *start = 0;
+    return (uint32_t)n;
+}
+
+static void
+fake_consumed(void *user, Flow *f, int toserver, uint64_t upto)
+{
+    FakeStream *fs = user;
+    (void)f;
+    fs->consumed[toserver] = upto;
+}
+
+static bool
+fake_active(void *user, const Flow *f, int toserver)
+{
+    (void)user, (void)f, (void)toserver;
+    return true;
+}
+
+static bool
+fake_bytes(void *user, const Flow *f, int toserver, uint64_t *out)
+{
+    FakeStream *fs = user;
+    (void)f;
+    *out = fs->seen[toserver];
+    return true;
+}
+
+static void
+stream_pass_and_stream_size(void **state)
+{
+    Eng e;
+    char out[64];
+    Flow f;
+    Packet *p;
+    FakeStream fs = {.data = {NULL, "GET /a HTTP/1.0\r\nUser-Agent: split-evil\r\n"},
+                     .seen = {100, 20}};
+    DetectStreamSource src = {.window = fake_window,
+                              .consumed = fake_consumed,
+                              .active = fake_active,
+                              .bytes_seen = fake_bytes,
+                              .user = &fs};
+    (void)state;
+    memset(&f, 0, sizeof(f));
+    f.proto = SK_IPPROTO_TCP;
+    eng_build(&e,
+              /* plain content: the stream only */
+              "alert tcp any any -> any any (content:\"split-evil\"; sid:1;)\n"
+              /* anchored: packet and stream */
+              "alert tcp any any -> any any (content:\"GET \"; depth:4; sid:2;)\n"
+              /* a packet test: the packet only */
+              "alert tcp any any -> any any (flags:PA; content:\"GET\"; sid:3;)\n"
+              "alert tcp any any -> any any (stream_size:server,>,50; sid:4;)\n"
+              "alert tcp any any -> any any (stream_size:client,>,50; sid:5;)\n"
+              "alert tcp any any -> any any (stream_size:either,>,50; sid:6;)\n",
+              NULL);
+    assert_true(detect_thread_set_stream_source(e.dt, &src));
+    p = pkt(PKT_HTTP);
+    p->flow = &f;
+    p->flow_toserver = 1;
+    /* The packet pass gives 2 and 3 and the stream sizes; the stream pass gives 2 again and 1
+     * (its alerts come after the packet's in the queue's engine order). */
+    assert_string_equal(run(&e, p, out), "1,2,2,3,4,6");
+    const DetectAlerts *a = detect_alerts(e.dt);
+    unsigned stream_alerts = 0;
+    for (uint16_t i = 0; i < a->cnt; i++) {
+        stream_alerts += (a->a[i].flags & DETECT_ALERT_F_STREAM) != 0;
+    }
+    assert_int_equal(stream_alerts, 2);
+    assert_int_equal(fs.consumed[1], strlen(fs.data[1]));
+    /* Inspected once: the same packet again finds nothing new in the stream. */
+    assert_string_equal(run(&e, p, out), "2,3,4,6");
+    eng_free(&e);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(prefilter_ports_and_order), cmocka_unit_test(alert_max_and_noalert),
         cmocka_unit_test(iponly_once_per_direction), cmocka_unit_test(action_order_drop_first),
-        cmocka_unit_test(cache_and_rule_perf),
+        cmocka_unit_test(cache_and_rule_perf),       cmocka_unit_test(stream_pass_and_stream_size),
     };
     log_set_level(LOG_LEVEL_ERROR);
     return cmocka_run_group_tests(tests, setup, teardown);
