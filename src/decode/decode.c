@@ -423,3 +423,35 @@ decode_packet(DecodeThread *dt, Packet *p)
         decode_finalize(dt, q);
     }
 }
+
+void
+decode_datagram(DecodeThread *dt, Packet *p, const Packet *frag, uint32_t l3_off, int32_t eth_off)
+{
+    memset(&p->dec, 0, sizeof(p->dec));
+    p->event_cnt = 0;
+    dt->layers = 0;
+    dt->ppp_vj_ucomp = false;
+    p->flags = PKT_F_REASSEMBLED;
+    p->vlan_cnt = frag->vlan_cnt;
+    memcpy(p->vlan_id, frag->vlan_id, sizeof(p->vlan_id));
+    p->parent = frag->parent;
+    p->tunnel_depth = frag->tunnel_depth;
+    p->tunnel_type = frag->tunnel_type;
+    if (eth_off >= 0 && (uint32_t)eth_off + 14u <= l3_off) {
+        p->flags |= PKT_F_ETH;
+        p->eth_off = (uint32_t)eth_off;
+    }
+    if (l3_off >= p->len) {
+        return;
+    }
+    Cursor c = cur_init(p->data + l3_off, p->len - l3_off);
+    uint8_t vhl = 0;
+    if (cur_peek_u8(&c, 0, &vhl) && (vhl >> 4) == 4) {
+        (void)decode_ipv4(dt, p, c);
+    } else {
+        (void)decode_ipv6(dt, p, c);
+    }
+    for (const Packet *q = p; q != NULL; q = q->inner) {
+        decode_finalize(dt, q);
+    }
+}

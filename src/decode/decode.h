@@ -43,6 +43,15 @@ void decode_thread_free(DecodeThread *dt);                /* accepts NULL */
  * decoder.bytes and the per-protocol and per-event counters. */
 void decode_packet(DecodeThread *dt, Packet *p);
 
+/* Decodes a datagram defrag put together, from its IP header (at l3_off of p->data) up: p's
+ * capture fields (data, len, linktype, ts, pcap_cnt) are the caller's; VLAN ids, tunnel parent,
+ * depth and type come from frag (the fragment that completed it); eth_off is where p->data holds
+ * an Ethernet header, or -1. Sets PKT_F_REASSEMBLED. Counts the layers (decoder.ipv4, ...) and
+ * events, not decoder.pkts: the datagram is no captured packet. Inner tunnel packets come from
+ * dt's pool at the depths below frag's, which a fragment never uses (decoding stops at it). */
+void decode_datagram(DecodeThread *dt, Packet *p, const Packet *frag, uint32_t l3_off,
+                     int32_t eth_off);
+
 /* Raises ev on p (at most PKT_EVENT_MAX per packet) and counts it. */
 void decode_event_raise(DecodeThread *dt, Packet *p, DecodeEvent ev);
 

@@ -573,6 +573,9 @@ eve_commit(EveWriter *ew)
 static const char *
 packet_src_name(const Packet *p)
 {
+    if (p->flags & PKT_F_REASSEMBLED) { /* Suricata's PKT_SRC_DEFRAG */
+        return "defrag";
+    }
     if (p->parent == NULL) {
         return "wire/pcap";
     }

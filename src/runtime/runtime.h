@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "core/result.h"
 #include "decode/decode.h"
+#include "defrag/defrag.h"
 #include "detect/detect_settings.h"
 #include "flow/flow.h"
 #include "output/eve.h"
@@ -33,6 +34,7 @@ typedef struct {
     bool progress;    /* a terminal on stderr: show progress */
     bool no_random;   /* --no-random: fixed hash seeds, so flow_id repeats run to run */
     DecodeConfig decode;
+    DefragConfig defrag;
     FlowConfig flow;
     EveConfig eve;
     FastLogConfig fast; /* outputs.N.fast */

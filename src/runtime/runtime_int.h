@@ -60,6 +60,8 @@ typedef struct {
     DecodeThread *dt;
     DecodeThread *scratch; /* decodes other workers' tunnel packets: its counters are unused */
     FlowTable *ft;
+    DefragTable *dfr; /* IP fragments of this worker's share: all of a datagram's come here */
+    Memcap defrag_mc; /* leased from defrag.memcap */
     Memcap flow_mc;  /* this worker's static share of flow.memcap */
     Pool spare_pkts; /* WORKER_SPARE_PACKETS Packets: worker_packet_get/put */
     EveWriter *ew;
@@ -93,6 +95,7 @@ struct Engine {
     uint64_t flow_seed;
     /* Every memcap key's budget, for the workers' Memcaps and for memcap.pressure. */
     MemcapBudget flow_memcap;
+    MemcapBudget defrag_memcap;
     const MemcapBudget *memcaps[ENGINE_MEMCAPS_MAX];
     unsigned memcap_cnt;
     double wall_start;

@@ -20,6 +20,7 @@
 #include "capture/capture_settings.h"
 #include "core/log.h"
 #include "decode/decode_settings.h"
+#include "defrag/defrag_settings.h"
 #include "flow/flow_settings.h"
 #include "detect/detect_settings.h"
 #include "output/eve_settings.h"
@@ -278,6 +279,7 @@ static const StageSettings stages[] = {
     {&flow_settings, offsetof(RunConfig, flow), NULL},
     {&detect_settings, offsetof(RunConfig, detect), NULL},
     {&decode_settings, offsetof(RunConfig, decode), NULL},
+    {&defrag_settings, offsetof(RunConfig, defrag), NULL},
     {&capture_settings, offsetof(RunConfig, live), load_pcap},
 };
 #define STAGE_CNT (sizeof(stages) / sizeof(stages[0]))

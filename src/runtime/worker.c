@@ -32,6 +32,8 @@ engine_memcaps_init(Engine *eng)
     memcap_budget_init(&eng->flow_memcap, "flow.memcap", eng->rc->flow.memcap);
     eng->memcap_cnt = 0;
     eng->memcaps[eng->memcap_cnt++] = &eng->flow_memcap;
+    memcap_budget_init(&eng->defrag_memcap, "defrag.memcap", eng->rc->defrag.memcap);
+    eng->memcaps[eng->memcap_cnt++] = &eng->defrag_memcap;
 }
 
 bool
@@ -70,7 +72,9 @@ worker_tick(Worker *w, SkTime ts)
     }
     if (w->now >= w->next_sweep) {
         /* A full budget means more may be waiting: look again at the next packet. */
-        if (flow_table_timeout(w->ft, w->now, SWEEP_BUDGET) < SWEEP_BUDGET) {
+        if (flow_table_timeout(w->ft, w->now, SWEEP_BUDGET) < SWEEP_BUDGET
+            && (w->dfr == NULL
+                || defrag_table_timeout(w->dfr, w->now, SWEEP_BUDGET) < SWEEP_BUDGET)) {
             w->next_sweep = w->now + SWEEP_IDLE_US;
         }
     }
@@ -81,6 +85,12 @@ worker_tick(Worker *w, SkTime ts)
 static void
 worker_layer(Worker *w, Packet *q)
 {
+    /* Defrag first: the overlap and size events it raises belong to this fragment's records. */
+    Packet *slot = NULL;
+    Packet *dgram = NULL;
+    if ((q->flags & PKT_F_FRAGMENT) && w->dfr != NULL && (slot = worker_packet_get(w)) != NULL) {
+        dgram = defrag_insert(w->dfr, w->dt, q, slot);
+    }
     flow_handle_packet(w->ft, q);
     if (w->det != NULL) {
         detect_packet(w->det, q);
@@ -94,6 +104,15 @@ worker_layer(Worker *w, Packet *q)
     }
     if (q->event_cnt > 0) {
         eve_log_anomalies(w->ew, q);
+    }
+    /* The fragment went through as itself (rules match fragments; they have no flow); the
+     * datagram it completed goes through as a packet of its own, its tunnel layers too. Its
+     * bytes stay defrag's until the next fragment at its depth: the inner layers are deeper. */
+    if (slot != NULL) {
+        for (Packet *r = dgram; r != NULL; r = r->inner) {
+            worker_layer(w, r);
+        }
+        worker_packet_put(w, slot);
     }
 }
 
@@ -164,6 +183,12 @@ worker_init(Engine *eng, Worker *w, unsigned id)
     }
     w->ew = eve_writer_new(eng->ef, &rc->eve);
     w->ft = flow_table_new(&rc->flow, eng->nworkers, id, eng->flow_seed, &w->flow_mc);
+    memcap_init_leased(&w->defrag_mc, &eng->defrag_memcap);
+    if ((w->dfr = defrag_table_new(&rc->defrag, eng->nworkers, eng->flow_seed ^ 0xdef4a9d5eedULL,
+                                   &w->defrag_mc))
+        == NULL) {
+        return false;
+    }
     if (w->ft != NULL) {
         flow_table_set_end(w->ft, FLOW_END_STEP_OUTPUT, on_flow_end_output, w);
         if (rc->detect_engine != NULL) {
@@ -182,6 +207,7 @@ worker_init(Engine *eng, Worker *w, unsigned id)
     worker_counters_register(w, decode_thread_counters(w->dt), true);
     worker_counters_register(w, decode_thread_counters_own(w->dt), false);
     worker_counters_register(w, flow_table_counters(w->ft), true);
+    worker_counters_register(w, defrag_table_counters(w->dfr), true);
     if (w->det != NULL) {
         worker_counters_register(w, detect_thread_counters(w->det), true);
         worker_counters_register(w, detect_thread_counters_own(w->det), false);
@@ -193,6 +219,8 @@ void
 worker_fini(Worker *w)
 {
     flow_table_free(w->ft);
+    defrag_table_free(w->dfr);
+    memcap_fini(&w->defrag_mc);
     detect_thread_free(w->det);
     memcap_fini(&w->flow_mc);
     worker_spares_fini(w);

@@ -339,6 +339,8 @@ event_raised_elsewhere(unsigned ev)
     case DECODE_IPV4_FRAG_OVERLAP:
     case DECODE_IPV6_FRAG_PKT_TOO_LARGE:
     case DECODE_IPV6_FRAG_OVERLAP:
+    case DECODE_IPV4_FRAG_IGNORED: /* defrag's: tests/unit/defrag */
+    case DECODE_IPV6_FRAG_IGNORED:
     case DECODE_AFPACKET_TRUNC_PKT:
     case DECODE_TOO_MANY_LAYERS: /* built in code above */
         return 1;
