@@ -96,6 +96,22 @@ tcp_segstore_free(TcpSegStore *st)
     free(st);
 }
 
+uint64_t
+tcp_segstore_pieces_used(const TcpSegStore *st)
+{
+    return pool_held(&st->pieces) - pool_free_cnt(&st->pieces);
+}
+
+uint64_t
+tcp_segstore_bufs_used(const TcpSegStore *st)
+{
+    uint64_t n = 0;
+    for (unsigned c = 0; c < st->cls_cnt; c++) {
+        n += pool_held(&st->bufs[c]) - pool_free_cnt(&st->bufs[c]);
+    }
+    return n;
+}
+
 /* ---- Pieces ---- */
 
 static void
@@ -268,12 +284,15 @@ tcp_seglist_insert(TcpSegList *l, uint32_t seq, const uint8_t *data, uint32_t le
     int64_t a = (int64_t)l->ref + (int32_t)(seq - ref_seq);
     int64_t b = a + len;
     if (b <= 0) {
-        r.flags |= TCP_INS_OLD | TCP_INS_OVERLAP;
+        r.flags |= TCP_INS_OLD;
         return r;
     }
     uint64_t seg_start = a < 0 ? 0 : (uint64_t)a; /* the owner's bounds, as sent */
     uint64_t seg_end = (uint64_t)b;
     uint64_t lo = seg_start, hi = seg_end;
+    if (a < 0) {
+        r.flags |= TCP_INS_OLD; /* bytes before ISN + 1: no stream byte has their number */
+    }
     if (lo < l->floor) {
         /* Below the release point the readers have moved on: what they saw stays what they
          * saw (the target, too, delivered those bytes), and nothing is left to compare. */
@@ -282,7 +301,9 @@ tcp_seglist_insert(TcpSegList *l, uint32_t seq, const uint8_t *data, uint32_t le
     }
     uint64_t depth = l->st->cfg.depth;
     if (depth > 0 && hi > depth) {
-        r.flags |= TCP_INS_DEPTH;
+        if (hi > lo) { /* some bytes were neither old nor kept */
+            r.flags |= TCP_INS_DEPTH;
+        }
         hi = depth;
     }
     if (lo >= hi) {

@@ -86,6 +86,9 @@ typedef struct TcpSegStore TcpSegStore; /* opaque */
  * preallocation does not fit the Memcap or memory (nothing logged: the caller names its keys). */
 TcpSegStore *tcp_segstore_new(const StreamReasmConfig *cfg, Memcap *mc);
 void tcp_segstore_free(TcpSegStore *st); /* accepts NULL; every list must be finished first */
+/* Piece records and data buffers handed out and not yet given back (stats, leak checks). */
+uint64_t tcp_segstore_pieces_used(const TcpSegStore *st);
+uint64_t tcp_segstore_bufs_used(const TcpSegStore *st);
 
 /* ---- Per direction ---- */
 

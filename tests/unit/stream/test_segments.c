@@ -250,6 +250,55 @@ a_third_segment_is_judged_against_each_bytes_writer(void **state)
     fixture_free(fx);
 }
 
+/* tools/make-stream-evasion.py's overlap-words capture, segment for segment: four overlaps,
+ * one letter each, that spell a different word per policy family (Suricata 8.0.7 reads the
+ * capture the same way under each host-os-policy name). */
+static void
+overlap_words_spell_each_familys_word(void **state)
+{
+    (void)state;
+    static const struct {
+        uint8_t policy;
+        const char *word;
+    } want[] = {
+        {STREAM_POLICY_VISTA, "CASE"},   {STREAM_POLICY_FIRST, "CASE"},
+        {STREAM_POLICY_BSD, "BASE"},     {STREAM_POLICY_WINDOWS, "BASE"},
+        {STREAM_POLICY_LINUX, "BARE"},   {STREAM_POLICY_OLD_LINUX, "BARN"},
+        {STREAM_POLICY_SOLARIS, "CORN"}, {STREAM_POLICY_HPUX11, "CORN"},
+        {STREAM_POLICY_LAST, "BORN"},
+    };
+    static const struct {
+        uint64_t off;
+        const char *bytes;
+    } segs[] = {
+        {7, "C---"},    {5, "--B"},     /* before: new starts first, ends inside */
+        {11, "--A-"},   {13, "O---"},   /* after: new starts inside, ends after */
+        {17, "--S"},    {17, "--R---"}, /* same start, new longer */
+        {23, "--E---"}, {23, "--N---"}, /* exact */
+    };
+    for (size_t w = 0; w < sizeof(want) / sizeof(want[0]); w++) {
+        for (int hole = 0; hole < 2; hole++) {
+            Fixture *fx = fixture_new(0, 64u << 20);
+            if (!hole) {
+                put(fx, 0, "GET /", want[w].policy);
+            }
+            for (size_t i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+                put(fx, segs[i].off, segs[i].bytes, want[w].policy);
+            }
+            if (hole) {
+                put(fx, 0, "GET /", want[w].policy);
+            }
+            char got[32], expect[32];
+            const char *c = want[w].word;
+            snprintf(expect, sizeof(expect), "GET /--%c-----%c-----%c-----%c---", c[0], c[1], c[2],
+                     c[3]);
+            read_range(&fx->l, 0, 29, got);
+            assert_string_equal(got, expect);
+            fixture_free(fx);
+        }
+    }
+}
+
 static void
 out_of_order_segments_read_in_order_with_gaps(void **state)
 {
@@ -481,6 +530,7 @@ main(void)
         cmocka_unit_test(overlap_with_the_same_bytes_is_not_different_data),
         cmocka_unit_test(bsd_new_segment_across_two_held_segments),
         cmocka_unit_test(a_third_segment_is_judged_against_each_bytes_writer),
+        cmocka_unit_test(overlap_words_spell_each_familys_word),
         cmocka_unit_test(out_of_order_segments_read_in_order_with_gaps),
         cmocka_unit_test(sequence_numbers_wrap_around_zero),
         cmocka_unit_test(offsets_keep_counting_past_four_gib),
