@@ -111,6 +111,8 @@ typedef struct Flow {
     uint8_t flags;     /* FLOW_F_* */
 
     FlowMacs *macs;             /* NULL unless FlowConfig.track_macs; owned by the table */
+    struct TcpSession *ssn;     /* the stream stage's TCP session; NULL until one starts;
+                                 * freed by the FREE end step */
     struct DetectFlow *det;     /* detection's per-flow state (flowbits, flowints); NULL until
                                  * a rule sets one; freed by the FREE end step */
     struct Flow *lprev, *lnext; /* timeout list, oldest first */

@@ -1,6 +1,7 @@
 /* eve_flow.c: the records of a flow that ended: "flow" (one per flow, oriented as its first
  * packet) and "netflow" (one per direction that carried packets, oriented as that direction). */
 #include "output/eve_int.h"
+#include "stream/stream.h"
 
 #include "core/proto.h"
 
@@ -27,7 +28,9 @@ log_netflow(EveWriter *ew, const Flow *f)
     }
 }
 
-/* "tcp": the flags seen, all together and per direction, then one true per flag seen. */
+/* "tcp": the flags seen, all together and per direction, then one true per flag seen (in
+ * Suricata's order: syn first), then the session's state, gaps and buffer regions when the
+ * stream stage kept a session, as Suricata writes them. */
 static void
 put_tcp_flags(JsonBuf *jb, const Flow *f)
 {
@@ -35,25 +38,43 @@ put_tcp_flags(JsonBuf *jb, const Flow *f)
         uint8_t bit;
         const char *name;
     } flag_names[] = {
-        {0x01, "fin"}, {0x02, "syn"}, {0x04, "rst"}, {0x08, "psh"},
+        {0x02, "syn"}, {0x01, "fin"}, {0x04, "rst"}, {0x08, "psh"},
         {0x10, "ack"}, {0x20, "urg"}, {0x40, "ecn"}, {0x80, "cwr"},
     };
     static const char hex[] = "0123456789abcdef";
-    uint8_t all = f->tcp_flags[0] | f->tcp_flags[1];
+    /* Suricata keeps the flags in the TCP session: a flow the stream never started one for
+     * (no SYN, stream.midstream off) writes "00". */
+    bool ssn = stream_has_session(f);
+    uint8_t ts = ssn ? f->tcp_flags[0] : 0, tc = ssn ? f->tcp_flags[1] : 0;
+    uint8_t all = ts | tc;
     char h[3] = {hex[all >> 4], hex[all & 15], 0};
 
     json_open_obj(jb, "tcp");
     json_str_plain(jb, "tcp_flags", h, 2);
-    h[0] = hex[f->tcp_flags[0] >> 4];
-    h[1] = hex[f->tcp_flags[0] & 15];
+    h[0] = hex[ts >> 4];
+    h[1] = hex[ts & 15];
     json_str_plain(jb, "tcp_flags_ts", h, 2);
-    h[0] = hex[f->tcp_flags[1] >> 4];
-    h[1] = hex[f->tcp_flags[1] & 15];
+    h[0] = hex[tc >> 4];
+    h[1] = hex[tc & 15];
     json_str_plain(jb, "tcp_flags_tc", h, 2);
     for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++) {
         if (all & flag_names[i].bit) {
             json_bool(jb, flag_names[i].name, true);
         }
+    }
+    const char *state = stream_state_name(f);
+    if (state != NULL) {
+        json_str(jb, "state", state);
+        bool gap_tc = stream_had_gap(f, FLOW_DIR_TOCLIENT);
+        bool gap_ts = stream_had_gap(f, FLOW_DIR_TOSERVER);
+        if (gap_tc) {
+            json_bool(jb, "tc_gap", true);
+        }
+        if (gap_ts) {
+            json_bool(jb, "ts_gap", true);
+        }
+        json_u64(jb, "ts_max_regions", gap_ts ? 2 : 1);
+        json_u64(jb, "tc_max_regions", gap_tc ? 2 : 1);
     }
     json_close_obj(jb);
 }

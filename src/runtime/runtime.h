@@ -16,6 +16,7 @@
 #include "flow/flow.h"
 #include "output/eve.h"
 #include "output/fastlog.h"
+#include "stream/stream.h"
 
 typedef enum {
     RUNMODE_SINGLE = 0, /* one thread does everything (the reference behaviour) */
@@ -36,6 +37,7 @@ typedef struct {
     DecodeConfig decode;
     DefragConfig defrag;
     FlowConfig flow;
+    StreamConfig stream;
     EveConfig eve;
     FastLogConfig fast; /* outputs.N.fast */
     DetectSettings detect;

@@ -63,6 +63,9 @@ typedef struct {
     DefragTable *dfr; /* IP fragments of this worker's share: all of a datagram's come here */
     Memcap defrag_mc; /* leased from defrag.memcap */
     Memcap flow_mc;  /* this worker's static share of flow.memcap */
+    StreamThread *st;  /* TCP sessions and reassembly of this worker's flows */
+    Memcap stream_mc;  /* leased from stream.memcap (sessions) */
+    Memcap reasm_mc;   /* leased from stream.reassembly.memcap (segments) */
     Pool spare_pkts; /* WORKER_SPARE_PACKETS Packets: worker_packet_get/put */
     EveWriter *ew;
     DetectThread *det;  /* NULL when the run has no rules */
@@ -96,6 +99,7 @@ struct Engine {
     /* Every memcap key's budget, for the workers' Memcaps and for memcap.pressure. */
     MemcapBudget flow_memcap;
     MemcapBudget defrag_memcap;
+    MemcapBudget stream_memcap, reasm_memcap;
     const MemcapBudget *memcaps[ENGINE_MEMCAPS_MAX];
     unsigned memcap_cnt;
     double wall_start;

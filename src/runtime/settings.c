@@ -24,6 +24,7 @@
 #include "flow/flow_settings.h"
 #include "detect/detect_settings.h"
 #include "output/eve_settings.h"
+#include "stream/stream_settings.h"
 
 /* The most worker threads a run may have: --threads' bound too (main.c). Past a thousand
  * threads, a run is a typo (detect-thread-ratio: 100000), not a machine. */
@@ -277,6 +278,7 @@ static const StageSettings stages[] = {
     {&eve_settings, offsetof(RunConfig, eve), NULL},
     {&fastlog_settings, offsetof(RunConfig, fast), NULL},
     {&flow_settings, offsetof(RunConfig, flow), NULL},
+    {&stream_settings, offsetof(RunConfig, stream), NULL},
     {&detect_settings, offsetof(RunConfig, detect), NULL},
     {&decode_settings, offsetof(RunConfig, decode), NULL},
     {&defrag_settings, offsetof(RunConfig, defrag), NULL},

@@ -3,6 +3,7 @@
  * owns a DecodeThread, a FlowTable, its Memcaps, a few spare packet slots and an EveWriter;
  * nothing here locks. */
 #include "core/log.h"
+#include "core/proto.h"
 #include "runtime/runtime_int.h"
 #include "runtime/shard.h"
 
@@ -16,12 +17,24 @@ on_flow_end_output(Flow *f, SkTime now, void *user)
     eve_log_flow(w->ew, f, now);
 }
 
-/* Flow end, FREE step: what detection kept on the flow (flowbits, flowints). */
+/* Flow end, STREAM step: every queued byte of the session becomes readable (EOF). */
+static void
+on_flow_end_stream(Flow *f, SkTime now, void *user)
+{
+    Worker *w = user;
+    (void)now;
+    stream_flow_end(w->st, f);
+}
+
+/* Flow end, FREE step: what detection kept on the flow (flowbits, flowints), the TCP session
+ * and its segments. */
 static void
 on_flow_end_free(Flow *f, SkTime now, void *user)
 {
-    (void)now, (void)user;
+    Worker *w = user;
+    (void)now;
     detect_flow_free(f);
+    stream_flow_free(w->st, f);
 }
 
 /* The engine's memcap budgets, set up with worker 0: runtime.c creates the workers in order,
@@ -34,6 +47,11 @@ engine_memcaps_init(Engine *eng)
     eng->memcaps[eng->memcap_cnt++] = &eng->flow_memcap;
     memcap_budget_init(&eng->defrag_memcap, "defrag.memcap", eng->rc->defrag.memcap);
     eng->memcaps[eng->memcap_cnt++] = &eng->defrag_memcap;
+    memcap_budget_init(&eng->stream_memcap, "stream.memcap", eng->rc->stream.memcap);
+    eng->memcaps[eng->memcap_cnt++] = &eng->stream_memcap;
+    memcap_budget_init(&eng->reasm_memcap, "stream.reassembly.memcap",
+                       eng->rc->stream.reassembly_memcap);
+    eng->memcaps[eng->memcap_cnt++] = &eng->reasm_memcap;
 }
 
 bool
@@ -92,6 +110,9 @@ worker_layer(Worker *w, Packet *q)
         dgram = defrag_insert(w->dfr, w->dt, q, slot);
     }
     flow_handle_packet(w->ft, q);
+    if (q->flow != NULL && q->proto == SK_IPPROTO_TCP) {
+        stream_packet(w->st, q);
+    }
     if (w->det != NULL) {
         detect_packet(w->det, q);
         const DetectAlerts *a = detect_alerts(w->det);
@@ -189,11 +210,20 @@ worker_init(Engine *eng, Worker *w, unsigned id)
         == NULL) {
         return false;
     }
+    memcap_init_leased(&w->stream_mc, &eng->stream_memcap);
+    memcap_init_leased(&w->reasm_mc, &eng->reasm_memcap);
+    if ((w->st = stream_thread_new(&rc->stream, &w->stream_mc, &w->reasm_mc)) == NULL) {
+        return false;
+    }
+    stream_thread_set_readers(w->st, false, rc->detect_engine != NULL);
+    if (w->ew != NULL) {
+        eve_writer_set_event_names(w->ew, PKT_EVENT_SRC_STREAM, stream_event_name);
+    }
     if (w->ft != NULL) {
+        stream_thread_attach(w->st, w->ft);
+        flow_table_set_end(w->ft, FLOW_END_STEP_STREAM, on_flow_end_stream, w);
         flow_table_set_end(w->ft, FLOW_END_STEP_OUTPUT, on_flow_end_output, w);
-        if (rc->detect_engine != NULL) {
-            flow_table_set_end(w->ft, FLOW_END_STEP_FREE, on_flow_end_free, w);
-        }
+        flow_table_set_end(w->ft, FLOW_END_STEP_FREE, on_flow_end_free, w);
     }
     if (rc->detect_engine != NULL && (w->det = detect_thread_new(rc->detect_engine)) == NULL) {
         return false;
@@ -208,6 +238,8 @@ worker_init(Engine *eng, Worker *w, unsigned id)
     worker_counters_register(w, decode_thread_counters_own(w->dt), false);
     worker_counters_register(w, flow_table_counters(w->ft), true);
     worker_counters_register(w, defrag_table_counters(w->dfr), true);
+    worker_counters_register(w, stream_thread_counters(w->st), true);
+    worker_counters_register(w, stream_thread_counters_own(w->st), false);
     if (w->det != NULL) {
         worker_counters_register(w, detect_thread_counters(w->det), true);
         worker_counters_register(w, detect_thread_counters_own(w->det), false);
@@ -221,6 +253,9 @@ worker_fini(Worker *w)
     flow_table_free(w->ft);
     defrag_table_free(w->dfr);
     memcap_fini(&w->defrag_mc);
+    stream_thread_free(w->st);
+    memcap_fini(&w->stream_mc);
+    memcap_fini(&w->reasm_mc);
     detect_thread_free(w->det);
     memcap_fini(&w->flow_mc);
     worker_spares_fini(w);

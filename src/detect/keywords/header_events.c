@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "decode/decode.h"
 #include "flow/flow.h"
+#include "stream/stream.h"
 
 /* Event names are short; a longer value is no event name. */
 #define EVENT_NAME_MAX 64
@@ -112,85 +113,8 @@ kw_decode_event_setup(Signature *s, const char *arg, char *err)
 
 /* ---- stream-event ---- */
 
-/* The TCP stream's events, Suricata 8's names without "stream.": stream-events.rules' and the
- * few more its engine knows. The index is the id the stream stage raises. Sorted (C locale),
- * and append-only in meaning: an id once given stays with its name within a build. */
-static const char *const stream_events[] = {
-    "3whs_ack_data_inject",
-    "3whs_ack_in_wrong_dir",
-    "3whs_async_wrong_seq",
-    "3whs_right_seq_wrong_ack_evasion",
-    "3whs_syn_flood",
-    "3whs_syn_resend_diff_seq_on_syn_recv",
-    "3whs_syn_toclient_on_syn_recv",
-    "3whs_synack_flood",
-    "3whs_synack_in_wrong_direction",
-    "3whs_synack_resend_with_diff_ack",
-    "3whs_synack_resend_with_diff_seq",
-    "3whs_synack_resend_with_different_ack",
-    "3whs_synack_tfo_data_ignored",
-    "3whs_synack_toserver_on_syn_recv",
-    "3whs_synack_with_wrong_ack",
-    "3whs_wrong_seq_wrong_ack",
-    "4whs_invalid_ack",
-    "4whs_synack_with_wrong_ack",
-    "4whs_synack_with_wrong_syn",
-    "4whs_wrong_seq",
-    "closewait_ack_out_of_window",
-    "closewait_fin_out_of_window",
-    "closewait_invalid_ack",
-    "closewait_pkt_before_last_ack",
-    "closing_ack_wrong_seq",
-    "closing_invalid_ack",
-    "est_ack_zwp_data",
-    "est_invalid_ack",
-    "est_packet_out_of_window",
-    "est_pkt_before_last_ack",
-    "est_syn_resend",
-    "est_syn_resend_diff_seq",
-    "est_syn_toclient",
-    "est_synack_resend",
-    "est_synack_resend_with_diff_ack",
-    "est_synack_resend_with_diff_seq",
-    "est_synack_resend_with_different_ack",
-    "est_synack_toserver",
-    "fin1_ack_wrong_seq",
-    "fin1_fin_wrong_seq",
-    "fin1_invalid_ack",
-    "fin2_ack_wrong_seq",
-    "fin2_fin_wrong_seq",
-    "fin2_invalid_ack",
-    "fin_but_no_session",
-    "fin_invalid_ack",
-    "fin_out_of_window",
-    "fin_syn",
-    "lastack_ack_wrong_seq",
-    "lastack_invalid_ack",
-    "pkt_bad_window_update",
-    "pkt_broken_ack",
-    "pkt_invalid_ack",
-    "pkt_invalid_timestamp",
-    "pkt_retransmission",
-    "pkt_spurious_retransmission",
-    "reassembly_depth_reached",
-    "reassembly_insert_invalid",
-    "reassembly_insert_limit",
-    "reassembly_insert_memcap",
-    "reassembly_no_segment",
-    "reassembly_overlap_different_data",
-    "reassembly_segment_before_base_seq",
-    "reassembly_seq_gap",
-    "reassembly_urgent_oob_limit_reached",
-    "rst_but_no_session",
-    "rst_invalid_ack",
-    "rst_with_data",
-    "shutdown_syn_resend",
-    "suspected_rst_inject",
-    "timewait_ack_wrong_seq",
-    "timewait_invalid_ack",
-    "wrong_thread",
-};
-#define STREAM_EVENT_CNT (sizeof(stream_events) / sizeof(stream_events[0]))
+/* The TCP stream's events are the stream stage's one list (stream/events.def): its ids are
+ * the ones the stream raises, and the rule spellings it knows (stream_event_lookup). */
 
 static int
 table_id(const char *const *table, size_t cnt, const char *name)
@@ -207,13 +131,17 @@ table_id(const char *const *table, size_t cnt, const char *name)
 int
 detect_stream_event_id(const char *name)
 {
-    return table_id(stream_events, STREAM_EVENT_CNT, name);
+    char lower[EVENT_NAME_MAX];
+    if (name == NULL || !event_name(name, lower)) {
+        return -1;
+    }
+    return stream_event_lookup(lower);
 }
 
 const char *
 detect_stream_event_name(unsigned id)
 {
-    return id < STREAM_EVENT_CNT ? stream_events[id] : NULL;
+    return stream_event_name(id);
 }
 
 SkResult
