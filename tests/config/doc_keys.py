@@ -30,6 +30,10 @@ import tempfile
 
 # Lists whose elements are fixed words.
 LIST_GOOD = {"action-order": ["drop", "pass", "reject", "alert"]}
+# host-os-policy.<policy>: address lists.
+LIST_GOOD.update({"host-os-policy." + n: ["192.0.2.0/24", "2001:db8::1"] for n in (
+    "windows", "bsd", "bsd-right", "old-linux", "linux", "old-solaris", "solaris", "hpux10",
+    "hpux11", "irix", "macos", "vista", "windows2k3", "first", "last", "openbsd")})
 # Keys whose right value needs a sibling set too (YAML text added to the right-value file).
 COMPANION = {"run-as.group": '{"run-as": {"user": "root", "group": "root"}}\n'}
 # A good value for each kind; every documented key of that kind accepts it.
@@ -47,6 +51,7 @@ STRING_WORDS = {"runmode": ("workers", "fast"),
                 "logging.outputs.0.file.type": ("json", "xml"),
                 "pcap-file.checksum-checks": ("auto", "sometimes"),
                 "flow.memcap-policy": ("pass-packet", "drop-everything"),
+                "defrag.memcap-policy": ("pass-packet", "drop-everything"),
                 "stream.memcap-policy": ("pass-packet", "drop-everything"),
                 "stream.midstream-policy": ("pass-packet", "drop-everything"),
                 "stream.reassembly.memcap-policy": ("pass-packet", "drop-everything"),
