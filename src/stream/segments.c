@@ -9,9 +9,10 @@
  *
  * Costs, honestly: insertion walks the list back from the tail, so in-order data and data near
  * the end are O(1); an insertion far behind many pieces is O(pieces) (an attacker pays a packet
- * per piece, and every piece is charged to the Memcap, which bounds the list). Peek walks from
- * the head to the reader's offset and then along the run: released pieces are gone, so the
- * walk is over the bytes not yet consumed. The buffer grows by doubling; growing or sliding it
+ * per piece, and every piece is charged to the Memcap, which bounds the list). The end of the
+ * run that starts at the head is kept up to date (each piece joins it once), so a reader in
+ * that run, which is where readers are, peeks in O(1) however many segments made the run;
+ * beyond it peek walks from the head. The buffer grows by doubling; growing or sliding it
  * moves the bytes still held (amortised once per byte per doubling: the only copy after the
  * first), and when nothing is held it moves for free, which is the common case of a reader
  * that keeps up. */
@@ -230,6 +231,26 @@ buf_at(const TcpSegList *l, uint64_t off)
 
 /* ---- The list ---- */
 
+/* Extends run_end over the pieces that follow it without a hole. `p` is a piece that ends at
+ * run_end (NULL: find it, back from the tail). */
+static void
+run_extend(TcpSegList *l, const TcpPiece *p)
+{
+    if (p == NULL) {
+        p = l->tail;
+        while (p != NULL && p->start >= l->run_end) {
+            p = p->prev;
+        }
+        if (p == NULL) {
+            return;
+        }
+    }
+    while (p->next != NULL && p->next->start == l->run_end) {
+        p = p->next;
+        l->run_end = p->end;
+    }
+}
+
 void
 tcp_seglist_init(TcpSegList *l, TcpSegStore *st, uint32_t isn)
 {
@@ -246,6 +267,7 @@ tcp_seglist_fini(TcpSegList *l)
     }
     buf_put(l);
     l->held = 0;
+    l->run_end = 0;
 }
 
 bool
@@ -309,6 +331,9 @@ tcp_seglist_insert(TcpSegList *l, uint32_t seq, const uint8_t *data, uint32_t le
     if (lo >= hi) {
         return r;
     }
+
+    bool was_empty = l->head == NULL;
+    uint64_t head_start = was_empty ? 0 : l->head->start;
 
     /* The first piece that overlaps [lo, hi), walking back from the last that starts before
      * hi; `before` is the piece the new bytes follow when nothing overlaps. */
@@ -442,6 +467,16 @@ tcp_seglist_insert(TcpSegList *l, uint32_t seq, const uint8_t *data, uint32_t le
             m = n;
         }
     }
+
+    /* [lo, hi) is held now, whole. It starts the head run when it comes before the old head
+     * with a hole between; it joins the head run when it touches it. */
+    if (was_empty || hi < head_start) {
+        l->run_end = hi;
+        run_extend(l, NULL);
+    } else if (lo <= l->run_end && hi > l->run_end) {
+        l->run_end = hi;
+        run_extend(l, NULL);
+    }
     return r;
 }
 
@@ -452,17 +487,26 @@ tcp_seglist_peek(const TcpSegList *l, uint64_t offset, StreamChunk *out)
         offset = l->floor; /* released: nothing there to hand out, and not a hole */
     }
     const TcpPiece *p = l->head;
-    while (p != NULL && p->end <= offset) {
-        p = p->next;
-    }
     if (p == NULL) {
         return false;
     }
-    uint64_t start = p->start > offset ? p->start : offset;
-    uint64_t end = p->end;
-    while (p->next != NULL && p->next->start == end) {
-        p = p->next;
+    uint64_t start, end;
+    if (offset < l->run_end) { /* in the head run, or in the hole before it */
+        start = p->start > offset ? p->start : offset;
+        end = l->run_end;
+    } else {
+        while (p != NULL && p->end <= offset) {
+            p = p->next;
+        }
+        if (p == NULL) {
+            return false;
+        }
+        start = p->start > offset ? p->start : offset;
         end = p->end;
+        while (p->next != NULL && p->next->start == end) {
+            p = p->next;
+            end = p->end;
+        }
     }
     uint64_t gap = start - offset;
     out->data = cur_init(buf_at(l, start), (size_t)(end - start));
@@ -501,6 +545,12 @@ tcp_seglist_release(TcpSegList *l, uint64_t offset)
         l->held -= p->end - p->start;
         piece_unlink(l, p);
     }
+    if (l->head == NULL) {
+        l->run_end = 0;
+    } else if (l->run_end <= l->head->start) { /* the head run went: the next one leads */
+        l->run_end = l->head->end;
+        run_extend(l, l->head);
+    }
     /* An idle direction gives a big buffer back (the next insert takes the smallest again),
      * so a session that once buffered a large hole does not pin it. */
     if (l->head == NULL && l->buf_cls > 0) {
@@ -511,14 +561,8 @@ tcp_seglist_release(TcpSegList *l, uint64_t offset)
 uint64_t
 tcp_seglist_contiguous_end(const TcpSegList *l)
 {
-    const TcpPiece *p = l->head;
-    if (p == NULL || p->start > l->floor) {
+    if (l->head == NULL || l->head->start > l->floor) {
         return l->floor;
     }
-    uint64_t end = p->end;
-    while (p->next != NULL && p->next->start == end) {
-        p = p->next;
-        end = p->end;
-    }
-    return end;
+    return l->run_end;
 }

@@ -100,12 +100,13 @@ typedef struct {
     TcpPiece *head, *tail; /* held ranges, sorted, disjoint */
     uint8_t *buf;          /* bytes of offsets [base, base + cap) */
     uint64_t base;
-    uint32_t cap;    /* 0: no buffer yet */
-    uint8_t buf_cls; /* size class of buf */
-    uint32_t isn;    /* offset 0 is sequence number isn + 1 */
-    uint64_t ref;    /* an offset near the data (the highest end seen): sequence anchor */
-    uint64_t floor;  /* bytes below it were released; later data below it is dropped */
-    uint64_t held;   /* bytes held */
+    uint32_t cap;     /* 0: no buffer yet */
+    uint8_t buf_cls;  /* size class of buf */
+    uint32_t isn;     /* offset 0 is sequence number isn + 1 */
+    uint64_t ref;     /* an offset near the data (the highest end seen): sequence anchor */
+    uint64_t floor;   /* bytes below it were released; later data below it is dropped */
+    uint64_t held;    /* bytes held */
+    uint64_t run_end; /* end of the contiguous run that starts at head->start (0: empty) */
     uint32_t piece_cnt;
 } TcpSegList;
 

@@ -333,6 +333,32 @@ out_of_order_segments_read_in_order_with_gaps(void **state)
     fixture_free(fx);
 }
 
+/* 100,000 one-byte segments behind a hole (each its own piece: the overlap policy needs each
+ * writer's bounds): a reader waiting at the hole peeks after every one, and each peek costs
+ * O(1), not a walk over the run (which would make this quadratic: minutes, not milliseconds). */
+static void
+peek_at_a_hole_before_a_long_run_of_pieces_is_constant_time(void **state)
+{
+    (void)state;
+    Fixture *fx = fixture_new(0, 64u << 20);
+    StreamChunk ch;
+    for (uint32_t i = 0; i < 100000; i++) {
+        TcpInsertResult r =
+            tcp_seglist_insert(&fx->l, ISN + 1u + 10 + i, (const uint8_t *)"x", 1, 0);
+        assert_int_equal(r.stored, 1);
+        assert_true(tcp_seglist_peek(&fx->l, 0, &ch));
+        assert_int_equal(ch.gap_len, 10);
+        assert_int_equal(ch.data.left, i + 1);
+    }
+    assert_int_equal(fx->l.piece_cnt, 100000);
+    put(fx, 0, "0123456789", 0); /* the hole filled: one run from 0 */
+    assert_int_equal(tcp_seglist_contiguous_end(&fx->l), 100010);
+    tcp_seglist_release(&fx->l, 50000);
+    assert_true(tcp_seglist_peek(&fx->l, 50000, &ch));
+    assert_int_equal(ch.data.left, 50010);
+    fixture_free(fx);
+}
+
 static void
 sequence_numbers_wrap_around_zero(void **state)
 {
@@ -532,6 +558,7 @@ main(void)
         cmocka_unit_test(a_third_segment_is_judged_against_each_bytes_writer),
         cmocka_unit_test(overlap_words_spell_each_familys_word),
         cmocka_unit_test(out_of_order_segments_read_in_order_with_gaps),
+        cmocka_unit_test(peek_at_a_hole_before_a_long_run_of_pieces_is_constant_time),
         cmocka_unit_test(sequence_numbers_wrap_around_zero),
         cmocka_unit_test(offsets_keep_counting_past_four_gib),
         cmocka_unit_test(depth_keeps_bytes_below_it_only),
