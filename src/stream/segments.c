@@ -231,8 +231,9 @@ buf_at(const TcpSegList *l, uint64_t off)
 
 /* ---- The list ---- */
 
-/* Extends run_end over the pieces that follow it without a hole. `p` is a piece that ends at
- * run_end (NULL: find it, back from the tail). */
+/* Extends run_end over the pieces that follow it without a hole. `p` is the piece that holds
+ * the byte before run_end (NULL: find it, back from the tail); it may reach past run_end (new
+ * bytes that fell inside a held piece). */
 static void
 run_extend(TcpSegList *l, const TcpPiece *p)
 {
@@ -244,6 +245,9 @@ run_extend(TcpSegList *l, const TcpPiece *p)
         if (p == NULL) {
             return;
         }
+    }
+    if (p->end > l->run_end) {
+        l->run_end = p->end;
     }
     while (p->next != NULL && p->next->start == l->run_end) {
         p = p->next;

@@ -359,6 +359,25 @@ peek_at_a_hole_before_a_long_run_of_pieces_is_constant_time(void **state)
     fixture_free(fx);
 }
 
+/* Found by fuzz_stream: a segment that fills a hole and ends inside the piece after it joins
+ * the whole of that piece to the run, not only its own bytes. */
+static void
+filling_a_hole_joins_the_piece_it_ends_in(void **state)
+{
+    (void)state;
+    Fixture *fx = fixture_new(0, 64u << 20);
+    put(fx, 0, "abcd", 0);
+    put(fx, 6, "ghijklmnopqrst", 0); /* [6, 20) */
+    assert_int_equal(tcp_seglist_contiguous_end(&fx->l), 4);
+    put(fx, 3, "defgh", 0); /* [3, 8): fills [4, 6) */
+    assert_int_equal(tcp_seglist_contiguous_end(&fx->l), 20);
+    StreamChunk ch;
+    assert_true(tcp_seglist_peek(&fx->l, 1, &ch));
+    assert_int_equal(ch.data.left, 19);
+    assert_memory_equal(ch.data.p, "bcdefghijklmnopqrst", 19);
+    fixture_free(fx);
+}
+
 static void
 sequence_numbers_wrap_around_zero(void **state)
 {
@@ -559,6 +578,7 @@ main(void)
         cmocka_unit_test(overlap_words_spell_each_familys_word),
         cmocka_unit_test(out_of_order_segments_read_in_order_with_gaps),
         cmocka_unit_test(peek_at_a_hole_before_a_long_run_of_pieces_is_constant_time),
+        cmocka_unit_test(filling_a_hole_joins_the_piece_it_ends_in),
         cmocka_unit_test(sequence_numbers_wrap_around_zero),
         cmocka_unit_test(offsets_keep_counting_past_four_gib),
         cmocka_unit_test(depth_keeps_bytes_below_it_only),
