@@ -57,8 +57,9 @@ typedef struct {
     const char *sets[SETS_MAX];
     unsigned set_cnt;
     const char *runmode;
-    const char *live; /* -i / --pcap=: an interface */
-    bool pcap_config; /* --pcap alone: the first interface of the config's pcap list */
+    const char *checksums; /* -k: "all" or "none" */
+    const char *live;      /* -i / --pcap=: an interface */
+    bool pcap_config;      /* --pcap alone: the first interface of the config's pcap list */
     unsigned threads;
     bool quiet;
     bool dump_config;
@@ -188,6 +189,7 @@ parse_args(int argc, char **argv, Options *o)
                 log_error("-k: '%s' is not 'all' or 'none'", optarg);
                 return 1;
             }
+            o->checksums = optarg;
             break;
         case 'i':
             o->live = optarg;
@@ -499,6 +501,13 @@ main(int argc, char **argv)
     if (o.runmode != NULL && cfg_set(cfg, "runmode", o.runmode) != SK_OK) {
         goto out;
     }
+    /* -k none / all: checksum checks off or forced, as Suricata's (the stream reads it). */
+    if (o.checksums != NULL
+        && cfg_set(cfg, "pcap-file.checksum-checks",
+                   strcmp(o.checksums, "none") == 0 ? "no" : "yes")
+               != SK_OK) {
+        goto out;
+    }
     /* Default run mode for files: workers, measured fastest on 2 cores (docs/architecture.md);
      * live: autofp, since one interface cannot be read by every worker. */
     rc.runmode = o.live != NULL || o.pcap_config ? RUNMODE_AUTOFP : RUNMODE_WORKERS;
@@ -540,6 +549,9 @@ main(int argc, char **argv)
     rc.detect.engine.test_mode = o.test_config;
     rc.eve.ips = o.simulate_ips;
     rc.fast.ips = o.simulate_ips;
+    /* stream.inline auto follows the run's mode, as Suricata's. */
+    rc.stream.inline_mode = rc.stream.inline_cfg == STREAM_INLINE_YES
+                            || (rc.stream.inline_cfg == STREAM_INLINE_AUTO && o.simulate_ips);
     rc.detect.engine.vars = cfg;
     if (!o.disable_detection && detect_engine_load(&o, cfg, &rc, &engine) != 0) {
         goto out;

@@ -472,14 +472,14 @@ run_groups(DetectThread *dt, Packet *p, const uint8_t *buf, uint32_t len)
  * the end of what was inspected before, so a pattern split across the boundary is found. */
 #define STREAM_LOOKBACK 1024
 
-static void
+static uint32_t
 stream_pass(DetectThread *dt, Packet *p, Flow *f, int toserver, bool eof)
 {
     uint64_t start = 0;
     uint32_t len = dt->src.window(dt->src.user, f, toserver, eof, STREAM_LOOKBACK, dt->window,
                                   DETECT_WINDOW_MAX, &start);
     if (len == 0) {
-        return;
+        return 0;
     }
     dt->in_stream = true;
     dt->stream_buf = dt->window;
@@ -487,6 +487,7 @@ stream_pass(DetectThread *dt, Packet *p, Flow *f, int toserver, bool eof)
     run_groups(dt, p, dt->window, len);
     dt->in_stream = false;
     dt->src.consumed(dt->src.user, f, toserver, start + len);
+    return len;
 }
 
 bool
@@ -526,7 +527,10 @@ detect_flow_end(DetectThread *dt, Flow *f, Packet *p)
         p->flow_toserver = (uint8_t)toserver;
         p->flow_established = f->state != FLOW_STATE_NEW;
         dt->stream_active = true;
-        stream_pass(dt, p, f, toserver, true);
+        /* A window is one run of bytes: after a hole, or past DETECT_WINDOW_MAX, the rest comes
+         * in the next ones (bounded: depth / window size, and a hole per pass). */
+        for (unsigned i = 0; i < 1024 && stream_pass(dt, p, f, toserver, true) > 0; i++) {
+        }
     }
     dt->stream_active = false;
     alerts_finish(dt, p);

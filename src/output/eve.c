@@ -576,6 +576,9 @@ packet_src_name(const Packet *p)
     if (p->flags & PKT_F_REASSEMBLED) { /* Suricata's PKT_SRC_DEFRAG */
         return "defrag";
     }
+    if (p->flags & PKT_F_PSEUDO) { /* Suricata's PKT_SRC_FFR: the flow-end flush */
+        return "stream (flow timeout)";
+    }
     if (p->parent == NULL) {
         return "wire/pcap";
     }

@@ -17,6 +17,65 @@ on_flow_end_output(Flow *f, SkTime now, void *user)
     eve_log_flow(w->ew, f, now);
 }
 
+/* Flow end, DETECT step: what the stream flush made inspectable, on a pseudo packet (a spare
+ * slot: ends happen inside flow_handle_packet for another packet). */
+static void
+on_flow_end_detect(Flow *f, SkTime now, void *user)
+{
+    Worker *w = user;
+    Packet *p = worker_packet_get(w);
+    if (p == NULL) {
+        return;
+    }
+    p->ts = now;
+    p->flags |= PKT_F_PSEUDO;
+    detect_flow_end(w->det, f, p);
+    const DetectAlerts *a = detect_alerts(w->det);
+    if (a->cnt > 0) {
+        eve_log_alerts(w->ew, p, a);
+        if (w->fw != NULL) {
+            fastlog_write(w->fw, p, a);
+        }
+    }
+    worker_packet_put(w, p);
+}
+
+/* Detection's raw stream source: the stream stage's detection feed, connected here because
+ * detect does not include the stream (the runtime knows both). */
+static uint32_t
+stream_src_window(void *user, Flow *f, int toserver, bool eof, uint32_t lookback, uint8_t *out,
+                  uint32_t cap, uint64_t *start)
+{
+    Worker *w = user;
+    return stream_raw_copy(w->st, f, toserver ? FLOW_DIR_TOSERVER : FLOW_DIR_TOCLIENT, eof,
+                           lookback, out, cap, start);
+}
+
+static void
+stream_src_consumed(void *user, Flow *f, int toserver, uint64_t upto)
+{
+    Worker *w = user;
+    stream_raw_consumed(w->st, f, toserver ? FLOW_DIR_TOSERVER : FLOW_DIR_TOCLIENT, upto);
+}
+
+static bool
+stream_src_active(void *user, const Flow *f, int toserver)
+{
+    Worker *w = user;
+    return stream_packet_in_stream(w->st, f, toserver ? FLOW_DIR_TOSERVER : FLOW_DIR_TOCLIENT);
+}
+
+static bool
+stream_src_bytes_seen(void *user, const Flow *f, int toserver, uint64_t *out)
+{
+    (void)user;
+    if (!stream_has_session(f)) {
+        return false;
+    }
+    *out = stream_bytes_seen(f, toserver ? FLOW_DIR_TOSERVER : FLOW_DIR_TOCLIENT);
+    return true;
+}
+
 /* Flow end, STREAM step: every queued byte of the session becomes readable (EOF). */
 static void
 on_flow_end_stream(Flow *f, SkTime now, void *user)
@@ -45,13 +104,13 @@ engine_memcaps_init(Engine *eng)
     memcap_budget_init(&eng->flow_memcap, "flow.memcap", eng->rc->flow.memcap);
     eng->memcap_cnt = 0;
     eng->memcaps[eng->memcap_cnt++] = &eng->flow_memcap;
-    memcap_budget_init(&eng->defrag_memcap, "defrag.memcap", eng->rc->defrag.memcap);
-    eng->memcaps[eng->memcap_cnt++] = &eng->defrag_memcap;
     memcap_budget_init(&eng->stream_memcap, "stream.memcap", eng->rc->stream.memcap);
     eng->memcaps[eng->memcap_cnt++] = &eng->stream_memcap;
     memcap_budget_init(&eng->reasm_memcap, "stream.reassembly.memcap",
                        eng->rc->stream.reassembly_memcap);
     eng->memcaps[eng->memcap_cnt++] = &eng->reasm_memcap;
+    memcap_budget_init(&eng->defrag_memcap, "defrag.memcap", eng->rc->defrag.memcap);
+    eng->memcaps[eng->memcap_cnt++] = &eng->defrag_memcap;
 }
 
 bool
@@ -228,6 +287,19 @@ worker_init(Engine *eng, Worker *w, unsigned id)
     if (rc->detect_engine != NULL && (w->det = detect_thread_new(rc->detect_engine)) == NULL) {
         return false;
     }
+    if (w->det != NULL) {
+        const DetectStreamSource src = {.window = stream_src_window,
+                                        .consumed = stream_src_consumed,
+                                        .active = stream_src_active,
+                                        .bytes_seen = stream_src_bytes_seen,
+                                        .user = w};
+        if (!detect_thread_set_stream_source(w->det, &src)) {
+            return false;
+        }
+        if (w->ft != NULL) {
+            flow_table_set_end(w->ft, FLOW_END_STEP_DETECT, on_flow_end_detect, w);
+        }
+    }
     if (eng->fl != NULL && (w->fw = fastlog_writer_new(eng->fl)) == NULL) {
         return false;
     }
@@ -237,9 +309,9 @@ worker_init(Engine *eng, Worker *w, unsigned id)
     worker_counters_register(w, decode_thread_counters(w->dt), true);
     worker_counters_register(w, decode_thread_counters_own(w->dt), false);
     worker_counters_register(w, flow_table_counters(w->ft), true);
-    worker_counters_register(w, defrag_table_counters(w->dfr), true);
     worker_counters_register(w, stream_thread_counters(w->st), true);
     worker_counters_register(w, stream_thread_counters_own(w->st), false);
+    worker_counters_register(w, defrag_table_counters(w->dfr), true);
     if (w->det != NULL) {
         worker_counters_register(w, detect_thread_counters(w->det), true);
         worker_counters_register(w, detect_thread_counters_own(w->det), false);
@@ -251,11 +323,11 @@ void
 worker_fini(Worker *w)
 {
     flow_table_free(w->ft);
-    defrag_table_free(w->dfr);
-    memcap_fini(&w->defrag_mc);
     stream_thread_free(w->st);
     memcap_fini(&w->stream_mc);
     memcap_fini(&w->reasm_mc);
+    defrag_table_free(w->dfr);
+    memcap_fini(&w->defrag_mc);
     detect_thread_free(w->det);
     memcap_fini(&w->flow_mc);
     worker_spares_fini(w);

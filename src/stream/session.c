@@ -126,6 +126,9 @@ ssn_set_state(StreamThread *st, Flow *f, TcpSession *ssn, TcpState s)
 static TcpSession *
 ssn_new(StreamThread *st, Flow *f)
 {
+    if (f->ssn != NULL) {
+        return f->ssn; /* reset for reuse (stream_session_reset) */
+    }
     TcpSession *ssn = pool_get(&st->ssn_pool);
     if (ssn == NULL) {
         sctr_inc(st, SCTR_SSN_MEMCAP_DROP);
@@ -137,6 +140,22 @@ ssn_new(StreamThread *st, Flow *f)
     sctr_inc(st, SCTR_SESSIONS);
     counter_set(&st->ctr[SCTR_ACTIVE_SESSIONS], counter_get(&st->ctr[SCTR_ACTIVE_SESSIONS]) + 1);
     return ssn;
+}
+
+/* Back to a fresh session (its segments freed), as if its flow had just started. */
+static void
+stream_session_reset(StreamThread *st, TcpSession *ssn)
+{
+    for (int d = 0; d < 2; d++) {
+        if (ssn->st[d].flags & TS_F_STARTED) {
+            tcp_seglist_fini(&ssn->st[d].segs);
+        }
+    }
+    uint8_t pol[2] = {ssn->st[0].policy, ssn->st[1].policy};
+    memset(ssn, 0, sizeof(*ssn));
+    ssn->st[0].policy = pol[0];
+    ssn->st[1].policy = pol[1];
+    (void)st;
 }
 
 /* The overlap policy of each direction comes from its receiver's address (host-os-policy). */
@@ -496,6 +515,9 @@ state_none(StreamThread *st, FlowTable *ft, Flow *f, Packet *p, int dir, const T
             ssn->flags |= SSN_F_TFO;
             c->flags |= TS_F_TFO;
             data_accept(st, ssn, dir, t, p);
+            /* The SYN itself is inspected as a packet, as Suricata does: its data only
+             * counts for the stream once the server takes it. */
+            st->cur_added = false;
         }
         ssn_set_state(st, f, ssn, TCP_SYN_SENT);
         return;
@@ -535,8 +557,20 @@ state_syn_sent(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p, int dir, c
     TcpStream *c = &ssn->st[FLOW_DIR_TOSERVER], *s = &ssn->st[FLOW_DIR_TOCLIENT];
     uint8_t fl = t->flags;
 
+    /* An answer must echo the client's timestamp (Suricata's check on the server side of a
+     * handshake: an injected RST or SYN|ACK guesses it wrong). */
+    if (dir == FLOW_DIR_TOCLIENT && t->has_ts && t->tsecr != 0
+        && (((c->flags & TS_F_TS_PEER) && c->last_ts != 0 && t->tsecr != c->last_ts)
+            || (!(c->flags & TS_F_TS_PEER) && c->last_ts == 0))) {
+        stream_event_raise(st, p, STREAM_EV_PKT_INVALID_TIMESTAMP);
+        return;
+    }
     if (fl & SK_TH_RST) {
-        if (rst_valid(st, ssn, dir, t, p)) {
+        /* The client's own RST ends the attempt only when it is the canonical one (its ISN,
+         * window 0, acking its SYN); the server's must acknowledge the SYN. */
+        bool ok = dir == FLOW_DIR_TOSERVER ? t->seq == c->isn && t->win == 0 && t->ack == c->isn + 1
+                                           : rst_valid(st, ssn, dir, t, p);
+        if (ok) {
             ssn->flags |= SSN_F_RST;
             ssn_set_state(st, f, ssn, TCP_CLOSED);
         }
@@ -901,15 +935,37 @@ stream_session_packet(StreamThread *st, FlowTable *ft, Flow *f, Packet *p, int d
     if (t.flags & SK_TH_URG) {
         sctr_inc(st, SCTR_URG);
     }
-    if (st->cfg->checksum_validation && !decode_l4_checksum_ok(p)) {
-        sctr_inc(st, SCTR_INVALID_CHECKSUM);
-        return;
+    if (st->cfg->checksum_validation && !st->csum_off) {
+        bool ok = decode_l4_checksum_ok(p);
+        /* Suricata's auto mode (pcap-file.checksum-checks: auto): after 1000 packets, more
+         * than one in ten bad means the capture was taken before checksum offload filled
+         * them in: stop checking. */
+        if (st->cfg->checksum_auto && ++st->csum_pkts <= 1000) {
+            st->csum_bad += !ok;
+            if (st->csum_pkts == 1000 && st->csum_bad > st->csum_pkts / 10) {
+                st->csum_off = true;
+            }
+        }
+        if (!ok) {
+            sctr_inc(st, SCTR_INVALID_CHECKSUM);
+            return;
+        }
     }
     /* An ack number without the ACK flag: a broken stack, or a probe (Suricata's check). */
     if (!(t.flags & SK_TH_ACK) && t.ack != 0) {
         stream_event_raise(st, p, STREAM_EV_PKT_BROKEN_ACK);
     }
     TcpSession *ssn = f->ssn;
+    /* A new SYN on a session that ended (port reuse): the session starts over. */
+    if (ssn != NULL && (ssn->state == TCP_CLOSED || ssn->state == TCP_TIME_WAIT)
+        && (t.flags & (SK_TH_SYN | SK_TH_ACK | SK_TH_RST)) == SK_TH_SYN
+        && t.seq != ssn->st[dir].isn) {
+        stream_session_reset(st, ssn);
+        if (dir == FLOW_DIR_TOCLIENT) {
+            flow_swap(f, p);
+            dir = FLOW_DIR_TOSERVER;
+        }
+    }
     if (ssn == NULL || ssn->state == TCP_NONE) {
         state_none(st, ft, f, p, dir, &t);
         return;

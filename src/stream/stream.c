@@ -101,6 +101,7 @@ stream_config_default(StreamConfig *cfg)
     cfg->toclient_chunk = 2560;
     cfg->max_synack_queue = 5;
     cfg->checksum_validation = true;
+    cfg->checksum_auto = true;
     cfg->overlap_diff_data = true;
     cfg->urgent_policy = STREAM_URGENT_INLINE;
     cfg->default_policy = STREAM_POLICY_BSD;
@@ -209,6 +210,9 @@ insert(StreamThread *st, TcpStream *s, Packet *p, uint32_t seq, const uint8_t *d
         sctr_inc(st, SCTR_SEGMENT_MEMCAP_DROP);
         return;
     }
+    if (r.stored > 0 || r.overlap_len > 0) {
+        st->cur_added = true;
+    }
     if (r.flags & TCP_INS_OVERLAP) {
         sctr_inc(st, SCTR_OVERLAP);
     }
@@ -278,10 +282,28 @@ stream_data_queue(StreamThread *st, TcpSession *ssn, TcpStream *s, Packet *p, ui
 /* ---- what is readable ---- */
 
 /* The end (list offset) of what the readers may take from s now. */
+static uint64_t acked_end(const TcpSession *ssn, const TcpStream *s);
+
 static uint64_t
-readable_end(const TcpSession *ssn, const TcpStream *s, bool eof)
+readable_end(const StreamThread *st, const TcpSession *ssn, const TcpStream *s, bool eof)
 {
-    if (eof || (ssn->flags & SSN_F_END) || (ssn->flags & SSN_F_ASYNC)) {
+    if (eof || (ssn->flags & SSN_F_END)) {
+        return UINT64_MAX;
+    }
+    uint64_t a = acked_end(ssn, s);
+    if (st->cfg->inline_mode) {
+        /* Inline: what arrived in order is inspected now (the packet can still be dropped). */
+        uint64_t c = tcp_seglist_contiguous_end(&s->segs);
+        return c > a ? c : a;
+    }
+    return a;
+}
+
+/* The end of what the receiver acknowledged (everything, one way only). */
+static uint64_t
+acked_end(const TcpSession *ssn, const TcpStream *s)
+{
+    if (ssn->flags & SSN_F_ASYNC) {
         return UINT64_MAX;
     }
     if (!(s->flags & TS_F_ACK_SEEN)) {
@@ -315,14 +337,16 @@ static bool
 readable_run(StreamThread *st, const TcpSession *ssn, TcpStream *s, uint64_t from, bool eof,
              StreamChunk *out)
 {
-    uint64_t end = readable_end(ssn, s, eof);
+    uint64_t end = readable_end(st, ssn, s, eof);
     if (from >= end || !tcp_seglist_peek(&s->segs, from, out)) {
         return false;
     }
     if (out->offset >= end) {
         return false;
     }
-    if (out->flags & STREAM_F_GAP) {
+    /* A hole the receiver acknowledged past is lost (tcp.reassembly_gap); one only flushed
+     * at the end is data that never came, as Suricata counts it. */
+    if ((out->flags & STREAM_F_GAP) && out->offset <= acked_end(ssn, s)) {
         if (!(s->flags & TS_F_GAP_SEEN)) {
             s->flags |= TS_F_GAP_SEEN;
             sctr_inc(st, SCTR_REASSEMBLY_GAP);
@@ -347,7 +371,7 @@ release(StreamThread *st, TcpSession *ssn, TcpStream *s)
         upto = r < upto ? r : upto;
     }
     if (!st->app_reader && !st->raw_reader) {
-        upto = readable_end(ssn, s, false);
+        upto = readable_end(st, ssn, s, false);
     }
     if (upto != UINT64_MAX && upto > s->released) {
         tcp_seglist_release(&s->segs, upto);
@@ -366,7 +390,22 @@ stream_packet(StreamThread *st, Packet *p)
     }
     st->now_s = (uint32_t)(p->ts / SK_USEC_PER_SEC);
     int dir = p->flow_toserver ? FLOW_DIR_TOSERVER : FLOW_DIR_TOCLIENT;
+    st->cur_added = false;
     stream_session_packet(st, st->ft, f, p, dir);
+    st->cur_flow = f;
+    st->cur_dir = p->flow_toserver ? FLOW_DIR_TOSERVER : FLOW_DIR_TOCLIENT; /* after a swap */
+    TcpSession *cs = f->ssn;
+    if (st->cfg->inline_mode && st->cur_added && cs != NULL) {
+        /* Inline, a packet's own bytes are inspected with the packet, in rule order with
+         * its other rules (Suricata inspects the stream up to this packet at that point):
+         * what arrived in order counts as inspected. */
+        TcpStream *s = &cs->st[st->cur_dir];
+        uint64_t c = tcp_seglist_contiguous_end(&s->segs);
+        if (c > s->raw_off) {
+            s->raw_off = c;
+        }
+        st->cur_added = false;
+    }
     TcpSession *ssn = f->ssn;
     if (ssn != NULL) {
         for (int d = 0; d < 2; d++) {
@@ -447,10 +486,10 @@ stream_app_consumed(StreamThread *st, Flow *f, int dir, size_t n)
 static bool
 raw_ready(const StreamThread *st, const TcpSession *ssn, const TcpStream *s, int dir, bool eof)
 {
-    if (eof || (ssn->flags & SSN_F_END)) {
+    if (eof || (ssn->flags & SSN_F_END) || st->cfg->inline_mode) {
         return true;
     }
-    uint64_t end = readable_end(ssn, s, false);
+    uint64_t end = readable_end(st, ssn, s, false);
     uint32_t chunk = dir == FLOW_DIR_TOSERVER ? st->cfg->toserver_chunk : st->cfg->toclient_chunk;
     return end != UINT64_MAX ? end >= s->raw_off + chunk : true;
 }
@@ -526,6 +565,21 @@ stream_has_session(const Flow *f)
 }
 
 bool
+stream_raw_active(const Flow *f, int dir)
+{
+    return dir_stream(f, dir) != NULL;
+}
+
+bool
+stream_packet_in_stream(const StreamThread *st, const Flow *f, int dir)
+{
+    if (f == st->cur_flow && dir == st->cur_dir) {
+        return st->cur_added;
+    }
+    return stream_raw_active(f, dir);
+}
+
+bool
 stream_had_gap(const Flow *f, int dir)
 {
     const TcpStream *s = dir_stream(f, dir);
@@ -558,7 +612,9 @@ void
 stream_flow_end(StreamThread *st, Flow *f)
 {
     TcpSession *ssn = f->ssn;
-    (void)st;
+    if (st->cur_flow == f) {
+        st->cur_flow = NULL; /* flow end inspects the stream, not the last packet */
+    }
     if (ssn != NULL) {
         ssn->flags |= SSN_F_END;
         sctr_inc(st, SCTR_PSEUDO);
@@ -569,6 +625,9 @@ void
 stream_flow_free(StreamThread *st, Flow *f)
 {
     TcpSession *ssn = f->ssn;
+    if (st->cur_flow == f) {
+        st->cur_flow = NULL;
+    }
     if (ssn == NULL) {
         return;
     }

@@ -43,6 +43,8 @@ typedef enum {
     STREAM_URGENT_DROP,       /* "drop": an IPS drops the packet; here its data is not queued */
 } StreamUrgentPolicy;
 
+enum { STREAM_INLINE_AUTO = 0, STREAM_INLINE_YES, STREAM_INLINE_NO };
+
 #define STREAM_HOST_RULES_MAX 256 /* host-os-policy entries (address/prefix) kept */
 
 typedef struct {
@@ -64,8 +66,12 @@ typedef struct {
     bool midstream;             /* stream.midstream: pick up sessions without a handshake */
     bool async_oneside;         /* stream.async-oneside: one direction seen only */
     bool checksum_validation;   /* stream.checksum-validation: a bad TCP checksum is ignored */
+    bool checksum_auto;         /* pcap-file.checksum-checks auto: stop once most are bad */
     bool overlap_diff_data;     /* stream.reassembly.check-overlap-different-data */
     bool stats_events;          /* stats.stream-events: a stream.<event> counter per event */
+    uint8_t inline_cfg;         /* stream.inline: STREAM_INLINE_* */
+    bool inline_mode;           /* in effect (the runtime decides auto: --simulate-ips): data
+                                 * is inspected as it arrives, not once acknowledged */
     uint8_t urgent_policy;      /* StreamUrgentPolicy */
     uint8_t memcap_policy;      /* stream.memcap-policy, an ExceptionPolicy (resolved) */
     uint8_t midstream_policy;   /* stream.midstream-policy, an ExceptionPolicy (resolved) */
@@ -140,6 +146,13 @@ const char *stream_state_name(const Flow *f);
 /* Does f have a TCP session? Did a hole in direction dir get handed on (EVE tcp.ts_gap /
  * tc_gap)? */
 bool stream_has_session(const Flow *f);
+/* Does f's session reassemble direction dir (payload then goes to the raw stream)? */
+bool stream_raw_active(const Flow *f, int dir);
+/* For the packet stream_packet last handled (its flow f, direction dir): did its payload go
+ * into the stream? Suricata inspects a TCP packet's payload with packet rules only when it did
+ * not (no session yet, out of window, before the handshake, past the depth). For any other
+ * flow: stream_raw_active. */
+bool stream_packet_in_stream(const StreamThread *st, const Flow *f, int dir);
 bool stream_had_gap(const Flow *f, int dir);
 
 /* ---- Flow end ----

@@ -96,7 +96,12 @@ struct StreamThread {
     TcpSegStore *segstore; /* segments and their bytes, charged to stream.reassembly.memcap */
     FlowTable *ft;         /* for flow_set_state */
     bool app_reader, raw_reader;
-    uint32_t now_s; /* engine time of the packet being handled, seconds */
+    uint32_t now_s;       /* engine time of the packet being handled, seconds */
+    const Flow *cur_flow; /* the packet stream_packet handles last: its flow, direction */
+    int cur_dir;
+    bool cur_added; /* ... and whether its payload went into the stream */
+    bool csum_off;  /* checksum-checks auto decided the capture's checksums are offloaded */
+    uint64_t csum_pkts, csum_bad;
     CounterSet cs, cs_own;
     Counter *ctr; /* SCTR_MAX + STREAM_EVENT_MAX (when stats.stream-events) */
     Counter ctr_own[8];

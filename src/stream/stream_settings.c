@@ -78,6 +78,27 @@ read_urgent(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
     return SK_ERR_CONFIG;
 }
 
+static SkResult
+read_inline(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
+{
+    StreamConfig *sc = conf;
+    const char *s = NULL;
+    bool b;
+    (void)k;
+    if (cfg_get_str(root, path, &s) != SK_OK) {
+        return SK_ERR_CONFIG;
+    }
+    if (s == NULL || strcmp(s, "auto") == 0) {
+        sc->inline_cfg = STREAM_INLINE_AUTO;
+    } else if (cfg_parse_bool(s, &b)) {
+        sc->inline_cfg = b ? STREAM_INLINE_YES : STREAM_INLINE_NO;
+    } else {
+        log_error("config: %s: '%s' is not auto, yes or no", path, s);
+        return SK_ERR_CONFIG;
+    }
+    return SK_OK;
+}
+
 /* "10.0.0.0/8", "192.168.1.1", "2001:db8::/32". */
 static bool
 parse_net(const char *text, StreamHostRule *r)
@@ -164,6 +185,29 @@ sort:
     return SK_OK;
 }
 
+/* stream.checksum-validation, and for capture files pcap-file.checksum-checks (capture's
+ * table checks it; -k sets it): "no" turns the stream's checks off, "auto" keeps them until
+ * Suricata's sample says the capture's checksums are offloaded (stream.c). */
+static SkResult
+read_checksum(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
+{
+    StreamConfig *sc = conf;
+    const char *mode = NULL;
+    bool b;
+    (void)k;
+    if (cfg_get_bool(root, path, &sc->checksum_validation) != SK_OK) {
+        return SK_ERR_CONFIG;
+    }
+    sc->checksum_auto = true;
+    /* Read quietly: capture's table reports a wrong value once. */
+    mode = cfg_scalar(cfg_find(root, "pcap-file.checksum-checks"));
+    if (mode != NULL && strcmp(mode, "auto") != 0 && cfg_parse_bool(mode, &b)) {
+        sc->checksum_auto = false;
+        sc->checksum_validation = sc->checksum_validation && b;
+    }
+    return SK_OK;
+}
+
 static SkResult
 read_memcap(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
 {
@@ -204,13 +248,19 @@ static const CfgKey rows[] = {
      .help = "at stream.memcap or stream.reassembly.memcap (IDS mode: pass-packet counts, the "
              "rest ignore)",
      .read = read_exc_policy},
-    BOOL("stream.checksum-validation", checksum_validation, "yes",
-         "a TCP packet with a wrong checksum does not move its session"),
+    {.path = "stream.checksum-validation",
+     .type = CFG_KEY_BOOL,
+     CFG_FIELD(StreamConfig, checksum_validation),
+     .def = "yes",
+     .help = "a TCP packet with a wrong checksum does not move its session",
+     .read = read_checksum},
     {.path = "stream.inline",
      .type = CFG_KEY_STRING,
      CFG_NOWHERE,
      .def = "auto",
-     .help = "read and checked; sekimori runs as an IDS only"},
+     .help = "auto (inline when the run is IPS: --simulate-ips), yes or no: inline data is "
+             "inspected as it arrives",
+     .read = read_inline},
     BOOL("stream.midstream", midstream, "false", "pick up sessions whose handshake was not seen"),
     {.path = "stream.midstream-policy",
      .type = CFG_KEY_STRING,
