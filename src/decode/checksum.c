@@ -3,19 +3,30 @@
  * The ipv4-csum / tcpv4-csum ... keywords and stream.checksum-validation are the callers. */
 #include "decode/decode-int.h"
 
-/* One's complement sum of c's bytes, 16 bits at a time, an odd last byte padded with zero. */
+/* One's complement sum of c's bytes, an odd last byte padded with zero, returned folded to
+ * 16 bits. Read 32 bits at a time into a 64-bit sum: the carries a 16-bit sum would fold at
+ * once are folded at the end instead, which gives the same sum (RFC 1071 2(A), 2(B)) in a
+ * quarter of the steps; the stream checks every TCP packet (stream.checksum-validation). */
 static uint32_t
 csum_add(uint32_t sum, Cursor c)
 {
+    uint64_t s = sum;
+    uint32_t w32 = 0;
     uint16_t w = 0;
     uint8_t b = 0;
-    while (cur_be16(&c, &w)) {
-        sum += w;
+    while (cur_be32(&c, &w32)) {
+        s += w32;
+    }
+    if (cur_be16(&c, &w)) {
+        s += w;
     }
     if (cur_u8(&c, &b)) {
-        sum += (uint32_t)b << 8;
+        s += (uint32_t)b << 8;
     }
-    return sum;
+    while (s >> 16) {
+        s = (s & 0xffff) + (s >> 16);
+    }
+    return (uint32_t)s;
 }
 
 static uint32_t

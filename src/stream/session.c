@@ -375,7 +375,9 @@ data_accept(StreamThread *st, TcpSession *ssn, int dir, const TcpPkt *t, Packet 
         stream_data_queue(st, ssn, s, p, t->seq, t->payload);
     }
     uint32_t end = t->seq + t->len;
-    if (SEQ_GT(end, s->next_seq)) {
+    /* A bare ACK ahead of next_seq moves it too (data the capture missed), as in Suricata;
+     * not after the side's FIN, whose later ACKs carry the FIN's number + 1. */
+    if ((t->len > 0 || !(s->flags & TS_F_FIN)) && SEQ_GT(end, s->next_seq)) {
         s->next_off = stream_seq_off(s, end);
         s->next_seq = end;
     }
@@ -514,10 +516,13 @@ state_none(StreamThread *st, FlowTable *ft, Flow *f, Packet *p, int dir, const T
             /* TCP Fast Open (RFC 7413): data on the SYN counts once the SYN|ACK takes it. */
             ssn->flags |= SSN_F_TFO;
             c->flags |= TS_F_TFO;
-            data_accept(st, ssn, dir, t, p);
-            /* The SYN itself is inspected as a packet, as Suricata does: its data only
-             * counts for the stream once the server takes it. */
+            TcpPkt d = *t;
+            d.seq = t->seq + 1; /* the SYN takes the ISN; its data follows */
+            data_accept(st, ssn, dir, &d, p);
+            /* The SYN itself is inspected as a packet, as Suricata does, and its bytes count
+             * as inspected for the raw stream (the app layer still reads them). */
             st->cur_added = false;
+            c->raw_off = t->len;
         }
         ssn_set_state(st, f, ssn, TCP_SYN_SENT);
         return;
@@ -774,20 +779,18 @@ syn_in_established(StreamThread *st, TcpSession *ssn, Packet *p, int dir, const 
             stream_event_raise(st, p, STREAM_EV_EST_SYNACK_RESEND_WITH_DIFF_SEQ);
         } else if (t->ack != ssn->synack_ack && !(ssn->flags & SSN_F_MIDSTREAM)) {
             stream_event_raise(st, p, STREAM_EV_EST_SYNACK_RESEND_WITH_DIFF_ACK);
-        } else {
-            stream_event_raise(st, p, STREAM_EV_EST_SYNACK_RESEND);
         }
+        /* An identical SYN|ACK again (its ACK was lost) raises nothing, as in Suricata. */
         return;
     }
     if (dir == FLOW_DIR_TOCLIENT) {
         stream_event_raise(st, p, STREAM_EV_EST_SYN_TOCLIENT);
-    } else if (ssn->state > TCP_ESTABLISHED) {
-        stream_event_raise(st, p, STREAM_EV_SHUTDOWN_SYN_RESEND);
     } else if (t->seq != ssn->st[FLOW_DIR_TOSERVER].isn) {
-        stream_event_raise(st, p, STREAM_EV_EST_SYN_RESEND_DIFF_SEQ);
-    } else {
-        stream_event_raise(st, p, STREAM_EV_EST_SYN_RESEND);
+        stream_event_raise(st, p,
+                           ssn->state > TCP_ESTABLISHED ? STREAM_EV_SHUTDOWN_SYN_RESEND
+                                                        : STREAM_EV_EST_SYN_RESEND_DIFF_SEQ);
     }
+    /* The same SYN again (a retransmission the capture saw twice) raises nothing. */
 }
 
 static void

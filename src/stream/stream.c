@@ -344,13 +344,8 @@ readable_run(StreamThread *st, const TcpSession *ssn, TcpStream *s, uint64_t fro
     if (out->offset >= end) {
         return false;
     }
-    /* A hole the receiver acknowledged past is lost (tcp.reassembly_gap); one only flushed
-     * at the end is data that never came, as Suricata counts it. */
-    if ((out->flags & STREAM_F_GAP) && out->offset <= acked_end(ssn, s)) {
-        if (!(s->flags & TS_F_GAP_SEEN)) {
-            s->flags |= TS_F_GAP_SEEN;
-            sctr_inc(st, SCTR_REASSEMBLY_GAP);
-        }
+    if (out->flags & STREAM_F_GAP) {
+        s->flags |= TS_F_GAP_SEEN;
     }
     if (out->offset + out->data.left > end) {
         out->data.left = (size_t)(end - out->offset);
@@ -381,6 +376,28 @@ release(StreamThread *st, TcpSession *ssn, TcpStream *s)
 
 /* ---- per packet ---- */
 
+/* A hole the receiver acknowledged past was received by the host and missed by us: lost for
+ * good (tcp.reassembly_gap, stream.reassembly_seq_gap on the acknowledging packet), counted
+ * once per hole. One only flushed at flow end is data that never came, as Suricata counts it. */
+static void
+gap_check(StreamThread *st, TcpSession *ssn, TcpStream *s, Packet *p)
+{
+    uint64_t a = acked_end(ssn, s);
+    if (a == UINT64_MAX || a <= s->gap_mark) {
+        return;
+    }
+    uint64_t c = tcp_seglist_contiguous_end(&s->segs);
+    StreamChunk after;
+    /* A hole is data missing between bytes we have: acknowledged bytes past the last one we
+     * saw, with nothing after them yet, are not one (yet). */
+    if (c < a && c >= s->gap_mark && tcp_seglist_peek(&s->segs, c, &after) && after.offset <= a) {
+        s->flags |= TS_F_GAP_SEEN;
+        sctr_inc(st, SCTR_REASSEMBLY_GAP);
+        stream_event_raise(st, p, STREAM_EV_REASSEMBLY_SEQ_GAP);
+        s->gap_mark = a;
+    }
+}
+
 void
 stream_packet(StreamThread *st, Packet *p)
 {
@@ -391,6 +408,7 @@ stream_packet(StreamThread *st, Packet *p)
     st->now_s = (uint32_t)(p->ts / SK_USEC_PER_SEC);
     int dir = p->flow_toserver ? FLOW_DIR_TOSERVER : FLOW_DIR_TOCLIENT;
     st->cur_added = false;
+    st->cur_payload = p->payload_len > 0;
     stream_session_packet(st, st->ft, f, p, dir);
     st->cur_flow = f;
     st->cur_dir = p->flow_toserver ? FLOW_DIR_TOSERVER : FLOW_DIR_TOCLIENT; /* after a swap */
@@ -410,6 +428,7 @@ stream_packet(StreamThread *st, Packet *p)
     if (ssn != NULL) {
         for (int d = 0; d < 2; d++) {
             if (ssn->st[d].flags & TS_F_STARTED) {
+                gap_check(st, ssn, &ssn->st[d], p);
                 release(st, ssn, &ssn->st[d]);
             }
         }
@@ -486,7 +505,9 @@ stream_app_consumed(StreamThread *st, Flow *f, int dir, size_t n)
 static bool
 raw_ready(const StreamThread *st, const TcpSession *ssn, const TcpStream *s, int dir, bool eof)
 {
-    if (eof || (ssn->flags & SSN_F_END) || st->cfg->inline_mode) {
+    /* Once the side closed (its FIN), what the peer acknowledged is inspected at once: no
+     * more data will make a chunk. */
+    if (eof || (ssn->flags & SSN_F_END) || st->cfg->inline_mode || (s->flags & TS_F_FIN)) {
         return true;
     }
     uint64_t end = readable_end(st, ssn, s, false);
@@ -574,7 +595,8 @@ bool
 stream_packet_in_stream(const StreamThread *st, const Flow *f, int dir)
 {
     if (f == st->cur_flow && dir == st->cur_dir) {
-        return st->cur_added;
+        /* A packet without payload has nothing for packet rules: the stream pass runs. */
+        return st->cur_added || (!st->cur_payload && stream_raw_active(f, dir));
     }
     return stream_raw_active(f, dir);
 }
@@ -617,7 +639,16 @@ stream_flow_end(StreamThread *st, Flow *f)
     }
     if (ssn != NULL) {
         ssn->flags |= SSN_F_END;
-        sctr_inc(st, SCTR_PSEUDO);
+        /* tcp.pseudo: Suricata makes a flow-end pseudo packet per direction that still has
+         * data for its readers. */
+        for (int d = 0; d < 2; d++) {
+            const TcpStream *s = &ssn->st[d];
+            if ((s->flags & TS_F_STARTED) && tcp_seglist_held(&s->segs) > 0
+                && ((st->raw_reader && s->raw_off < s->next_off)
+                    || (st->app_reader && s->app_off < s->next_off))) {
+                sctr_inc(st, SCTR_PSEUDO);
+            }
+        }
     }
 }
 

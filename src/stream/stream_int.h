@@ -56,6 +56,7 @@ typedef struct {
     uint64_t app_off;       /* the app layer has consumed up to here */
     uint64_t raw_off;       /* detection has inspected up to here */
     uint64_t released;      /* segments below this offset are gone */
+    uint64_t gap_mark;      /* acknowledged end when the last hole was counted */
     uint16_t flags;         /* TS_F_* */
     uint8_t wscale;         /* shift for the windows this side advertises */
     uint8_t policy;         /* StreamPolicy of the host receiving this stream */
@@ -99,8 +100,9 @@ struct StreamThread {
     uint32_t now_s;       /* engine time of the packet being handled, seconds */
     const Flow *cur_flow; /* the packet stream_packet handles last: its flow, direction */
     int cur_dir;
-    bool cur_added; /* ... and whether its payload went into the stream */
-    bool csum_off;  /* checksum-checks auto decided the capture's checksums are offloaded */
+    bool cur_payload; /* ... whether it had any */
+    bool cur_added;   /* ... and whether its payload went into the stream */
+    bool csum_off;    /* checksum-checks auto decided the capture's checksums are offloaded */
     uint64_t csum_pkts, csum_bad;
     CounterSet cs, cs_own;
     Counter *ctr; /* SCTR_MAX + STREAM_EVENT_MAX (when stats.stream-events) */
