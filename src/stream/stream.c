@@ -102,7 +102,7 @@ stream_config_default(StreamConfig *cfg)
     cfg->max_synack_queue = 5;
     cfg->checksum_validation = true;
     cfg->checksum_auto = true;
-    cfg->overlap_diff_data = true;
+    cfg->overlap_diff_data = false; /* Suricata 8: off in IDS mode unless set; on inline */
     cfg->urgent_policy = STREAM_URGENT_INLINE;
     cfg->default_policy = STREAM_POLICY_BSD;
 }
@@ -216,7 +216,7 @@ insert(StreamThread *st, TcpStream *s, Packet *p, uint32_t seq, const uint8_t *d
     if (r.flags & TCP_INS_OVERLAP) {
         sctr_inc(st, SCTR_OVERLAP);
     }
-    if ((r.flags & TCP_INS_DIFFERENT) && st->cfg->overlap_diff_data) {
+    if ((r.flags & TCP_INS_DIFFERENT) && (st->cfg->overlap_diff_data || st->cfg->inline_mode)) {
         sctr_inc(st, SCTR_OVERLAP_DIFF_DATA);
         stream_event_raise(st, p, STREAM_EV_REASSEMBLY_OVERLAP_DIFFERENT_DATA);
     }

@@ -309,7 +309,7 @@ static const CfgKey rows[] = {
      .max = UINT32_MAX,
      .def = "2048",
      .help = "read and checked; segment records grow within stream.reassembly.memcap"},
-    BOOL("stream.reassembly.check-overlap-different-data", overlap_diff_data, "true",
+    BOOL("stream.reassembly.check-overlap-different-data", overlap_diff_data, "false",
          "compare overlapping bytes: reassembly_overlap_different_data"),
     {.path = "stream.reassembly.urgent.policy",
      .type = CFG_KEY_STRING,

@@ -490,10 +490,16 @@ sequence_wraparound_keeps_order(void **state)
 }
 
 static void
+overlap_check_on(StreamConfig *c)
+{
+    c->overlap_diff_data = true; /* stream.reassembly.check-overlap-different-data */
+}
+
+static void
 overlap_with_different_data_raises_event(void **state)
 {
     (void)state;
-    H *h = h_new(NULL);
+    H *h = h_new(overlap_check_on);
     Flow *f = handshake(h);
     send_p(h, C2S, ACK | PSH, 1001, 5001, "GOOD");
     Packet *p = send_p(h, C2S, ACK | PSH, 1001, 5001, "EVIL");
