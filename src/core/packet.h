@@ -61,7 +61,7 @@ typedef enum {
 #define PKT_F_TUNNEL 0x0020       /* this packet carried an inner packet (p->inner) */
 #define PKT_F_ETH 0x0040          /* eth_off: where this packet's (first) Ethernet header starts */
 #define PKT_F_PSEUDO 0x4000       /* flow end's pseudo packet: pkt_src "stream (flow timeout)" */
-#define PKT_F_REASSEMBLED 0x8000  /* defrag's datagram (EVE pkt_src "defrag"), not a captured frame */
+#define PKT_F_REASSEMBLED 0x8000  /* defrag's datagram (pkt_src "defrag"), not a captured frame */
 
 struct Flow;
 

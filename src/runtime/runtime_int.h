@@ -62,11 +62,11 @@ typedef struct {
     FlowTable *ft;
     DefragTable *dfr; /* IP fragments of this worker's share: all of a datagram's come here */
     Memcap defrag_mc; /* leased from defrag.memcap */
-    Memcap flow_mc;  /* this worker's static share of flow.memcap */
-    StreamThread *st;  /* TCP sessions and reassembly of this worker's flows */
-    Memcap stream_mc;  /* leased from stream.memcap (sessions) */
-    Memcap reasm_mc;   /* leased from stream.reassembly.memcap (segments) */
-    Pool spare_pkts; /* WORKER_SPARE_PACKETS Packets: worker_packet_get/put */
+    Memcap flow_mc;   /* this worker's static share of flow.memcap */
+    StreamThread *st; /* TCP sessions and reassembly of this worker's flows */
+    Memcap stream_mc; /* leased from stream.memcap (sessions) */
+    Memcap reasm_mc;  /* leased from stream.reassembly.memcap (segments) */
+    Pool spare_pkts;  /* WORKER_SPARE_PACKETS Packets: worker_packet_get/put */
     EveWriter *ew;
     DetectThread *det;  /* NULL when the run has no rules */
     FastLogWriter *fw;  /* NULL when fast.log is off */
