@@ -210,9 +210,10 @@ sig_inspect_kind(const Signature *s)
     for (uint32_t i = 0; i < pm->cnt; i++) {
         if (pm->sm[i].kw == DETECT_KW_CONTENT) {
             const DetectContent *c = pm->sm[i].ctx;
-            anchored |= (c->flags & (DETECT_CONTENT_DEPTH | DETECT_CONTENT_OFFSET
-                                     | DETECT_CONTENT_STARTSWITH))
-                        != 0;
+            anchored |=
+                (c->flags
+                 & (DETECT_CONTENT_DEPTH | DETECT_CONTENT_OFFSET | DETECT_CONTENT_STARTSWITH))
+                != 0;
         }
     }
     return anchored ? SIG_INSP_PKT | SIG_INSP_STREAM : SIG_INSP_STREAM;

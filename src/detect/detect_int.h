@@ -234,7 +234,7 @@ struct Signature {
     /* What a TCP rule's payload is matched on (SIG_INSP_*), set at build as Suricata decides it
      * (build.c sig_inspect_kind): the packet, the reassembled stream, or both. */
     uint8_t insp;
-    char *raw;    /* the rule as written (continuations joined), for engine analysis */
+    char *raw; /* the rule as written (continuations joined), for engine analysis */
 };
 
 #define SIG_INSP_PKT 0x01    /* on each packet's own payload */
@@ -486,7 +486,7 @@ struct DetectThread {
     bool stream_active; /* the packet's TCP session reassembles: payload rules split by insp */
     const uint8_t *stream_buf;
     uint32_t stream_len;
-    uint8_t *window;    /* the copy of the window the source fills (DETECT_WINDOW_MAX) */
+    uint8_t *window;        /* the copy of the window the source fills (DETECT_WINDOW_MAX) */
     DetectStreamSource src; /* where windows come from; window NULL: no stream stage */
     /* --rule-perf: per rule, by Signature.num; NULL when off */
     DetectRulePerf *perf;

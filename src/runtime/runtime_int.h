@@ -98,8 +98,8 @@ struct Engine {
     uint64_t flow_seed;
     /* Every memcap key's budget, for the workers' Memcaps and for memcap.pressure. */
     MemcapBudget flow_memcap;
-    MemcapBudget defrag_memcap;
     MemcapBudget stream_memcap, reasm_memcap;
+    MemcapBudget defrag_memcap;
     const MemcapBudget *memcaps[ENGINE_MEMCAPS_MAX];
     unsigned memcap_cnt;
     double wall_start;
