@@ -104,6 +104,10 @@ typedef struct {
     uint16_t cnt, cap;
     uint32_t discarded;
     uint8_t verdict; /* DETECT_VERDICT_* */
+    /* The payload of the DETECT_ALERT_F_STREAM alerts: the stream's data as logged (NULL:
+     * none, log the packet's payload). */
+    const uint8_t *stream_payload;
+    uint32_t stream_payload_len;
 } DetectAlerts;
 
 /* Per-worker counters (summary and stats records). */
@@ -178,6 +182,10 @@ typedef struct {
     /* stream_size: the bytes f's side sent in that direction so far, from its sequence
      * numbers (Suricata's definition); false when the flow has no TCP session. */
     bool (*bytes_seen)(void *user, const struct Flow *f, int toserver, uint64_t *out);
+    /* What a stream alert logs as its payload: the direction's held data, holes written as
+     * Suricata writes them ("[N bytes missing]"); at most cap bytes. NULL: the packet's. */
+    uint32_t (*log_copy)(void *user, const struct Flow *f, int toserver, uint8_t *out,
+                         uint32_t cap);
     void *user;
 } DetectStreamSource;
 #define DETECT_WINDOW_MAX (64 * 1024) /* bytes of stream one inspection covers at most */
@@ -185,10 +193,10 @@ typedef struct {
 /* false: out of memory for the window copy (logged). */
 bool detect_thread_set_stream_source(DetectThread *dt, const DetectStreamSource *src);
 
-/* Flow end: inspects the rest of f's streams, both directions, as Suricata does when a flow
- * ends, on p, a pseudo packet of the flow's first direction (PKT_F_PSEUDO: no capture bytes);
- * the alerts are detect_alerts(dt) until the next call. */
-void detect_flow_end(DetectThread *dt, struct Flow *f, Packet *p);
+/* Flow end: inspects the rest of f's stream in one direction (toserver 1: what the client
+ * sent), as Suricata does when a flow ends, on p, a zeroed pseudo packet (PKT_F_PSEUDO) it
+ * orients that way; the alerts are detect_alerts(dt) until the next call. */
+void detect_flow_end(DetectThread *dt, struct Flow *f, Packet *p, int toserver);
 
 /* Flow end: frees what detection kept on the flow (flowbits, flowints). */
 void detect_flow_free(struct Flow *f);

@@ -237,7 +237,8 @@ struct Signature {
     char *raw; /* the rule as written (continuations joined), for engine analysis */
 };
 
-#define SIG_INSP_PKT 0x01    /* on each packet's own payload */
+#define DETECT_LOG_MAX 4096 /* payload bytes a stream alert logs (Suricata's payload-buffer-size) */
+#define SIG_INSP_PKT 0x01   /* on each packet's own payload */
 #define SIG_INSP_STREAM 0x02 /* on the reassembled stream (TCP, when a session has one) */
 
 /* The flow keyword's bits (Signature.flow_flags). */
@@ -487,6 +488,7 @@ struct DetectThread {
     const uint8_t *stream_buf;
     uint32_t stream_len;
     uint8_t *window;        /* the copy of the window the source fills (DETECT_WINDOW_MAX) */
+    uint8_t *log_buf;       /* a stream alert's payload as logged (DETECT_LOG_MAX) */
     DetectStreamSource src; /* where windows come from; window NULL: no stream stage */
     /* --rule-perf: per rule, by Signature.num; NULL when off */
     DetectRulePerf *perf;

@@ -75,6 +75,7 @@ detect_thread_free(DetectThread *dt)
     free(dt->cand_seen);
     free(dt->perf);
     free(dt->window);
+    free(dt->log_buf);
     free(dt);
 }
 
@@ -481,11 +482,18 @@ stream_pass(DetectThread *dt, Packet *p, Flow *f, int toserver, bool eof)
     if (len == 0) {
         return 0;
     }
+    uint64_t alerts_before = dt->stats.alerts;
     dt->in_stream = true;
     dt->stream_buf = dt->window;
     dt->stream_len = len;
     run_groups(dt, p, dt->window, len);
     dt->in_stream = false;
+    if (dt->stats.alerts != alerts_before && dt->src.log_copy != NULL) {
+        /* What the stream alerts log as payload (Suricata: the stream, holes marked). */
+        dt->alerts.stream_payload_len =
+            dt->src.log_copy(dt->src.user, f, toserver, dt->log_buf, DETECT_LOG_MAX);
+        dt->alerts.stream_payload = dt->log_buf;
+    }
     dt->src.consumed(dt->src.user, f, toserver, start + len);
     return len;
 }
@@ -493,6 +501,10 @@ stream_pass(DetectThread *dt, Packet *p, Flow *f, int toserver, bool eof)
 bool
 detect_thread_set_stream_source(DetectThread *dt, const DetectStreamSource *src)
 {
+    if (dt->log_buf == NULL && (dt->log_buf = malloc(DETECT_LOG_MAX)) == NULL) {
+        log_error("detect: out of memory for a worker's stream payload");
+        return false;
+    }
     if (dt->window == NULL && (dt->window = malloc(DETECT_WINDOW_MAX)) == NULL) {
         log_error("detect: out of memory for a worker's stream window");
         return false;
@@ -502,35 +514,32 @@ detect_thread_set_stream_source(DetectThread *dt, const DetectStreamSource *src)
 }
 
 void
-detect_flow_end(DetectThread *dt, Flow *f, Packet *p)
+detect_flow_end(DetectThread *dt, Flow *f, Packet *p, int toserver)
 {
     dt->alerts.cnt = 0;
     dt->alerts.discarded = 0;
     dt->alerts.verdict = 0;
+    dt->alerts.stream_payload = NULL;
     if (dt->de->sig_cnt == 0 || dt->src.window == NULL || (f->flags & (FLOW_F_PASS | FLOW_F_DROP))
-        || f->proto != SK_IPPROTO_TCP) {
+        || f->proto != SK_IPPROTO_TCP || dt->src.active == NULL
+        || !dt->src.active(dt->src.user, f, toserver)) {
         return;
     }
-    for (int toserver = 1; toserver >= 0; toserver--) {
-        if (dt->src.active == NULL || !dt->src.active(dt->src.user, f, toserver)) {
-            continue;
-        }
-        /* The pseudo packet goes the direction whose data is inspected. */
-        p->ip_ver = f->ip_ver;
-        p->proto = f->proto;
-        p->src = toserver ? f->src : f->dst;
-        p->dst = toserver ? f->dst : f->src;
-        p->sp = toserver ? f->sp : f->dp;
-        p->dp = toserver ? f->dp : f->sp;
-        p->flags |= PKT_F_HAS_PORTS;
-        p->flow = f;
-        p->flow_toserver = (uint8_t)toserver;
-        p->flow_established = f->state != FLOW_STATE_NEW;
-        dt->stream_active = true;
-        /* A window is one run of bytes: after a hole, or past DETECT_WINDOW_MAX, the rest comes
-         * in the next ones (bounded: depth / window size, and a hole per pass). */
-        for (unsigned i = 0; i < 1024 && stream_pass(dt, p, f, toserver, true) > 0; i++) {
-        }
+    /* The pseudo packet goes the direction whose data is inspected. */
+    p->ip_ver = f->ip_ver;
+    p->proto = f->proto;
+    p->src = toserver ? f->src : f->dst;
+    p->dst = toserver ? f->dst : f->src;
+    p->sp = toserver ? f->sp : f->dp;
+    p->dp = toserver ? f->dp : f->sp;
+    p->flags |= PKT_F_HAS_PORTS;
+    p->flow = f;
+    p->flow_toserver = (uint8_t)toserver;
+    p->flow_established = f->state != FLOW_STATE_NEW;
+    dt->stream_active = true;
+    /* A window is one run of bytes: after a hole, or past DETECT_WINDOW_MAX, the rest comes in
+     * the next ones (bounded: depth / window size, and a hole per pass). */
+    for (unsigned i = 0; i < 1024 && stream_pass(dt, p, f, toserver, true) > 0; i++) {
     }
     dt->stream_active = false;
     alerts_finish(dt, p);
@@ -547,6 +556,7 @@ detect_packet(DetectThread *dt, Packet *p)
     dt->alerts.cnt = 0;
     dt->alerts.discarded = 0;
     dt->alerts.verdict = 0;
+    dt->alerts.stream_payload = NULL;
     if (de->sig_cnt == 0) {
         return;
     }

@@ -689,8 +689,9 @@ eve_begin_packet(EveWriter *ew, const Packet *p, const char *event_type)
         json_u64(jb, "flow_id", p->flow->flow_id);
     }
     /* A tunnel's inner packet is not a record of the capture: Suricata gives it no pcap_cnt
-     * (an alert's "tunnel" object carries the captured packet's). */
-    if (p->parent == NULL) {
+     * (an alert's "tunnel" object carries the captured packet's); nor does a pseudo packet
+     * (flow end), which is none. */
+    if (p->parent == NULL && !(p->flags & PKT_F_PSEUDO)) {
         json_u64(jb, "pcap_cnt", p->pcap_cnt);
     }
     json_str(jb, "event_type", event_type);

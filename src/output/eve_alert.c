@@ -314,11 +314,15 @@ log_alert(EveWriter *ew, const Packet *p, const DetectAlerts *a, const DetectAle
         }
     }
     if (pl || pl_print || pl_len) {
-        /* A stream match's payload is the reassembled data in Suricata; until the stream
-         * stage exists it is the packet's own payload here, with stream 1 all the same. */
+        /* A stream match logs the stream's data (the detection engine's copy, holes marked
+         * as Suricata marks them); a packet match the packet's payload. */
         Cursor c = packet_payload(p);
         size_t n = c.left;
         const uint8_t *data = c.p;
+        if ((al->flags & DETECT_ALERT_F_STREAM) && a->stream_payload != NULL) {
+            data = a->stream_payload;
+            n = a->stream_payload_len;
+        }
         if (pl && n > 0) {
             json_base64(jb, "payload", data, n);
         }

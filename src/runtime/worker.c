@@ -27,14 +27,18 @@ on_flow_end_detect(Flow *f, SkTime now, void *user)
     if (p == NULL) {
         return;
     }
-    p->ts = now;
-    p->flags |= PKT_F_PSEUDO;
-    detect_flow_end(w->det, f, p);
-    const DetectAlerts *a = detect_alerts(w->det);
-    if (a->cnt > 0) {
-        eve_log_alerts(w->ew, p, a);
-        if (w->fw != NULL) {
-            fastlog_write(w->fw, p, a);
+    /* One direction at a time: the pseudo packet goes the way of the data its alerts are on. */
+    for (int toserver = 1; toserver >= 0; toserver--) {
+        packet_reset(p);
+        p->ts = now;
+        p->flags |= PKT_F_PSEUDO;
+        detect_flow_end(w->det, f, p, toserver);
+        const DetectAlerts *a = detect_alerts(w->det);
+        if (a->cnt > 0) {
+            eve_log_alerts(w->ew, p, a);
+            if (w->fw != NULL) {
+                fastlog_write(w->fw, p, a);
+            }
         }
     }
     worker_packet_put(w, p);
@@ -74,6 +78,13 @@ stream_src_bytes_seen(void *user, const Flow *f, int toserver, uint64_t *out)
     }
     *out = stream_bytes_seen(f, toserver ? FLOW_DIR_TOSERVER : FLOW_DIR_TOCLIENT);
     return true;
+}
+
+static uint32_t
+stream_src_log_copy(void *user, const Flow *f, int toserver, uint8_t *out, uint32_t cap)
+{
+    (void)user;
+    return stream_log_copy(f, toserver ? FLOW_DIR_TOSERVER : FLOW_DIR_TOCLIENT, out, cap);
 }
 
 /* Flow end, STREAM step: every queued byte of the session becomes readable (EOF). */
@@ -292,6 +303,7 @@ worker_init(Engine *eng, Worker *w, unsigned id)
                                         .consumed = stream_src_consumed,
                                         .active = stream_src_active,
                                         .bytes_seen = stream_src_bytes_seen,
+                                        .log_copy = stream_src_log_copy,
                                         .user = w};
         if (!detect_thread_set_stream_source(w->det, &src)) {
             return false;

@@ -11,6 +11,7 @@
 #include "stream/stream_int.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -413,17 +414,10 @@ stream_packet(StreamThread *st, Packet *p)
     st->cur_flow = f;
     st->cur_dir = p->flow_toserver ? FLOW_DIR_TOSERVER : FLOW_DIR_TOCLIENT; /* after a swap */
     TcpSession *cs = f->ssn;
-    if (st->cfg->inline_mode && st->cur_added && cs != NULL) {
-        /* Inline, a packet's own bytes are inspected with the packet, in rule order with
-         * its other rules (Suricata inspects the stream up to this packet at that point):
-         * what arrived in order counts as inspected. */
-        TcpStream *s = &cs->st[st->cur_dir];
-        uint64_t c = tcp_seglist_contiguous_end(&s->segs);
-        if (c > s->raw_off) {
-            s->raw_off = c;
-        }
-        st->cur_added = false;
-    }
+    /* Inline, the packet's new bytes are inspected at once, with what came before them as
+     * context (Suricata's sliding window): cur_added keeps the stream pass on for this packet
+     * and readable_end() does not wait for an acknowledgement. */
+    (void)cs;
     TcpSession *ssn = f->ssn;
     if (ssn != NULL) {
         for (int d = 0; d < 2; d++) {
@@ -562,6 +556,42 @@ stream_raw_copy(StreamThread *st, Flow *f, int dir, bool eof, uint32_t lookback,
     uint32_t n = c.data.left < cap ? (uint32_t)c.data.left : cap;
     memcpy(out, c.data.p, n);
     *start = c.offset;
+    return n;
+}
+
+/* What an alert on direction dir's stream logs as its payload: the data still held, from the
+ * first byte not released, holes written "[N bytes missing]" as Suricata writes them; at most
+ * cap bytes. */
+uint32_t
+stream_log_copy(const Flow *f, int dir, uint8_t *out, uint32_t cap)
+{
+    const TcpStream *s = dir_stream(f, dir);
+    uint64_t off;
+    uint32_t n = 0;
+    if (s == NULL) {
+        return 0;
+    }
+    off = s->released;
+    while (n < cap) {
+        StreamChunk c;
+        if (!tcp_seglist_peek(&s->segs, off, &c)) {
+            break;
+        }
+        if ((c.flags & STREAM_F_GAP) && c.gap_len > 0) {
+            char mark[48];
+            int m = snprintf(mark, sizeof(mark), "[%u bytes missing]", c.gap_len);
+            uint32_t k = (uint32_t)m < cap - n ? (uint32_t)m : cap - n;
+            memcpy(out + n, mark, k);
+            n += k;
+        }
+        uint32_t k = c.data.left < cap - n ? (uint32_t)c.data.left : cap - n;
+        memcpy(out + n, c.data.p, k);
+        n += k;
+        if (c.data.left == 0) {
+            break;
+        }
+        off = c.offset + c.data.left;
+    }
     return n;
 }
 

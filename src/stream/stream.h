@@ -136,6 +136,10 @@ void stream_raw_consumed(StreamThread *st, Flow *f, int dir, uint64_t upto);
 uint32_t stream_raw_copy(StreamThread *st, Flow *f, int dir, bool eof, uint32_t lookback,
                          uint8_t *out, uint32_t cap, uint64_t *start);
 
+/* The payload an alert on dir's stream logs: the held data from the first byte not released,
+ * holes as "[N bytes missing]" (Suricata's rendering), at most cap bytes. */
+uint32_t stream_log_copy(const Flow *f, int dir, uint8_t *out, uint32_t cap);
+
 /* ---- Facts for keywords and EVE ---- */
 
 /* Bytes the direction has sent, by sequence-number progress (Suricata's stream_size: next
