@@ -38,6 +38,7 @@ struct TcpSegStore {
     Memcap *mc;
     Pool pieces;
     uint8_t cls_cnt;
+    bool ranges_only;       /* keep which offsets are held, not the bytes (no reader) */
     Pool bufs[BUF_CLS_MAX]; /* bufs[c]: 4 KiB << c */
 };
 
@@ -95,6 +96,12 @@ tcp_segstore_free(TcpSegStore *st)
         pool_fini(&st->bufs[c]);
     }
     free(st);
+}
+
+void
+tcp_segstore_set_ranges_only(TcpSegStore *st, bool on)
+{
+    st->ranges_only = on;
 }
 
 uint64_t
@@ -298,6 +305,83 @@ last_before(const TcpSegList *l, uint64_t hi)
     return p;
 }
 
+/* Ranges only (no reader wants the bytes, and none are compared): [lo, hi) joins the coverage.
+ * The pieces that overlap or touch it merge with it into one, so adjacent pieces never stay
+ * apart and the head run is the head piece. What the caller sees is what the byte store says
+ * for the same data: bytes stored, bytes overlapping held ones, the span limit, and the
+ * Memcap; only TCP_INS_DIFFERENT needs the bytes, and it is never asked for here. Fewer
+ * records than the byte store takes (no owners to tell apart): at the Memcap, refusals come
+ * later, never sooner. */
+static TcpInsertResult
+ranges_insert(TcpSegList *l, uint64_t lo, uint64_t hi, TcpInsertResult r)
+{
+    uint64_t from = l->head != NULL && l->head->start < lo ? l->head->start : lo;
+    uint64_t to = l->tail != NULL && l->tail->end > hi ? l->tail->end : hi;
+    if (to - from > l->st->max_span) { /* what buf_cover refuses */
+        r.flags |= TCP_INS_MEMCAP;
+        return r;
+    }
+    /* last: the last piece that starts at or before hi; first: the first of the pieces back
+     * from it that reach lo. Data in order makes last the tail and first == last. */
+    TcpPiece *last = l->tail;
+    while (last != NULL && last->start > hi) {
+        last = last->prev;
+    }
+    TcpPiece *first = NULL;
+    if (last != NULL && last->end >= lo) {
+        first = last;
+        while (first->prev != NULL && first->prev->end >= lo) {
+            first = first->prev;
+        }
+    }
+    if (first == NULL) {
+        TcpPiece *n = pool_get(&l->st->pieces);
+        if (n == NULL) {
+            r.flags |= TCP_INS_MEMCAP;
+            return r;
+        }
+        n->start = n->seg_start = lo;
+        n->end = n->seg_end = hi;
+        piece_link_after(l, last, n); /* last ends before lo, or is NULL: at the head */
+        r.stored = (uint32_t)(hi - lo);
+    } else {
+        uint64_t covered = 0;
+        for (const TcpPiece *p = first;; p = p->next) {
+            uint64_t s = p->start > lo ? p->start : lo;
+            uint64_t e = p->end < hi ? p->end : hi;
+            covered += e > s ? e - s : 0;
+            if (p == last) {
+                break;
+            }
+        }
+        uint64_t end = last->end > hi ? last->end : hi;
+        while (first != last) {
+            TcpPiece *n = first->next;
+            if (n == last) {
+                last = first;
+            }
+            piece_unlink(l, n);
+        }
+        if (lo < first->start) {
+            first->start = lo;
+        }
+        first->end = end;
+        first->seg_start = first->start;
+        first->seg_end = end;
+        r.stored = (uint32_t)(hi - lo - covered);
+        if (covered > 0) {
+            r.flags |= TCP_INS_OVERLAP;
+            r.overlap_len = (uint32_t)covered;
+        }
+    }
+    l->held += r.stored;
+    if (hi > l->ref) {
+        l->ref = hi;
+    }
+    l->run_end = l->head->end;
+    return r;
+}
+
 TcpInsertResult
 tcp_seglist_insert(TcpSegList *l, uint32_t seq, const uint8_t *data, uint32_t len, uint8_t policy)
 {
@@ -334,6 +418,9 @@ tcp_seglist_insert(TcpSegList *l, uint32_t seq, const uint8_t *data, uint32_t le
     }
     if (lo >= hi) {
         return r;
+    }
+    if (l->st->ranges_only) {
+        return ranges_insert(l, lo, hi, r);
     }
 
     bool was_empty = l->head == NULL;
@@ -513,7 +600,9 @@ tcp_seglist_peek(const TcpSegList *l, uint64_t offset, StreamChunk *out)
         }
     }
     uint64_t gap = start - offset;
-    out->data = cur_init(buf_at(l, start), (size_t)(end - start));
+    /* Ranges only: the offsets and flags hold, and there are no bytes to hand out. */
+    out->data =
+        l->buf != NULL ? cur_init(buf_at(l, start), (size_t)(end - start)) : cur_init(NULL, 0);
     out->offset = start;
     out->gap_len = gap > UINT32_MAX ? UINT32_MAX : (uint32_t)gap;
     out->flags = 0;

@@ -86,6 +86,12 @@ typedef struct TcpSegStore TcpSegStore; /* opaque */
  * preallocation does not fit the Memcap or memory (nothing logged: the caller names its keys). */
 TcpSegStore *tcp_segstore_new(const StreamReasmConfig *cfg, Memcap *mc);
 void tcp_segstore_free(TcpSegStore *st); /* accepts NULL; every list must be finished first */
+/* Ranges only: lists keep which offsets they hold and no bytes, for a run where no reader will
+ * ask for them (no app layer, no rules) and overlapping data is not compared
+ * (stream.reassembly.check-overlap-different-data off, not inline). Insertions report what
+ * they would with the bytes, but TCP_INS_DIFFERENT; peek gives offsets and flags with empty
+ * data. Set before any list holds data. */
+void tcp_segstore_set_ranges_only(TcpSegStore *st, bool on);
 /* Piece records and data buffers handed out and not yet given back (stats, leak checks). */
 uint64_t tcp_segstore_pieces_used(const TcpSegStore *st);
 uint64_t tcp_segstore_bufs_used(const TcpSegStore *st);

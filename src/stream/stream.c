@@ -177,6 +177,11 @@ stream_thread_set_readers(StreamThread *st, bool app, bool raw)
 {
     st->app_reader = app;
     st->raw_reader = raw;
+    /* Without readers and without the different-data check, no byte is ever looked at
+     * again: the lists track sequence coverage only (overlap and gap events and counters
+     * come out the same), and payload is never copied. */
+    tcp_segstore_set_ranges_only(st->segstore, !app && !raw && !st->cfg->overlap_diff_data
+                                                   && !st->cfg->inline_mode);
 }
 
 void

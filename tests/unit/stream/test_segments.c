@@ -547,6 +547,87 @@ warm_store_charges_nothing_more_per_segment(void **state)
     fixture_free(fx);
 }
 
+/* Ranges only (no reader, no different-data check): thousands of random segments (in order,
+ * out of order, overlapping, retransmitted, behind holes, past the depth and the span, across
+ * the sequence wrap) and releases go into a byte store and a ranges-only store; after each,
+ * both report the same: bytes stored, bytes overlapping, flags (but different-data, which
+ * only the bytes can tell), bytes held, the contiguous end, and what peek finds where. */
+static void
+ranges_only_store_reports_what_the_byte_store_does(void **state)
+{
+    (void)state;
+    static Memcap mc[2];
+    static TcpSegList l[2];
+    TcpSegStore *st[2];
+    static uint8_t data[3000];
+    for (size_t i = 0; i < sizeof(data); i++) {
+        data[i] = (uint8_t)('a' + i % 7);
+    }
+    uint32_t rnd = 12345;
+#define RND(n) ((rnd = rnd * 1103515245u + 12345u), (rnd >> 8) % (n))
+    for (int round = 0; round < 40; round++) {
+        StreamReasmConfig cfg = {.depth = round % 3 == 0 ? 300000 : 0, .max_span = 64u << 10};
+        uint32_t isn = 0xffffff00u + (uint32_t)round * 7u; /* wraps early in some rounds */
+        for (int k = 0; k < 2; k++) {
+            memcap_init_fixed(&mc[k], 64u << 20);
+            st[k] = tcp_segstore_new(&cfg, &mc[k]);
+            assert_non_null(st[k]);
+            tcp_segstore_set_ranges_only(st[k], k == 1);
+            tcp_seglist_init(&l[k], st[k], isn);
+        }
+        uint64_t front = 0, floor = 0;
+        for (int op = 0; op < 400; op++) {
+            if (RND(6) == 0) {
+                uint64_t back = RND(6000);
+                floor = front > floor + back ? front - back : floor;
+                tcp_seglist_release(&l[0], floor);
+                tcp_seglist_release(&l[1], floor);
+            } else {
+                /* Mostly in order at the front; else anywhere near it, some before the
+                 * release point, some far ahead (the span). */
+                uint64_t off =
+                    RND(3) != 0 ? front : front + RND(6000) - (front < 3000 ? front : 3000);
+                if (RND(50) == 0) {
+                    off = front + (70u << 10);
+                }
+                uint32_t len = 1 + RND(sizeof(data) - 1);
+                uint8_t policy = (uint8_t)RND(STREAM_POLICY_MAX);
+                uint32_t seq = isn + 1u + (uint32_t)off - (RND(40) == 0 ? 5u : 0u);
+                TcpInsertResult r0 = tcp_seglist_insert(&l[0], seq, data + RND(7), len, policy);
+                TcpInsertResult r1 = tcp_seglist_insert(&l[1], seq, data + RND(7), len, policy);
+                assert_int_equal(r0.stored, r1.stored);
+                assert_int_equal(r0.overlap_len, r1.overlap_len);
+                assert_int_equal(r0.flags & ~TCP_INS_DIFFERENT, r1.flags);
+                if (!(r0.flags & TCP_INS_MEMCAP) && off + len > front && off <= front) {
+                    front = off + len;
+                }
+            }
+            assert_int_equal(tcp_seglist_held(&l[0]), tcp_seglist_held(&l[1]));
+            assert_int_equal(tcp_seglist_contiguous_end(&l[0]), tcp_seglist_contiguous_end(&l[1]));
+            for (uint64_t at = floor; at < front + 4000; at += 997) {
+                StreamChunk c0, c1;
+                bool h0 = tcp_seglist_peek(&l[0], at, &c0), h1 = tcp_seglist_peek(&l[1], at, &c1);
+                assert_int_equal(h0, h1);
+                if (h0) {
+                    assert_int_equal(c0.offset, c1.offset);
+                    assert_int_equal(c0.gap_len, c1.gap_len);
+                    assert_int_equal(c1.data.left, 0); /* no bytes to hand out */
+                    assert_int_equal(c0.flags & ~STREAM_F_DEPTH, c1.flags & ~STREAM_F_DEPTH);
+                }
+            }
+        }
+        /* No bytes held: only piece records charged, never more than the byte store's. */
+        assert_true(memcap_used(&mc[1]) <= memcap_used(&mc[0]));
+        assert_int_equal(tcp_segstore_bufs_used(st[1]), 0);
+        for (int k = 0; k < 2; k++) {
+            tcp_seglist_fini(&l[k]);
+            tcp_segstore_free(st[k]);
+            assert_int_equal(memcap_used(&mc[k]), 0);
+        }
+    }
+#undef RND
+}
+
 static void
 policy_names_are_suricatas(void **state)
 {
@@ -586,6 +667,7 @@ main(void)
         cmocka_unit_test(max_span_refuses_data_too_far_ahead),
         cmocka_unit_test(release_frees_and_drops_late_data_below_it),
         cmocka_unit_test(warm_store_charges_nothing_more_per_segment),
+        cmocka_unit_test(ranges_only_store_reports_what_the_byte_store_does),
         cmocka_unit_test(policy_names_are_suricatas),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
