@@ -3,9 +3,11 @@
 
 For each capture, tshark lists every frame's VLAN tags, addresses, transport and ports; the
 frames are summed per bidirectional flow key (packets and captured bytes per direction) and
-compared with sekimori's "flow" records summed per the same key. Frames where Suricata's rules
-and tshark's view legitimately differ are excluded, and with them every key they touch on both
-sides; tests/oracle/README.md explains each exclusion.
+compared with sekimori's "flow" records summed per the same key. IP fragments are placed by a
+second tshark pass with reassembly on: each completed datagram counts once, with the length the
+engines give it, and fragments count nowhere (as in sekimori and Suricata). Frames where Suricata's
+rules and tshark's view legitimately differ are excluded, and with them every key they touch on
+both sides; tests/oracle/README.md explains the fragment model and each exclusion.
 
 usage: tests/oracle/oracle.py [--sekimori PATH] [--sample N/M] [--all] [--jobs J] [CAPTURE ...]
 Exit status: 0 when every compared capture is EQUAL, 1 when any is DIFF or ERROR, 2 on usage.
@@ -44,11 +46,34 @@ FIELDS = [
 ]
 F = {name: i for i, name in enumerate(FIELDS)}
 
+FIELD_OPTS = ["-T", "fields", "-E", "separator=/t", "-E", "aggregator=" + AGG, "-E", "quote=n",
+              "-E", "header=n"]
 TSHARK_CMD = ["tshark", "-n", "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
-              "-o", "tcp.desegment_tcp_streams:FALSE", "-T", "fields", "-E", "separator=/t",
-              "-E", "aggregator=" + AGG, "-E", "quote=n", "-E", "header=n"]
+              "-o", "tcp.desegment_tcp_streams:FALSE"] + FIELD_OPTS
 for _f in FIELDS:
     TSHARK_CMD += ["-e", _f]
+
+# The second pass, run only on captures with fragments: tshark reassembles IP datagrams as
+# sekimori and Suricata do, and shows each datagram on the frame that completed it. The same
+# FIELDS come first (so frame_layers reads a row of either pass), then what places fragments in
+# their datagram and sizes the datagram.
+DEFRAG_FIELDS = FIELDS + [
+    "ip.len", "ip.hdr_len", "ipv6.plen",
+    "ipv6.hopopts.len_oct", "ipv6.routing.len_oct", "ipv6.dstopts.len_oct",
+    "ipv6.fraghdr.offset", "ipv6.fraghdr.more",
+    "ip.fragment", "ipv6.fragment", "ip.reassembled.length", "ipv6.reassembled.length",
+    "ip.fragment.overlap", "ipv6.fragment.overlap",
+    "ip.fragment.overlap.conflict", "ipv6.fragment.overlap.conflict",
+    "ip.fragment.multipletails", "ipv6.fragment.multipletails",
+    "ip.fragment.toolongfragment", "ipv6.fragment.toolongfragment",
+    "ip.fragment.error", "ipv6.fragment.error",
+    "eth.padding", "eth.trailer", "eth.fcs",
+]
+D = {name: i for i, name in enumerate(DEFRAG_FIELDS)}
+TSHARK_DEFRAG_CMD = ["tshark", "-n", "-o", "ip.defragment:TRUE", "-o", "ipv6.defragment:TRUE",
+                     "-o", "tcp.desegment_tcp_streams:FALSE"] + FIELD_OPTS
+for _f in DEFRAG_FIELDS:
+    TSHARK_DEFRAG_CMD += ["-e", _f]
 
 # Protocol names of frame.protocols that may stand between the start of a frame and its first
 # IP header for the frame to count: what sekimori (like Suricata) decodes on the way to IP.
@@ -183,17 +208,20 @@ def file_sha256(path):
     return h.hexdigest()
 
 
-def tshark_rows(path, cache_dir):
-    """(rows, error): rows are lists of FIELDS values; error is tshark's complaint when it could
-    read nothing at all."""
-    recipe = hashlib.sha256((tshark_version() + "\0" + "\0".join(TSHARK_CMD)).encode())
+def tshark_rows(path, cache_dir, cmd=None, fields=None):
+    """(rows, error): rows are lists of values of fields (FIELDS unless given, cmd being the
+    tshark command that lists them); error is tshark's complaint when it could read nothing at
+    all."""
+    cmd = cmd or TSHARK_CMD
+    nfields = len(fields or FIELDS)
+    recipe = hashlib.sha256((tshark_version() + "\0" + "\0".join(cmd)).encode())
     key = hashlib.sha256((file_sha256(path) + recipe.hexdigest()).encode()).hexdigest()
     cached = os.path.join(cache_dir, key[:2], key + ".tsv")
     if os.path.exists(cached):
         with open(cached, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
     else:
-        proc = subprocess.run(TSHARK_CMD + ["-r", path], capture_output=True,
+        proc = subprocess.run(cmd + ["-r", path], capture_output=True,
                               env=dict(os.environ, LC_ALL="C"))
         text = proc.stdout.decode("utf-8", errors="replace")
         if proc.returncode != 0 and not text:
@@ -210,8 +238,8 @@ def tshark_rows(path, cache_dir):
     rows = []
     for line in text.splitlines():
         cols = line.split("\t")
-        if len(cols) < len(FIELDS):
-            cols += [""] * (len(FIELDS) - len(cols))
+        if len(cols) < nfields:
+            cols += [""] * (nfields - len(cols))
         rows.append(cols)
     return rows, None
 
@@ -231,6 +259,14 @@ class Flows:
         self.other = 0        # frames with IP but another transport (not compared)
         self.non_ip = 0
         self.undissected = 0  # frames tshark stopped on with an error before any IP layer
+        self.datagrams = 0    # reassembled datagrams counted
+        self.too_large = 0    # datagrams tshark completed past 65,535 bytes (counted nowhere)
+        self.fragment_frames = set()  # fragment frames placed by the reassembling pass
+        self.in_datagrams = set()     # frames of the datagrams tshark completed
+
+    def incomplete(self):
+        """Fragments of datagrams that never completed: they count nowhere."""
+        return len(self.fragment_frames - self.in_datagrams)
 
     def exclude(self, addrs, reason):
         self.reasons[reason] = self.reasons.get(reason, 0) + 1
@@ -326,8 +362,132 @@ def header_error(row, tokens):
     return None
 
 
-def build_flows(rows):
+def has_fragments(rows):
+    """Whether any frame of the first pass carries an IPv4 fragment or an IPv6 Fragment header:
+    only then is the second (reassembling) pass run."""
+    for row in rows:
+        if "ipv6.fraghdr" in row[F["frame.protocols"]]:
+            return True
+        if any(v not in ("0", "False") for v in split_multi(row[F["ip.flags.mf"]])):
+            return True
+        if any(v != "0" for v in split_multi(row[F["ip.frag_offset"]])):
+            return True
+    return False
+
+
+def first_int(drow, name):
+    vals = split_multi(drow[D[name]])
+    try:
+        return int(vals[0]) if vals else None
+    except ValueError:
+        return None
+
+
+def is_set(drow, name):
+    return any(v not in ("", "0", "False") for v in split_multi(drow[D[name]]))
+
+
+IPV6_UNFRAG = {"ipv6.hopopts": "ipv6.hopopts.len_oct", "ipv6.routing": "ipv6.routing.len_oct",
+               "ipv6.dstopts": "ipv6.dstopts.len_oct"}
+
+
+def head_sizes(drow, v6):
+    """(link header bytes, IP header bytes) of a datagram's offset-0 fragment, or None: what
+    sekimori and Suricata put in front of the reassembled payload. The link header is the frame
+    less its IP packet and any Ethernet padding, trailer or FCS; the IP header is IPv4's own or,
+    for IPv6, the fixed header and the extension headers before the Fragment header (the
+    Fragment header itself is not part of the datagram)."""
+    try:
+        cap = int(drow[D["frame.cap_len"]])
+    except ValueError:
+        return None
+    trail = 0
+    for name in ("eth.padding", "eth.trailer"):
+        for v in split_multi(drow[D[name]]):
+            trail += len(v.replace(":", "")) // 2
+    if drow[D["eth.fcs"]]:
+        trail += 4
+    if v6:
+        plen = first_int(drow, "ipv6.plen")
+        tokens = drow[D["frame.protocols"]].split(":")
+        if plen is None or "ipv6" not in tokens or "ipv6.fraghdr" not in tokens:
+            return None
+        ext, seen = 0, {}
+        for tok in tokens[tokens.index("ipv6") + 1:tokens.index("ipv6.fraghdr")]:
+            name = IPV6_UNFRAG.get(tok)
+            if name is None:
+                return None
+            i = seen.get(name, 0)
+            seen[name] = i + 1
+            vals = split_multi(drow[D[name]])
+            if i >= len(vals) or not vals[i].isdigit():
+                return None
+            ext += int(vals[i])
+        ip_bytes, ip_hdr = 40 + plen, 40 + ext
+    else:
+        ip_bytes, ip_hdr = first_int(drow, "ip.len"), first_int(drow, "ip.hdr_len")
+        if ip_bytes is None or ip_hdr is None:
+            return None
+    link = cap - trail - ip_bytes
+    return (link, ip_hdr) if link >= 0 else None
+
+
+def fragment_datagram(fl, fno, drows, addrs):
+    """For a fragment frame: (the second pass's row of the datagram it completes, the datagram's
+    length as sekimori and Suricata count it, or None for the frame's own length: an atomic
+    fragment), or None when the frame counts nowhere itself
+    (its datagram completes in another frame, or never) or its pair is excluded."""
+    drow = drows.get(fno)
+    if drow is None:
+        fl.exclude(addrs, "fragment (not in tshark's reassembling pass)")
+        return None
+    v6 = "ipv6.fraghdr" in drow[D["frame.protocols"]]
+    pre = "ipv6." if v6 else "ip."
+    parts = [int(v) for v in split_multi(drow[D[pre + "fragment"]]) if v.isdigit()]
+    if v6 and first_int(drow, "ipv6.fraghdr.offset") == 0 and \
+            not is_set(drow, "ipv6.fraghdr.more"):
+        # An atomic fragment (offset 0, no more to come) is a whole packet: decoded on, counted
+        # as captured (sekimori, Suricata and tshark alike).
+        return drow, None
+    fl.fragment_frames.add(fno)
+    if not parts:
+        return None  # a datagram's part (tshark's one pass names its datagram only later) or not
+    fl.in_datagrams.update(parts)
+    # tshark completed a datagram on this frame. Overlapping IPv6 fragments make its existence
+    # the destination's policy (sekimori drops the datagram under the policies modelled on
+    # RFC 5722 stacks, keeps it under others; Suricata keeps it). Overlapping IPv4 fragments
+    # change its bytes, not its count or length: modelled. tshark's own errors (a conflicting
+    # overlap, two ends, data past the end) mean it gave up or guessed.
+    if v6 and (is_set(drow, "ipv6.fragment.overlap")
+               or is_set(drow, "ipv6.fragment.overlap.conflict")):
+        fl.exclude(addrs, "overlapping fragments")
+        return None
+    for err in ("fragment.multipletails", "fragment.toolongfragment", "fragment.error"):
+        if drow[D[pre + err]]:
+            fl.exclude(addrs, "tshark: " + err.replace(".", " "))
+            return None
+    offset_field = "ipv6.fraghdr.offset" if v6 else "ip.frag_offset"
+    heads = [p for p in parts if p in drows and first_int(drows[p], offset_field) == 0]
+    sizes = head_sizes(drows[heads[0]], v6) if heads else None
+    total = first_int(drow, pre + "reassembled.length")
+    if sizes is None or total is None:
+        fl.exclude(addrs, "fragment: datagram not sized")
+        return None
+    if (sizes[1] - 40 if v6 else sizes[1]) + total > 65535:
+        # Beyond what an IP length field can say: tshark shows it, sekimori and Suricata drop
+        # the fragment that would make it (ipv4/ipv6.frag_pkt_too_large).
+        fl.too_large += 1
+        return None
+    fl.datagrams += 1
+    return drow, sizes[0] + sizes[1] + total
+
+
+def build_flows(rows, drows=None):
+    """The oracle's flows from the first pass's rows; drows, the second pass's rows by frame
+    number, place fragments: each completed datagram counts once, on the frame that completed
+    it, its fragments nowhere (as sekimori and Suricata, whose fragments carry no flow)."""
     fl = Flows()
+    drows = drows or {}
     for row in rows:
         tokens = row[F["frame.protocols"]].split(":")
         l2, vlans, layers = frame_layers(row)
@@ -363,10 +523,14 @@ def build_flows(rows):
         if len(vlans) > 3:
             fl.exclude(addrs, "more than 3 VLAN tags")
             continue
-        if ly["frag"]:
-            fl.exclude(addrs, "fragment")
-            continue
-        err = header_error(row, tokens)
+        fno = row[F["frame.number"]]
+        fno = int(fno) if fno.isdigit() else None
+        # A fragment's header errors are read in the reassembling pass: there a fragment shows
+        # its IP header only, and the transport is checked once, in the datagram (the first pass
+        # dissects a first fragment's transport from a part of it).
+        frag_row = drows.get(fno) if ly["frag"] else None
+        err = header_error(frag_row or row, tokens if frag_row is None else
+                           frag_row[F["frame.protocols"]].split(":"))
         if err:
             fl.exclude(addrs, err)
             continue
@@ -378,6 +542,19 @@ def build_flows(rows):
         if cap_len < wire_len:
             fl.exclude(addrs, "frame cut by snaplen")
             continue
+        if ly["frag"]:
+            got = fragment_datagram(fl, fno, drows, addrs)
+            if got is None:
+                continue
+            drow, nbytes = got
+            cap_len = cap_len if nbytes is None else nbytes
+            _, _, dlayers = frame_layers(drow)
+            if len(dlayers) != 1:
+                kind = ("icmp error" if dlayers and dlayers[0]["l4"] in ("icmp", "icmpv6") else
+                        "tunnel/encapsulated IP")
+                fl.exclude(addrs, kind)
+                continue
+            ly = dlayers[0]
         l4 = ly["l4"]
         if l4 is None:
             fl.other += 1
@@ -409,8 +586,7 @@ def build_flows(rows):
             syn_first = l4 == "tcp" and (fv & 0x12) == 0x02
         vlan_key = tuple(int(v) for v in vlans if v is not None and v.isdigit())
         key = (vlan_key, TRANSPORT[l4]) + ordered(src, dst)
-        fno = row[F["frame.number"]]
-        fl.count(key, src, cap_len, syn_first, int(fno) if fno.isdigit() else None)
+        fl.count(key, src, cap_len, syn_first, fno)
     return fl
 
 
@@ -611,7 +787,13 @@ def check_one(job, args, cache_dir):
     rows, terr = tshark_rows(path, cache_dir)
     if terr is not None:
         return "EXCLUDED", "tshark cannot read it: " + terr[:120], []
-    fl = build_flows(rows)
+    drows = None
+    if has_fragments(rows):
+        dr, derr = tshark_rows(path, cache_dir, TSHARK_DEFRAG_CMD, DEFRAG_FIELDS)
+        if derr is not None:
+            return "EXCLUDED", "tshark cannot reassemble it: " + derr[:120], []
+        drows = {int(r[D["frame.number"]]): r for r in dr if r[D["frame.number"]].isdigit()}
+    fl = build_flows(rows, drows)
     if args.eve:
         lines, serr = read_eve(args.eve), None
     else:
@@ -626,13 +808,24 @@ def check_one(job, args, cache_dir):
         summary += ", %d extra in sekimori from frames tshark could not dissect" % st["tolerated"]
     if st["dir_notes"]:
         summary += ", %d with sekimori's direction not the first packet's" % st["dir_notes"]
+    if fl.datagrams:
+        summary += ", %d reassembled datagrams (%d fragments)" % (
+            fl.datagrams, len(fl.in_datagrams))
+    if fl.too_large:
+        summary += ", %d datagrams too large" % fl.too_large
+    if fl.incomplete():
+        summary += ", %d fragments in no completed datagram" % fl.incomplete()
     if fl.reasons:
         summary += "; excluded: " + reasons_text(fl)
     if verdict == "EXCLUDED" and st["tolerated"]:
         summary = ("no comparable flow (sekimori's %d flows come from frames tshark could not "
                    "dissect)" % st["tolerated"])
     elif verdict == "EXCLUDED":
-        summary = "no comparable flow (" + (reasons_text(fl) or
+        frag = ", ".join(t for t in (
+            "%d datagrams too large" % fl.too_large if fl.too_large else "",
+            "%d fragments in no completed datagram" % fl.incomplete()
+            if fl.incomplete() else "") if t)
+        summary = "no comparable flow (" + (reasons_text(fl) or frag or
                                             "%d non-IP frames, %d other-protocol" % (
                                                 fl.non_ip, fl.other)) + ")"
     return verdict, summary, diffs
