@@ -432,7 +432,7 @@ def head_sizes(drow, v6):
     return (link, ip_hdr) if link >= 0 else None
 
 
-def fragment_datagram(fl, fno, drows, addrs):
+def fragment_datagram(fl, fno, v6, drows, addrs):
     """For a fragment frame: (the second pass's row of the datagram it completes, the datagram's
     length as sekimori and Suricata count it, or None for the frame's own length: an atomic
     fragment), or None when the frame counts nowhere itself
@@ -441,7 +441,6 @@ def fragment_datagram(fl, fno, drows, addrs):
     if drow is None:
         fl.exclude(addrs, "fragment (not in tshark's reassembling pass)")
         return None
-    v6 = "ipv6.fraghdr" in drow[D["frame.protocols"]]
     pre = "ipv6." if v6 else "ip."
     parts = [int(v) for v in split_multi(drow[D[pre + "fragment"]]) if v.isdigit()]
     if v6 and first_int(drow, "ipv6.fraghdr.offset") == 0 and \
@@ -543,7 +542,7 @@ def build_flows(rows, drows=None):
             fl.exclude(addrs, "frame cut by snaplen")
             continue
         if ly["frag"]:
-            got = fragment_datagram(fl, fno, drows, addrs)
+            got = fragment_datagram(fl, fno, ly["v6"], drows, addrs)
             if got is None:
                 continue
             drow, nbytes = got
