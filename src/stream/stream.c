@@ -144,7 +144,10 @@ stream_thread_new(const StreamConfig *cfg, Memcap *mc_ssn, Memcap *mc_seg)
     }
     st->cs = (CounterSet){.names = st->names, .vals = st->ctr, .cnt = n};
     st->cs_own = (CounterSet){.names = counter_own_names, .vals = st->ctr_own, .cnt = SCTR_OWN_MAX};
-    if (pool_init(&st->ssn_pool, sizeof(TcpSession), 0, mc_ssn) != SK_OK) {
+    /* Sessions from a huge-page reservation: a busy capture's thousands of sessions take a
+     * page fault per 2 MiB, not one per 4 KiB chunk cleared by calloc. */
+    const PoolConfig sc = {.obj_size = sizeof(TcpSession), .huge = true};
+    if (pool_init_cfg(&st->ssn_pool, &sc, 0, mc_ssn) != SK_OK) {
         goto fail;
     }
     StreamReasmConfig rc = {.depth = cfg->depth, .seg_prealloc = 0, .max_span = 0};
