@@ -113,13 +113,16 @@ typedef struct Flow {
     FlowMacs *macs;             /* NULL unless FlowConfig.track_macs; owned by the table */
     struct TcpSession *ssn;     /* the stream stage's TCP session; NULL until one starts;
                                  * freed by the FREE end step */
+    struct AlFlow *al;          /* the app layer's parser state and transactions; NULL until
+                                 * a protocol is found; freed by the FREE end step */
     struct DetectFlow *det;     /* detection's per-flow state (flowbits, flowints); NULL until
                                  * a rule sets one; freed by the FREE end step */
     struct Flow *lprev, *lnext; /* timeout list, oldest first */
 } Flow;
 
-/* Flow.alproto: 0 until the app layer has detected a protocol, 1 when it gave up; EVE's flow
- * record writes app_proto "failed" for 1 and none for 0, as Suricata does. */
+/* Flow.alproto: 0 until the app layer has detected a protocol, 1 when it gave up, else the app
+ * layer's id (applayer/protocols.def, from 2); EVE's flow record writes app_proto "failed" for
+ * 1 and none for 0, as Suricata does. */
 #define FLOW_ALPROTO_UNKNOWN 0
 #define FLOW_ALPROTO_FAILED 1
 /* Flow.flags. */

@@ -677,8 +677,10 @@ put_metadata(EveWriter *ew, const Flow *f)
     json_close_obj(&ew->jb);
 }
 
-JsonBuf *
-eve_begin_packet(EveWriter *ew, const Packet *p, const char *event_type)
+/* swap: the record is about the other direction of p's flow (a transaction of the other side
+ * whose data p's acknowledgement released): its ends are turned around. */
+static JsonBuf *
+begin_packet(EveWriter *ew, const Packet *p, const char *event_type, bool swap)
 {
     JsonBuf *jb = &ew->jb;
 
@@ -697,7 +699,8 @@ eve_begin_packet(EveWriter *ew, const Packet *p, const char *event_type)
     json_str(jb, "event_type", event_type);
     put_vlans(jb, p->vlan_id, p->vlan_cnt);
     if (p->ip_ver != 0) {
-        put_ends(jb, p->ip_ver, &p->src, &p->dst, (p->flags & PKT_F_HAS_PORTS) != 0, p->sp, p->dp);
+        put_ends(jb, p->ip_ver, swap ? &p->dst : &p->src, swap ? &p->src : &p->dst,
+                 (p->flags & PKT_F_HAS_PORTS) != 0, swap ? p->dp : p->sp, swap ? p->sp : p->dp);
         /* Packet records have proto before ip_v, flow records after: Suricata's order. */
         put_proto(jb, p->proto);
         json_u64(jb, "ip_v", p->ip_ver);
@@ -723,6 +726,19 @@ eve_begin_packet(EveWriter *ew, const Packet *p, const char *event_type)
                          icmp ? p->icmp_code : p->dp, icmp);
     }
     return jb;
+}
+
+JsonBuf *
+eve_begin_packet(EveWriter *ew, const Packet *p, const char *event_type)
+{
+    return begin_packet(ew, p, event_type, false);
+}
+
+JsonBuf *
+eve_begin_packet_dir(EveWriter *ew, const Packet *p, const char *event_type, int dir)
+{
+    bool pkt_toserver = p->flow == NULL || p->flow_toserver;
+    return begin_packet(ew, p, event_type, (dir == FLOW_DIR_TOSERVER) != pkt_toserver);
 }
 
 /* A flow's MACs as seen from the record's orientation: src_macs are the addresses of the
@@ -759,19 +775,12 @@ proto_has_ports(uint8_t proto)
            || proto == SK_IPPROTO_UDPLITE;
 }
 
-/* A flow's application protocol as EVE names it. The app layer's own names come with its
- * protocol table; until then a flow's alproto is unknown or failed. */
+/* A flow's application protocol as EVE names it: the app layer's registry ("unknown",
+ * "failed", then protocols.def's names). */
 static const char *
 app_proto_name(uint16_t alproto)
 {
-    switch (alproto) {
-    case FLOW_ALPROTO_UNKNOWN:
-        return "unknown";
-    case FLOW_ALPROTO_FAILED:
-        return "failed";
-    default:
-        return NULL;
-    }
+    return applayer_proto_name(alproto);
 }
 
 JsonBuf *

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "applayer/applayer.h"
 #include "core/json.h"
 #include "core/packet.h"
 #include "core/result.h"
@@ -127,6 +128,17 @@ JsonBuf *eve_begin(EveWriter *ew, SkTime ts, const char *event_type);
 JsonBuf *eve_begin_packet(EveWriter *ew, const Packet *p, const char *event_type);
 JsonBuf *eve_begin_flow(EveWriter *ew, const Flow *f, SkTime ts, const char *event_type);
 void eve_commit(EveWriter *ew);
+/* eve_begin_packet for a record about direction dir (FLOW_DIR_*) of p's flow: when p goes the
+ * other way (its acknowledgement released the data of a TCP transaction), src and dest are the
+ * flow's ends as dir sees them. */
+JsonBuf *eve_begin_packet_dir(EveWriter *ew, const Packet *p, const char *event_type, int dir);
+
+/* The app layer's transactions of f not yet logged, each as a record of its protocol's
+ * event_type when that type is enabled (dns: its requests / responses options), in
+ * transaction order, with p's header oriented to the transaction's direction; every one is
+ * marked logged (written or not), so applayer_tx_prune can free it. p: the packet whose
+ * handling made or completed them. */
+void eve_log_txs(EveWriter *ew, const Packet *p, Flow *f);
 
 /* A flow that ended, logged at now: its flow record and its netflow records, those enabled. */
 void eve_log_flow(EveWriter *ew, const Flow *f, SkTime now);

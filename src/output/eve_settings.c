@@ -283,6 +283,9 @@ static const CfgKey rows[] = {
      .def = "start",
      .help = "start: one record per direction of a dropped flow; all: every dropped packet"},
     OPTION_ROW("drop.verdict", "no", "add the packet's final verdict (verdict.action)"),
+    TYPE_ROW("dns", EVE_TYPE_DNS, "dns records: one per DNS message (version 3 format)"),
+    OPTION_ROW("dns.requests", "yes", "log DNS requests"),
+    OPTION_ROW("dns.responses", "yes", "log DNS responses"),
 };
 
 static void

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "applayer/applayer.h"
 #include "capture/capture.h"
 #include "core/config.h"
 #include "core/result.h"
@@ -38,6 +39,7 @@ typedef struct {
     DefragConfig defrag;
     FlowConfig flow;
     StreamConfig stream;
+    AppLayerConfig applayer;
     EveConfig eve;
     FastLogConfig fast; /* outputs.N.fast */
     DetectSettings detect;

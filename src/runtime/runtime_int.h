@@ -60,13 +60,15 @@ typedef struct {
     DecodeThread *dt;
     DecodeThread *scratch; /* decodes other workers' tunnel packets: its counters are unused */
     FlowTable *ft;
-    DefragTable *dfr; /* IP fragments of this worker's share: all of a datagram's come here */
-    Memcap defrag_mc; /* leased from defrag.memcap */
-    Memcap flow_mc;   /* this worker's static share of flow.memcap */
-    StreamThread *st; /* TCP sessions and reassembly of this worker's flows */
-    Memcap stream_mc; /* leased from stream.memcap (sessions) */
-    Memcap reasm_mc;  /* leased from stream.reassembly.memcap (segments) */
-    Pool spare_pkts;  /* WORKER_SPARE_PACKETS Packets: worker_packet_get/put */
+    DefragTable *dfr;   /* IP fragments of this worker's share: all of a datagram's come here */
+    Memcap defrag_mc;   /* leased from defrag.memcap */
+    Memcap flow_mc;     /* this worker's static share of flow.memcap */
+    StreamThread *st;   /* TCP sessions and reassembly of this worker's flows */
+    Memcap stream_mc;   /* leased from stream.memcap (sessions) */
+    Memcap reasm_mc;    /* leased from stream.reassembly.memcap (segments) */
+    AppLayerThread *al; /* protocol detection, parsers and transactions of this worker's flows */
+    Memcap al_mc;       /* leased from app-layer.memcap */
+    Pool spare_pkts;    /* WORKER_SPARE_PACKETS Packets: worker_packet_get/put */
     EveWriter *ew;
     DetectThread *det;  /* NULL when the run has no rules */
     FastLogWriter *fw;  /* NULL when fast.log is off */
@@ -100,6 +102,7 @@ struct Engine {
     MemcapBudget flow_memcap;
     MemcapBudget stream_memcap, reasm_memcap;
     MemcapBudget defrag_memcap;
+    MemcapBudget applayer_memcap;
     const MemcapBudget *memcaps[ENGINE_MEMCAPS_MAX];
     unsigned memcap_cnt;
     double wall_start;

@@ -20,6 +20,7 @@
 #include "capture/capture_settings.h"
 #include "core/log.h"
 #include "decode/decode_settings.h"
+#include "applayer/applayer_settings.h"
 #include "defrag/defrag_settings.h"
 #include "flow/flow_settings.h"
 #include "detect/detect_settings.h"
@@ -279,6 +280,7 @@ static const StageSettings stages[] = {
     {&fastlog_settings, offsetof(RunConfig, fast), NULL},
     {&flow_settings, offsetof(RunConfig, flow), NULL},
     {&stream_settings, offsetof(RunConfig, stream), NULL},
+    {&applayer_settings, offsetof(RunConfig, applayer), NULL},
     {&detect_settings, offsetof(RunConfig, detect), NULL},
     {&decode_settings, offsetof(RunConfig, decode), NULL},
     {&defrag_settings, offsetof(RunConfig, defrag), NULL},

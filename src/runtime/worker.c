@@ -104,7 +104,26 @@ on_flow_end_free(Flow *f, SkTime now, void *user)
     Worker *w = user;
     (void)now;
     detect_flow_free(f);
+    applayer_flow_free(w->al, f);
     stream_flow_free(w->st, f);
+}
+
+/* The stream's in-order data of f to the app layer, both directions: what this packet's data
+ * or acknowledgement made readable. A parser that needs more consumes less, and the rest comes
+ * again with the next chunk; a few chunks per direction at most (one per hole). */
+static void
+worker_app_stream(Worker *w, Flow *f)
+{
+    for (int dir = FLOW_DIR_TOSERVER; dir <= FLOW_DIR_TOCLIENT; dir++) {
+        StreamChunk ch;
+        for (unsigned i = 0; i < 4 && stream_app_chunk(w->st, f, dir, &ch); i++) {
+            size_t n = applayer_stream(w->al, f, dir, &ch);
+            stream_app_consumed(w->st, f, dir, n);
+            if (n < ch.data.left || (ch.flags & STREAM_F_EOF)) {
+                break;
+            }
+        }
+    }
 }
 
 /* The engine's memcap budgets, set up with worker 0: runtime.c creates the workers in order,
@@ -122,6 +141,8 @@ engine_memcaps_init(Engine *eng)
     eng->memcaps[eng->memcap_cnt++] = &eng->reasm_memcap;
     memcap_budget_init(&eng->defrag_memcap, "defrag.memcap", eng->rc->defrag.memcap);
     eng->memcaps[eng->memcap_cnt++] = &eng->defrag_memcap;
+    memcap_budget_init(&eng->applayer_memcap, "app-layer.memcap", eng->rc->applayer.memcap);
+    eng->memcaps[eng->memcap_cnt++] = &eng->applayer_memcap;
 }
 
 bool
@@ -182,6 +203,9 @@ worker_layer(Worker *w, Packet *q)
     flow_handle_packet(w->ft, q);
     if (q->flow != NULL && q->proto == SK_IPPROTO_TCP) {
         stream_packet(w->st, q);
+        worker_app_stream(w, q->flow);
+    } else if (q->flow != NULL && q->proto == SK_IPPROTO_UDP) {
+        applayer_packet(w->al, q->flow, q);
     }
     if (w->det != NULL) {
         detect_packet(w->det, q);
@@ -195,6 +219,10 @@ worker_layer(Worker *w, Packet *q)
     }
     if (q->event_cnt > 0) {
         eve_log_anomalies(w->ew, q);
+    }
+    if (q->flow != NULL && q->flow->al != NULL) {
+        eve_log_txs(w->ew, q, q->flow);
+        applayer_tx_prune(w->al, q->flow);
     }
     /* The fragment went through as itself (rules match fragments; they have no flow); the
      * datagram it completed goes through as a packet of its own, its tunnel layers too. Its
@@ -285,7 +313,11 @@ worker_init(Engine *eng, Worker *w, unsigned id)
     if ((w->st = stream_thread_new(&rc->stream, &w->stream_mc, &w->reasm_mc)) == NULL) {
         return false;
     }
-    stream_thread_set_readers(w->st, false, rc->detect_engine != NULL);
+    memcap_init_leased(&w->al_mc, &eng->applayer_memcap);
+    if ((w->al = applayer_thread_new(&rc->applayer, &w->al_mc)) == NULL) {
+        return false;
+    }
+    stream_thread_set_readers(w->st, true, rc->detect_engine != NULL);
     if (w->ew != NULL) {
         eve_writer_set_event_names(w->ew, PKT_EVENT_SRC_STREAM, stream_event_name);
     }
@@ -324,6 +356,8 @@ worker_init(Engine *eng, Worker *w, unsigned id)
     worker_counters_register(w, stream_thread_counters(w->st), true);
     worker_counters_register(w, stream_thread_counters_own(w->st), false);
     worker_counters_register(w, defrag_table_counters(w->dfr), true);
+    worker_counters_register(w, applayer_thread_counters(w->al), true);
+    worker_counters_register(w, applayer_thread_counters_own(w->al), false);
     if (w->det != NULL) {
         worker_counters_register(w, detect_thread_counters(w->det), true);
         worker_counters_register(w, detect_thread_counters_own(w->det), false);
@@ -336,6 +370,8 @@ worker_fini(Worker *w)
 {
     flow_table_free(w->ft);
     stream_thread_free(w->st);
+    applayer_thread_free(w->al);
+    memcap_fini(&w->al_mc);
     memcap_fini(&w->stream_mc);
     memcap_fini(&w->reasm_mc);
     defrag_table_free(w->dfr);

@@ -1,0 +1,91 @@
+/* dns/dns.h: DNS over UDP and TCP (RFC 1035), private to applayer/ and its tests. One message is
+ * one transaction, as in Suricata 8 (a request and its response are two, with their own
+ * tx_id). The message is copied into its transaction once its sections are checked; the
+ * logger and the keywords walk the copy again through the same bounded reader, so nothing is
+ * parsed into per-record allocations.
+ *
+ * Bounds, each counted or raised as Suricata's event: DNS_NAME_MAX characters per name
+ * (name_too_long), DNS_LABELS_MAX labels (too_many_labels), DNS_JUMPS_MAX compression pointers
+ * per name (infinite_loop), DNS_RECORDS_MAX records per section read (the rest of the section
+ * is left unread), applayer's AL_FLOW_TX_MAX transactions per flow. */
+#ifndef SK_APPLAYER_DNS_DNS_H
+#define SK_APPLAYER_DNS_DNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "applayer/applayer.h"
+
+#define DNS_HDR_LEN 12
+#define DNS_NAME_MAX 1025  /* characters of a name as logged (dots included) */
+#define DNS_LABELS_MAX 255 /* labels per name */
+#define DNS_JUMPS_MAX 127  /* compression pointers followed per name */
+#define DNS_RECORDS_MAX 256
+
+typedef enum {
+#define EVENT(id, name) id,
+#include "applayer/dns/events.def"
+#undef EVENT
+    DNS_EVENT_MAX
+} DnsEvent;
+
+/* Sections, in message order. */
+enum { DNS_SEC_QD = 0, DNS_SEC_AN, DNS_SEC_NS, DNS_SEC_AR, DNS_SEC_MAX };
+
+typedef struct {
+    AlTx base;
+    uint16_t id, flags;
+    uint16_t cnt[DNS_SEC_MAX]; /* records of each section that read whole (at most the header's) */
+    bool valid;                /* header and questions read: logged */
+    uint32_t msg_len;
+    uint8_t msg[]; /* the message */
+} DnsTx;
+
+typedef struct {
+    uint32_t tx_cnt; /* transactions made, for the per-flow bound */
+} DnsState;
+
+/* One record, as the reader hands it: name already read into the caller's buffer. */
+typedef struct {
+    uint16_t type, klass;
+    uint32_t ttl;
+    Cursor rdata; /* within the message */
+    size_t rdata_off;
+} DnsRecord;
+
+/* A name at *off within msg (len bytes), written dotted into out (cap >= DNS_NAME_MAX + 1,
+ * NUL-terminated; bytes escaped as dns_name_escape does) with its length in *out_len; *off
+ * moves past the name as it sits at *off (a pointer ends it). False when the name does not
+ * read: *event says why (DNS_EVENT_*, or DNS_EVENT_MAX for plain truncation). A name longer
+ * than DNS_NAME_MAX reads (true) with *event DNS_EVENT_NAME_TOO_LONG, cut there. */
+bool dns_name_read(const uint8_t *msg, size_t len, size_t *off, char *out, size_t cap,
+                   size_t *out_len, unsigned *event);
+
+/* The questions and records of a message, in order: every call reads the next one; false at
+ * the end of the sections or on the first that does not read. */
+typedef struct {
+    const uint8_t *msg;
+    size_t len, off;
+    uint8_t sec;
+    uint16_t left[DNS_SEC_MAX];
+} DnsReader;
+
+void dns_reader_init(DnsReader *r, const uint8_t *msg, size_t len, const uint16_t cnt[DNS_SEC_MAX]);
+/* rec->type/klass only for a question. *sec: the record's section. */
+bool dns_reader_next(DnsReader *r, char *name, size_t *name_len, DnsRecord *rec, uint8_t *sec,
+                     unsigned *event);
+
+/* "A", "AAAA", ... or NULL for a type Suricata logs as a number. */
+const char *dns_rrtype_name(uint16_t type);
+/* "NOERROR", ... or NULL for a code Suricata logs as a number. */
+const char *dns_rcode_name(uint16_t rcode);
+
+AlProbe dns_probe(int dir, Cursor c, bool tcp);
+/* One whole message (without TCP's length) into a new transaction of af; events on it. */
+void dns_message_parse(AlFlow *af, int dir, Cursor msg);
+void dns_log_tx(JsonBuf *jb, const AlFlow *af, const AlTx *tx);
+
+extern const AlParser dns_parser;
+
+#endif
