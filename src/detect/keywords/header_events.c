@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "applayer/applayer.h"
 #include "core/log.h"
 #include "decode/decode.h"
 #include "flow/flow.h"
@@ -311,6 +312,8 @@ kw_app_layer_protocol_setup(Signature *s, const char *arg, char *err)
         a.alproto = FLOW_ALPROTO_FAILED;
     } else if (len == 7 && strncmp(p, "unknown", 7) == 0) {
         a.alproto = FLOW_ALPROTO_UNKNOWN;
+    } else if (applayer_proto_lookup(p, len) > (int)ALPROTO_FAILED) {
+        a.alproto = (uint16_t)applayer_proto_lookup(p, len); /* a protocol the app layer has */
     } else if (alproto_known(p, len)) {
         a.alproto = ALPROTO_NO_ID;
     } else {
