@@ -128,23 +128,14 @@ put_rdata(JsonBuf *jb, const char *key, const DnsTx *tx, const DnsRecord *rec, b
     case 10: /* NULL */
         put_bytes(jb, k, c);
         return RD_STRING;
-    case 16: { /* TXT: the character-strings, one after another */
-        Cursor s = c;
+    case 16: { /* TXT: one character-string (the callers split the record: Suricata writes
+                * an answer, and a grouped value, per string) */
         uint8_t l;
         Cursor part;
-        char buf[1024];
-        size_t n = 0;
-        while (cur_u8(&s, &l) && cur_take(&s, l, &part)) {
-            uint8_t b;
-            while (n + 5 < sizeof(buf) && cur_u8(&part, &b)) {
-                if (b >= 0x80) {
-                    n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\\x%02x", b);
-                } else {
-                    buf[n++] = (char)b;
-                }
-            }
+        if (!cur_u8(&c, &l) || !cur_take(&c, l, &part)) {
+            return RD_NONE;
         }
-        json_strn(jb, k, buf, n);
+        put_bytes(jb, k, part);
         return RD_STRING;
     }
     case 6: { /* SOA */
@@ -233,6 +224,20 @@ put_opt(JsonBuf *jb, Cursor c)
     json_close_arr(jb);
 }
 
+/* A TXT record's rdata as one record per character-string (RFC 1035 3.3.14): *part is the
+ * next string with its length byte, as put_rdata reads it. False at the end. */
+static bool
+txt_next(Cursor *rest, DnsRecord *part)
+{
+    uint8_t l;
+    Cursor one = *rest;
+    if (!cur_peek_u8(rest, 0, &l) || !cur_take(rest, (size_t)l + 1, &one)) {
+        return false;
+    }
+    part->rdata = one;
+    return true;
+}
+
 static const char *const section_keys[DNS_SEC_MAX] = {"queries", "answers", "authorities",
                                                       "additionals"};
 
@@ -261,6 +266,19 @@ put_section(JsonBuf *jb, const DnsTx *tx, uint8_t want)
         if (!open) {
             json_open_arr(jb, section_keys[want]);
             open = true;
+        }
+        if (sec != DNS_SEC_QD && rec.type == 16) {
+            Cursor rest = rec.rdata;
+            DnsRecord part = rec;
+            while (txt_next(&rest, &part)) {
+                json_open_obj(jb, NULL);
+                json_strn(jb, "rrname", name, nl);
+                put_type(jb, "rrtype", rec.type);
+                json_u64(jb, "ttl", rec.ttl);
+                put_rdata(jb, "rdata", tx, &part, false);
+                json_close_obj(jb);
+            }
+            continue;
         }
         json_open_obj(jb, NULL);
         json_strn(jb, "rrname", name, nl);
@@ -332,6 +350,14 @@ put_grouped(JsonBuf *jb, const DnsTx *tx)
                 }
                 json_open_arr(jb, tn);
                 open = true;
+            }
+            if (rec.type == 16) {
+                Cursor rest = rec.rdata;
+                DnsRecord part = rec;
+                while (txt_next(&rest, &part)) {
+                    put_rdata(jb, NULL, tx, &part, true);
+                }
+                continue;
             }
             put_rdata(jb, NULL, tx, &rec, true);
         }
