@@ -268,6 +268,32 @@ tcp_seglist_init(TcpSegList *l, TcpSegStore *st, uint32_t isn)
     memset(l, 0, sizeof(*l));
     l->st = st;
     l->isn = isn;
+    l->ranges = st->ranges_only;
+}
+
+void
+tcp_seglist_drop_bytes(TcpSegList *l)
+{
+    if (l->ranges) {
+        return;
+    }
+    /* Owners no longer matter (no byte will be chosen): touching pieces become one, which
+     * ranges_insert relies on. */
+    for (TcpPiece *p = l->head; p != NULL && p->next != NULL;) {
+        if (p->end == p->next->start) {
+            p->end = p->next->end;
+            piece_unlink(l, p->next);
+        } else {
+            p = p->next;
+        }
+    }
+    for (TcpPiece *p = l->head; p != NULL; p = p->next) {
+        p->seg_start = p->start;
+        p->seg_end = p->end;
+    }
+    buf_put(l);
+    l->run_end = l->head != NULL ? l->head->end : 0;
+    l->ranges = true;
 }
 
 void
@@ -419,7 +445,7 @@ tcp_seglist_insert(TcpSegList *l, uint32_t seq, const uint8_t *data, uint32_t le
     if (lo >= hi) {
         return r;
     }
-    if (l->st->ranges_only) {
+    if (l->ranges) {
         return ranges_insert(l, lo, hi, r);
     }
 

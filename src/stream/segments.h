@@ -102,18 +102,21 @@ typedef struct TcpPiece TcpPiece;
 
 /* Embedded in the session; fields are private to segments.c. */
 typedef struct {
-    TcpSegStore *st;
+    /* What every insertion and release reads first, then the buffer (not used when the store
+     * keeps ranges only): the session's lines a packet touches stay few. */
     TcpPiece *head, *tail; /* held ranges, sorted, disjoint */
-    uint8_t *buf;          /* bytes of offsets [base, base + cap) */
-    uint64_t base;
-    uint32_t cap;     /* 0: no buffer yet */
-    uint8_t buf_cls;  /* size class of buf */
-    uint32_t isn;     /* offset 0 is sequence number isn + 1 */
+    TcpSegStore *st;
     uint64_t ref;     /* an offset near the data (the highest end seen): sequence anchor */
     uint64_t floor;   /* bytes below it were released; later data below it is dropped */
     uint64_t held;    /* bytes held */
     uint64_t run_end; /* end of the contiguous run that starts at head->start (0: empty) */
+    uint32_t isn;     /* offset 0 is sequence number isn + 1 */
     uint32_t piece_cnt;
+    uint8_t *buf; /* bytes of offsets [base, base + cap) */
+    uint64_t base;
+    uint32_t cap;    /* 0: no buffer yet */
+    uint8_t buf_cls; /* size class of buf */
+    bool ranges;     /* ranges only (the store's choice at init, or tcp_seglist_drop_bytes) */
 } TcpSegList;
 
 /* What one insertion did. Overlap: new bytes at offsets already held (or already released). */
@@ -149,6 +152,11 @@ TcpInsertResult tcp_seglist_insert(TcpSegList *l, uint32_t seq, const uint8_t *d
  * starts at 0, STREAM_F_DEPTH when it ends at the depth. False when nothing is held at or
  * after offset. out->data is borrowed until the next insert, release or fini of l. */
 bool tcp_seglist_peek(const TcpSegList *l, uint64_t offset, StreamChunk *out);
+
+/* From now on l keeps ranges only (as a store set with tcp_segstore_set_ranges_only): its
+ * bytes are freed, its pieces merged where they touch. For a direction no reader will read
+ * again, when overlapping data is not compared. */
+void tcp_seglist_drop_bytes(TcpSegList *l);
 
 /* Frees what is below offset (every reader is past it); data for it that comes later is
  * dropped (TCP_INS_OLD). */

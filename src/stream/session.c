@@ -372,7 +372,8 @@ data_accept(StreamThread *st, TcpSession *ssn, int dir, const TcpPkt *t, Packet 
 {
     TcpStream *s = &ssn->st[dir];
     if (t->len > 0) {
-        stream_data_queue(st, ssn, s, p, t->seq, t->payload);
+        stream_data_queue(st, ssn, s, p, t->seq, t->payload,
+                          (t->flags & SK_TH_URG) ? t->urg_ptr : 0);
     }
     uint32_t end = t->seq + t->len;
     /* A bare ACK ahead of next_seq moves it too (data the capture missed), as in Suricata;

@@ -238,7 +238,7 @@ insert(StreamThread *st, TcpStream *s, Packet *p, uint32_t seq, const uint8_t *d
 
 void
 stream_data_queue(StreamThread *st, TcpSession *ssn, TcpStream *s, Packet *p, uint32_t seq,
-                  Cursor data)
+                  Cursor data, uint16_t urg)
 {
     const uint8_t *b = data.p;
     uint32_t len = (uint32_t)data.left;
@@ -256,11 +256,7 @@ stream_data_queue(StreamThread *st, TcpSession *ssn, TcpStream *s, Packet *p, ui
         seq = s->base_seq;
     }
     /* Urgent data (RFC 6093): the urgent pointer marks the byte after the urgent one. */
-    Cursor tcp = packet_l4(p);
-    uint8_t fl = 0;
-    uint16_t urg = 0;
-    if (cur_peek_u8(&tcp, 13, &fl) && (fl & SK_TH_URG) && cur_skip(&tcp, 18) && cur_be16(&tcp, &urg)
-        && urg > 0 && urg <= len && st->cfg->urgent_policy != STREAM_URGENT_INLINE) {
+    if (urg > 0 && urg <= len && st->cfg->urgent_policy != STREAM_URGENT_INLINE) {
         switch (st->cfg->urgent_policy) {
         case STREAM_URGENT_DROP:
             return;
@@ -293,19 +289,28 @@ stream_data_queue(StreamThread *st, TcpSession *ssn, TcpStream *s, Packet *p, ui
 /* The end (list offset) of what the readers may take from s now. */
 static uint64_t acked_end(const TcpSession *ssn, const TcpStream *s);
 
+/* readable_end() when the acknowledged end a is known. */
 static uint64_t
-readable_end(const StreamThread *st, const TcpSession *ssn, const TcpStream *s, bool eof)
+readable_from_acked(const StreamThread *st, const TcpSession *ssn, const TcpStream *s, uint64_t a)
 {
-    if (eof || (ssn->flags & SSN_F_END)) {
+    if (ssn->flags & SSN_F_END) {
         return UINT64_MAX;
     }
-    uint64_t a = acked_end(ssn, s);
     if (st->cfg->inline_mode) {
         /* Inline: what arrived in order is inspected now (the packet can still be dropped). */
         uint64_t c = tcp_seglist_contiguous_end(&s->segs);
         return c > a ? c : a;
     }
     return a;
+}
+
+static uint64_t
+readable_end(const StreamThread *st, const TcpSession *ssn, const TcpStream *s, bool eof)
+{
+    if (eof || (ssn->flags & SSN_F_END)) {
+        return UINT64_MAX;
+    }
+    return readable_from_acked(st, ssn, s, acked_end(ssn, s));
 }
 
 /* The end of what the receiver acknowledged (everything, one way only). */
@@ -362,25 +367,43 @@ readable_run(StreamThread *st, const TcpSession *ssn, TcpStream *s, uint64_t fro
     return true;
 }
 
-/* Segments no reader needs any more go back to the store. */
+#define TS_F_APP_DONE 0x8000 /* the app layer takes no more of this direction */
+
+/* Does the app layer still read s? */
+static bool
+app_reads(const StreamThread *st, const TcpStream *s)
+{
+    return st->app_reader && !(s->flags & TS_F_APP_DONE);
+}
+
+/* Segments no reader needs any more go back to the store; without readers, everything before
+ * readable (readable_end()). */
 static void
-release(StreamThread *st, TcpSession *ssn, TcpStream *s)
+release_upto(StreamThread *st, TcpStream *s, uint64_t readable)
 {
     uint64_t upto = UINT64_MAX;
-    if (st->app_reader) {
+    bool app = app_reads(st, s);
+    if (app) {
         upto = s->app_off;
     }
     if (st->raw_reader) {
         uint64_t r = s->raw_off > STREAM_RAW_KEEP ? s->raw_off - STREAM_RAW_KEEP : 0;
         upto = r < upto ? r : upto;
     }
-    if (!st->app_reader && !st->raw_reader) {
-        upto = readable_end(st, ssn, s, false);
+    if (!app && !st->raw_reader) {
+        upto = readable;
     }
     if (upto != UINT64_MAX && upto > s->released) {
         tcp_seglist_release(&s->segs, upto);
         s->released = upto;
     }
+}
+
+static void
+release(StreamThread *st, TcpSession *ssn, TcpStream *s)
+{
+    bool readers = app_reads(st, s) || st->raw_reader;
+    release_upto(st, s, readers ? 0 : readable_end(st, ssn, s, false));
 }
 
 /* ---- per packet ---- */
@@ -389,10 +412,10 @@ release(StreamThread *st, TcpSession *ssn, TcpStream *s)
  * good (tcp.reassembly_gap, stream.reassembly_seq_gap on the acknowledging packet), counted
  * once per hole. One only flushed at flow end is data that never came, as Suricata counts it. */
 static void
-gap_check(StreamThread *st, TcpSession *ssn, TcpStream *s, Packet *p)
+gap_check(StreamThread *st, TcpStream *s, Packet *p, uint64_t a)
 {
-    uint64_t a = acked_end(ssn, s);
-    if (a == UINT64_MAX || a <= s->gap_mark) {
+    /* Nothing held: no data after a hole (peek below finds none). */
+    if (a == UINT64_MAX || a <= s->gap_mark || tcp_seglist_held(&s->segs) == 0) {
         return;
     }
     uint64_t c = tcp_seglist_contiguous_end(&s->segs);
@@ -429,9 +452,12 @@ stream_packet(StreamThread *st, Packet *p)
     TcpSession *ssn = f->ssn;
     if (ssn != NULL) {
         for (int d = 0; d < 2; d++) {
-            if (ssn->st[d].flags & TS_F_STARTED) {
-                gap_check(st, ssn, &ssn->st[d], p);
-                release(st, ssn, &ssn->st[d]);
+            TcpStream *s = &ssn->st[d];
+            if (s->flags & TS_F_STARTED) {
+                /* The acknowledged end once for both: gap check, then what is readable. */
+                uint64_t a = acked_end(ssn, s);
+                gap_check(st, s, p, a);
+                release_upto(st, s, readable_from_acked(st, ssn, s, a));
             }
         }
     }
@@ -456,7 +482,7 @@ bool
 stream_app_chunk(StreamThread *st, Flow *f, int dir, StreamChunk *out)
 {
     TcpStream *s = dir_stream(f, dir);
-    if (s == NULL || (s->flags & TS_F_APP_EOF)) {
+    if (s == NULL || (s->flags & (TS_F_APP_EOF | TS_F_APP_DONE))) {
         return false;
     }
     TcpSession *ssn = f->ssn;
@@ -495,6 +521,21 @@ stream_app_consumed(StreamThread *st, Flow *f, int dir, size_t n)
     }
     if (s->app_chunk_eof && n == s->app_chunk_len) {
         s->flags |= TS_F_APP_EOF;
+    }
+    release(st, f->ssn, s);
+}
+
+void
+stream_app_done(StreamThread *st, Flow *f, int dir)
+{
+    TcpStream *s = dir_stream(f, dir);
+    if (s == NULL || (s->flags & TS_F_APP_DONE)) {
+        return;
+    }
+    s->flags |= TS_F_APP_DONE;
+    /* No reader left and nothing compared: the direction's bytes go, its coverage stays. */
+    if (!st->raw_reader && !st->cfg->overlap_diff_data && !st->cfg->inline_mode) {
+        tcp_seglist_drop_bytes(&s->segs);
     }
     release(st, f->ssn, s);
 }
@@ -683,7 +724,7 @@ stream_flow_end(StreamThread *st, Flow *f)
             const TcpStream *s = &ssn->st[d];
             if ((s->flags & TS_F_STARTED) && tcp_seglist_held(&s->segs) > 0
                 && ((st->raw_reader && s->raw_off < s->next_off)
-                    || (st->app_reader && s->app_off < s->next_off))) {
+                    || (app_reads(st, s) && s->app_off < s->next_off))) {
                 sctr_inc(st, SCTR_PSEUDO);
             }
         }

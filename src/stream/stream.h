@@ -118,6 +118,11 @@ void stream_packet(StreamThread *st, Packet *p);
 bool stream_app_chunk(StreamThread *st, Flow *f, int dir, StreamChunk *out);
 /* n bytes of the last chunk were used; the rest comes again with more data. */
 void stream_app_consumed(StreamThread *st, Flow *f, int dir, size_t n);
+/* The app layer will take nothing more of dir (no protocol found, its parser gave up): the
+ * feed ends there, and when detection does not read the raw stream either (and overlapping
+ * data is not compared), the direction stops holding payload; overlap and gap events and
+ * counters stay what they would have been. Suricata stops app-layer reassembly likewise. */
+void stream_app_done(StreamThread *st, Flow *f, int dir);
 
 /* ---- Detection's feed (raw stream) ----
  * The reassembled bytes of dir from the first one not yet inspected, up to the end of what

@@ -44,27 +44,29 @@ typedef enum {
  * offsets are 64-bit and do not: offset(seq) is the offset of next_seq plus the signed 32-bit
  * distance from next_seq, so a stream may run past 4 GiB and every comparison stays local. */
 typedef struct {
-    uint32_t isn;           /* initial sequence number (the SYN's; midstream: first seq - 1) */
-    uint32_t base_seq;      /* sequence number of offset 0 (isn + 1) */
+    /* Read or written for every packet of the session (both directions' are): first, so a
+     * packet touches few cache lines of the session. The readers' positions come after. */
+    uint16_t flags;         /* TS_F_* */
+    uint8_t wscale;         /* shift for the windows this side advertises */
+    uint8_t policy;         /* StreamPolicy of the host receiving this stream */
     uint32_t next_seq;      /* highest sequence sent + 1 (data and FIN) */
     uint32_t last_ack;      /* highest acknowledgement the peer sent for this stream */
     uint32_t next_win;      /* last_ack + window: the right edge the peer allows */
     uint32_t window;        /* the peer's receive window, scaled (what this side may send) */
-    uint32_t last_ts;       /* last timestamp value this side sent */
-    uint32_t last_pkt_ts_s; /* engine time (s) of that packet (PAWS: 24 days) */
+    uint32_t urg_oob;       /* urgent bytes taken out (stream.reassembly.urgent) */
     uint64_t next_off;      /* stream offset of next_seq */
-    uint64_t app_off;       /* the app layer has consumed up to here */
-    uint64_t raw_off;       /* detection has inspected up to here */
     uint64_t released;      /* segments below this offset are gone */
     uint64_t gap_mark;      /* acknowledged end when the last hole was counted */
-    uint16_t flags;         /* TS_F_* */
-    uint8_t wscale;         /* shift for the windows this side advertises */
-    uint8_t policy;         /* StreamPolicy of the host receiving this stream */
-    uint32_t urg_oob;       /* urgent bytes taken out (stream.reassembly.urgent) */
+    uint32_t isn;           /* initial sequence number (the SYN's; midstream: first seq - 1) */
+    uint32_t base_seq;      /* sequence number of offset 0 (isn + 1) */
+    uint32_t last_ts;       /* last timestamp value this side sent */
+    uint32_t last_pkt_ts_s; /* engine time (s) of that packet (PAWS: 24 days) */
+    TcpSegList segs;        /* payload (segments.h) */
+    uint64_t app_off;       /* the app layer has consumed up to here */
+    uint64_t raw_off;       /* detection has inspected up to here */
     uint64_t app_chunk_off; /* the last chunk stream_app_chunk gave: its offset, length */
     size_t app_chunk_len;
     bool app_chunk_eof; /* ... and whether it was the last */
-    TcpSegList segs;    /* payload (segments.h) */
 } TcpStream;
 
 /* TcpSession.flags */
@@ -81,12 +83,12 @@ typedef struct {
 #define SSN_F_END 0x0400              /* the flow ended: everything queued is readable */
 
 typedef struct TcpSession {
-    TcpStream st[2];     /* [FLOW_DIR_TOSERVER]: what the client sends; [..TOCLIENT]: the server */
     uint8_t state;       /* TcpState */
     uint8_t pstate;      /* the state before */
     uint16_t flags;      /* SSN_F_* */
     uint32_t synack_ack; /* the ack of the first SYN|ACK (resend checks) */
     uint32_t synack_seq;
+    TcpStream st[2]; /* [FLOW_DIR_TOSERVER]: what the client sends; [..TOCLIENT]: the server */
 } TcpSession;
 
 struct StreamThread {
@@ -137,9 +139,10 @@ void stream_session_packet(StreamThread *st, FlowTable *ft, Flow *f, Packet *p, 
 /* The non-TCP part of the flow state (established once both directions were seen). */
 void stream_state_other(FlowTable *ft, Flow *f, int dir);
 
-/* stream.c: data of p (its payload at seq) into direction s. */
+/* stream.c: data of p (its payload at seq) into direction s; urg: the urgent pointer when the
+ * header has URG set, else 0. */
 void stream_data_queue(StreamThread *st, TcpSession *ssn, TcpStream *s, Packet *p, uint32_t seq,
-                       Cursor data);
+                       Cursor data, uint16_t urg);
 /* offset of a sequence number in s (see TcpStream). */
 static inline uint64_t
 stream_seq_off(const TcpStream *s, uint32_t seq)

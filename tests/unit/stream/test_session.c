@@ -705,11 +705,84 @@ events_match_suricata_rules(void **state)
     assert_int_equal(stream_event_lookup("no_such_event"), -1);
 }
 
+/* Two runs of the same packets with the app layer as the only reader; in the second it says
+ * while pieces of several segments are held that it wants no more of the client's direction
+ * (stream_app_done).
+ * The feed ends there, and every packet's stream events and every counter (overlap, gap) are
+ * the same as in the run that kept the bytes. */
+static void
+app_done_direction_keeps_events_and_counters(void **state)
+{
+    (void)state;
+    H *h[2];
+    char got[64];
+    for (int k = 0; k < 2; k++) {
+        h[k] = h_new(NULL);
+        stream_thread_set_readers(h[k]->st, true, false);
+    }
+    struct {
+        int dir;
+        uint8_t flags;
+        uint32_t seq, ack;
+        const char *data;
+    } pkts[] = {
+        {C2S, ACK | PSH, 1001, 5001, "hello"},
+        {S2C, ACK, 5001, 1006, NULL},
+        {C2S, ACK | PSH, 1011, 5001, "world"}, /* a hole at 1006..1011 */
+        {C2S, ACK | PSH, 1006, 5001, "xx"},    /* fills part of it */
+        {C2S, ACK | PSH, 1014, 5001, "LDabc"}, /* overlaps "world" by two bytes */
+        {S2C, ACK, 5001, 1019, NULL},          /* acknowledges past the rest of the hole */
+        {C2S, ACK | PSH, 1019, 5001, "more"},
+        {C2S, ACK | PSH, 1017, 5001, "bcmo"}, /* a retransmission over held bytes */
+        {S2C, ACK, 5001, 1023, NULL},
+    };
+    Flow *f[2];
+    for (int k = 0; k < 2; k++) {
+        f[k] = handshake(h[k]);
+    }
+    for (size_t i = 0; i < sizeof(pkts) / sizeof(pkts[0]); i++) {
+        PktEvent ev[2][PKT_EVENT_MAX];
+        uint8_t cnt[2];
+        for (int k = 0; k < 2; k++) {
+            Packet *p =
+                send_p(h[k], pkts[i].dir, pkts[i].flags, pkts[i].seq, pkts[i].ack, pkts[i].data);
+            cnt[k] = p->event_cnt;
+            memcpy(ev[k], p->events, sizeof(ev[k]));
+            app_read(h[k], f[k], C2S, got, sizeof(got));
+            if (i == 1) {
+                assert_string_equal(got, "hello");
+            } else if (k == 1 && i > 4) {
+                assert_string_equal(got, ""); /* the feed ended */
+            }
+            if (i == 4 && k == 1) {
+                /* Held then: "xx" and "world" + "abc" from two segments, touching. */
+                stream_app_done(h[k]->st, f[k], C2S);
+            }
+        }
+        assert_int_equal(cnt[0], cnt[1]);
+        assert_memory_equal(ev[0], ev[1], cnt[0] * sizeof(PktEvent));
+    }
+    assert_true(ctr(h[0], "tcp.overlap") > 0);
+    assert_true(ctr(h[0], "tcp.reassembly_gap") > 0);
+    const CounterSet *cs[2] = {stream_thread_counters(h[0]->st), stream_thread_counters(h[1]->st)};
+    for (size_t i = 0; i < cs[0]->cnt; i++) {
+        if (counter_get(&cs[0]->vals[i]) != counter_get(&cs[1]->vals[i])) {
+            fail_msg("%s: %llu with the bytes, %llu without", cs[0]->names[i],
+                     (unsigned long long)counter_get(&cs[0]->vals[i]),
+                     (unsigned long long)counter_get(&cs[1]->vals[i]));
+        }
+    }
+    for (int k = 0; k < 2; k++) {
+        h_free(h[k]);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(three_way_handshake_establishes),
+        cmocka_unit_test(app_done_direction_keeps_events_and_counters),
         cmocka_unit_test(synack_with_wrong_ack_is_refused),
         cmocka_unit_test(handshake_ack_with_wrong_ack_raises_event),
         cmocka_unit_test(split_handshake_establishes),
