@@ -16,6 +16,20 @@
  * a 16-bit sum would fold at once only at the end (RFC 1071 2(A), 2(C)). A 64-bit lane takes
  * 2^32 words before it could overflow, far more than a packet holds. The loops index only
  * [c.p, c.p + c.left): the cursor's own bytes. */
+/* The native-order sum of a few 32-bit words (n a multiple of 4: the pseudo-header's parts),
+ * inline: three calls of the loop below per packet cost more than the words. */
+static inline uint64_t
+words32(const uint8_t *b, size_t n)
+{
+    uint64_t s = 0;
+    for (size_t i = 0; i + 4 <= n; i += 4) {
+        uint32_t w;
+        memcpy(&w, b + i, sizeof(w));
+        s += w;
+    }
+    return s;
+}
+
 static uint64_t
 csum_native(const uint8_t *b, size_t n)
 {
@@ -171,8 +185,7 @@ decode_l4_checksum_ok(const Packet *p)
                          0,
                          0,
                          p->proto};
-        sum =
-            csum_native(p->src.b, alen) + csum_native(p->dst.b, alen) + csum_native(ph, sizeof(ph));
+        sum = words32(p->src.b, alen) + words32(p->dst.b, alen) + words32(ph, sizeof(ph));
     }
     sum += csum_native(l4.p, l4.left);
     while (sum >> 16) {

@@ -718,6 +718,9 @@ stream_flow_end(StreamThread *st, Flow *f)
     }
     if (ssn != NULL) {
         ssn->flags |= SSN_F_END;
+        if (!st->raw_reader && !st->app_reader) {
+            return; /* no reader: no pseudo packet (and the streams' lines stay cold) */
+        }
         /* tcp.pseudo: Suricata makes a flow-end pseudo packet per direction that still has
          * data for its readers. */
         for (int d = 0; d < 2; d++) {
