@@ -345,6 +345,17 @@ applayer_packet(AppLayerThread *al, Flow *f, const Packet *p)
     parse(f->al, dir, &ch, &r);
 }
 
+bool
+applayer_stream_wants(const Flow *f, int dir, uint64_t next_offset)
+{
+    if (f->al != NULL) {
+        return !f->al->dir_failed[dir];
+    }
+    /* No parser: a protocol was refused (failed, or no memory for its state), or the probe
+     * window of this direction is behind us. */
+    return f->alproto == ALPROTO_UNKNOWN && next_offset < AL_PROBE_BYTES_MAX;
+}
+
 size_t
 applayer_stream(AppLayerThread *al, Flow *f, int dir, const StreamChunk *ch)
 {

@@ -179,6 +179,10 @@ void applayer_packet(AppLayerThread *al, Flow *f, const Packet *p);
  * (stream_app_consumed's n). Detection runs first on the direction's first bytes; a chunk
  * after a gap is handed on as a gap. */
 size_t applayer_stream(AppLayerThread *al, Flow *f, int dir, const StreamChunk *ch);
+/* Will the app layer read more of f's direction dir, whose next unread byte is at stream offset
+ * next_offset? False once no parser runs there (no protocol found in the probe window, or the
+ * parser gave up): the stream may then stop keeping those bytes for it (stream_app_done). */
+bool applayer_stream_wants(const Flow *f, int dir, uint64_t next_offset);
 
 /* ---- Transactions for the loggers ---- */
 

@@ -116,12 +116,21 @@ worker_app_stream(Worker *w, Flow *f)
 {
     for (int dir = FLOW_DIR_TOSERVER; dir <= FLOW_DIR_TOCLIENT; dir++) {
         StreamChunk ch;
+        bool fed = false;
+        uint64_t next = 0;
         for (unsigned i = 0; i < 4 && stream_app_chunk(w->st, f, dir, &ch); i++) {
             size_t n = applayer_stream(w->al, f, dir, &ch);
             stream_app_consumed(w->st, f, dir, n);
+            fed = true;
+            next = ch.offset + n;
             if (n < ch.data.left || (ch.flags & STREAM_F_EOF)) {
                 break;
             }
+        }
+        /* A direction no parser reads any more: the stream keeps its bytes only for the raw
+         * readers (detection), if any: without rules, only sequence ranges. */
+        if (fed && !applayer_stream_wants(f, dir, next)) {
+            stream_app_done(w->st, f, dir);
         }
     }
 }
