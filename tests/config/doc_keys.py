@@ -271,9 +271,14 @@ def flow_value(v):
     return yaml_scalar(v)
 
 
+RUN_DIR = tempfile.mkdtemp(prefix="sk-doc-keys-run-")
+
+
 def run(binary, args):
-    return subprocess.run([binary] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, timeout=60)
+    # In a scratch folder: a run writes its log files (suricata.log, a file named by a value
+    # under test) into the current directory, which must not be the source tree.
+    return subprocess.run([os.path.abspath(binary)] + args, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, timeout=60, cwd=RUN_DIR)
 
 
 def main():
