@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "core/config.h"
 #include "core/log.h"
 
 void
@@ -137,6 +138,23 @@ static const char *const policy_names[EXC_POLICY_MAX] = {
     [EXC_POLICY_DROP_FLOW] = "drop-flow",
     [EXC_POLICY_AUTO] = "auto",
 };
+
+SkResult
+exception_policy_get(const CfgNode *root, const char *path, ExceptionPolicy *out)
+{
+    const char *s = NULL;
+    *out = EXC_POLICY_AUTO;
+    if (cfg_get_str(root, path, &s) != SK_OK) {
+        return SK_ERR_CONFIG;
+    }
+    if (s != NULL && !exception_policy_from_name(s, out)) {
+        log_error("config: %s: '%s' is not one of auto, ignore, drop-packet, drop-flow, "
+                  "pass-packet, pass-flow, bypass, reject",
+                  path, s);
+        return SK_ERR_CONFIG;
+    }
+    return SK_OK;
+}
 
 bool
 exception_policy_from_name(const char *name, ExceptionPolicy *out)

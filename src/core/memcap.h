@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "core/counters.h"
+#include "core/result.h"
 
 #define MEMCAP_LEASE (1u << 20) /* bytes a leased Memcap takes from its budget at a time */
 #define MEMCAP_USERS_MAX 1024   /* Memcaps drawing on one budget: one per worker */
@@ -143,6 +144,10 @@ typedef enum {
 
 /* "drop-packet" -> EXC_POLICY_DROP_PACKET, ... "ignore", "auto"; false when not a policy. */
 bool exception_policy_from_name(const char *name, ExceptionPolicy *out);
+/* A memcap-policy key: its value, or EXC_POLICY_AUTO when the file leaves it out; one logged
+ * line and SK_ERR_CONFIG for a word that is not a policy. */
+struct CfgNode;
+SkResult exception_policy_get(const struct CfgNode *root, const char *path, ExceptionPolicy *out);
 /* The YAML spelling ("pass-packet"). */
 const char *exception_policy_name(ExceptionPolicy p);
 

@@ -32,24 +32,6 @@
         TIMEOUT(proto, P, "emergency-closed", emerg_closed_s, ec),                                 \
         BYPASSED(proto, "emergency-bypassed", eb)
 
-/* One policy value, or EXC_POLICY_AUTO when the file leaves the key out. */
-static SkResult
-policy_get(const CfgNode *root, const char *path, ExceptionPolicy *out)
-{
-    const char *s = NULL;
-    *out = EXC_POLICY_AUTO;
-    if (cfg_get_str(root, path, &s) != SK_OK) {
-        return SK_ERR_CONFIG;
-    }
-    if (s != NULL && !exception_policy_from_name(s, out)) {
-        log_error("config: %s: '%s' is not one of auto, ignore, drop-packet, drop-flow, "
-                  "pass-packet, pass-flow, bypass, reject",
-                  path, s);
-        return SK_ERR_CONFIG;
-    }
-    return SK_OK;
-}
-
 /* exception-policy: the master switch; checked here, applied through each key's policy. */
 static SkResult
 read_master_policy(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
@@ -57,7 +39,7 @@ read_master_policy(const CfgNode *root, const char *path, const CfgKey *k, void 
     ExceptionPolicy p;
     (void)k;
     (void)conf;
-    return policy_get(root, path, &p);
+    return exception_policy_get(root, path, &p);
 }
 
 /* flow.memcap-policy, resolved against exception-policy as Suricata does in IDS mode. */
@@ -67,8 +49,8 @@ read_memcap_policy(const CfgNode *root, const char *path, const CfgKey *k, void 
     FlowConfig *fc = conf;
     ExceptionPolicy key, master;
     (void)k;
-    if (policy_get(root, path, &key) != SK_OK
-        || policy_get(root, "exception-policy", &master) != SK_OK) {
+    if (exception_policy_get(root, path, &key) != SK_OK
+        || exception_policy_get(root, "exception-policy", &master) != SK_OK) {
         return SK_ERR_CONFIG;
     }
     fc->memcap_policy = (uint8_t)exception_policy_resolve("flow.memcap", key, master, false);

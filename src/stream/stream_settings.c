@@ -13,31 +13,13 @@
 #include "core/memcap.h"
 #include "stream/stream.h"
 
-/* One policy value, or EXC_POLICY_AUTO when the file leaves the key out. */
-static SkResult
-policy_get(const CfgNode *root, const char *path, ExceptionPolicy *out)
-{
-    const char *s = NULL;
-    *out = EXC_POLICY_AUTO;
-    if (cfg_get_str(root, path, &s) != SK_OK) {
-        return SK_ERR_CONFIG;
-    }
-    if (s != NULL && !exception_policy_from_name(s, out)) {
-        log_error("config: %s: '%s' is not one of auto, ignore, drop-packet, drop-flow, "
-                  "pass-packet, pass-flow, bypass, reject",
-                  path, s);
-        return SK_ERR_CONFIG;
-    }
-    return SK_OK;
-}
-
 static SkResult
 read_exc_policy(const CfgNode *root, const char *path, const CfgKey *k, void *conf)
 {
     StreamConfig *sc = conf;
     ExceptionPolicy key, master;
-    if (policy_get(root, path, &key) != SK_OK
-        || policy_get(root, "exception-policy", &master) != SK_OK) {
+    if (exception_policy_get(root, path, &key) != SK_OK
+        || exception_policy_get(root, "exception-policy", &master) != SK_OK) {
         return SK_ERR_CONFIG;
     }
     uint8_t v = (uint8_t)exception_policy_resolve(path, key, master, true);
