@@ -263,6 +263,12 @@ applayer_tx_next_unlogged(Flow *f, AlTx *prev)
     return NULL;
 }
 
+AlTx *
+applayer_tx_first(const Flow *f)
+{
+    return f->al != NULL ? f->al->head : NULL;
+}
+
 void
 applayer_tx_prune(AppLayerThread *al, Flow *f)
 {

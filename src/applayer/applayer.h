@@ -82,6 +82,7 @@ typedef struct AlTx {
     uint8_t dir;         /* FLOW_DIR_* of the message that made it (DNS: one message, one tx) */
     uint8_t progress[2]; /* per direction: 1 when that side is complete */
     bool logged;         /* written to EVE (or nothing to write) */
+    uint8_t detect_done; /* bit 1 << FLOW_DIR_*: detection inspected it for that direction */
     uint8_t event_cnt;
     uint16_t events[AL_TX_EVENT_MAX]; /* the protocol's event ids (its events.def) */
 } AlTx;
@@ -184,6 +185,20 @@ size_t applayer_stream(AppLayerThread *al, Flow *f, int dir, const StreamChunk *
  * parser gave up): the stream may then stop keeping those bytes for it (stream_app_done). */
 bool applayer_stream_wants(const Flow *f, int dir, uint64_t next_offset);
 
+/* ---- Transactions for detection ----
+ * buffers.def lists the sticky buffers the protocols offer rules ("dns.query"): detect/ makes
+ * each one a list of its buffer table (no edit to detect/ for a new one). A getter gives the
+ * idx-th instance of its buffer in tx (a DNS request has several questions: the rule matches
+ * if any instance does), built in scratch (cap bytes) when it is not a run of stored bytes;
+ * false past the last one. */
+#define TX_BUFFER(id, name, proto, dir, get)                                                       \
+    bool get(const AlTx *tx, uint32_t idx, uint8_t *scratch, size_t cap, Cursor *out);
+#include "applayer/buffers.def"
+#undef TX_BUFFER
+
+/* The flow's oldest transaction (the rest through AlTx.next), or NULL. */
+AlTx *applayer_tx_first(const Flow *f);
+
 /* ---- Transactions for the loggers ---- */
 
 /* The flow's next transaction not yet logged after `prev` (NULL: from the oldest), or NULL. */
@@ -191,8 +206,9 @@ AlTx *applayer_tx_next_unlogged(Flow *f, AlTx *prev);
 /* The AlFlow of f (NULL when the app layer keeps nothing for it). */
 const AlFlow *applayer_flow(const Flow *f);
 
-/* Frees f's transactions that are logged (detection does not inspect transactions yet; when
- * it does, its progress joins the condition). */
+/* Frees f's transactions that are logged (detection inspects a transaction on the packet that
+ * made it, before the loggers run: a DNS tx made by a TCP segment acknowledged in the other
+ * direction is not inspected yet when it is pruned). */
 void applayer_tx_prune(AppLayerThread *al, Flow *f);
 
 /* ---- Flow end ----

@@ -123,6 +123,9 @@ ports_covered(const Signature *s)
 static unsigned
 sig_classes(const Signature *s)
 {
+    if (s->flags & SIG_F_TX) {
+        return 0; /* the transaction pass runs it, not a packet group */
+    }
     switch (s->proto) {
     case SIG_PROTO_IP:
         return (1u << DG_CLASS_MAX) - 1;
@@ -148,6 +151,33 @@ sig_classes(const Signature *s)
         return ((1u << DG_CLASS_MAX) - 1) & ~(1u << DG_NON_IP | 1u << DG_ICMP4);
     }
     return 0;
+}
+
+/* A rule with a transaction buffer (applayer/buffers.def) is an app-layer rule: SIG_F_TX, the
+ * protocol its transactions must be (the header's, "alert dns", or the buffer's, "alert udp
+ * ... dns.query") and the directions they run in. */
+static void
+sig_tx_setup(Signature *s)
+{
+    int alproto = -1;
+    s->tx_dirs = 0;
+    for (unsigned l = DETECT_LIST_FIRST_BUFFER; l < DETECT_LIST_MAX; l++) {
+        const DetectBuffer *b = &detect_buffers[l];
+        if (s->lists[l].cnt == 0 || !(b->flags & DETECT_BUF_TX)) {
+            continue;
+        }
+        s->tx_dirs |= (uint8_t)(1u << b->dir);
+        alproto = alproto == -1 || alproto == b->alproto ? b->alproto : -2;
+    }
+    if (s->tx_dirs == 0) {
+        return;
+    }
+    s->flags |= SIG_F_TX;
+    if (s->proto == SIG_PROTO_APP
+        && applayer_proto_lookup(s->app_proto, strlen(s->app_proto)) != alproto) {
+        alproto = -1;
+    }
+    s->tx_alproto = (int16_t)(alproto < 0 ? -1 : alproto);
 }
 
 /* IP-only, as Suricata: a rule on addresses alone (no keyword that looks at a packet, no
@@ -686,6 +716,7 @@ groups_free(struct DetectGroups *gs)
         free(gs->port_group[c]);
     }
     free(gs->iponly);
+    free(gs->tx);
     hs_free_scratch(gs->scratch);
     free(gs);
 }
@@ -795,6 +826,8 @@ detect_engine_build(DetectRules *r, const DetectConfig *cfg)
     for (size_t i = 0; i < n; i++) {
         de->sigs[i]->num = (uint32_t)i;
         de->sigs[i]->insp = sig_inspect_kind(de->sigs[i]);
+        sig_tx_setup(de->sigs[i]);
+        de->groups->tx_cnt += (de->sigs[i]->flags & SIG_F_TX) != 0;
         iponly[i] = sig_is_iponly(de->sigs[i]);
         if (iponly[i]) {
             de->sigs[i]->flags |= SIG_F_IPONLY;
@@ -812,6 +845,16 @@ detect_engine_build(DetectRules *r, const DetectConfig *cfg)
     for (uint32_t i = 0; i < de->sig_cnt; i++) {
         if (iponly[i]) {
             de->groups->iponly[de->groups->iponly_cnt++] = i;
+        }
+    }
+    de->groups->tx = malloc((de->groups->tx_cnt + 1) * sizeof(uint32_t));
+    if (de->groups->tx == NULL) {
+        goto nomem;
+    }
+    de->groups->tx_cnt = 0;
+    for (uint32_t i = 0; i < de->sig_cnt; i++) {
+        if (de->sigs[i]->flags & SIG_F_TX) {
+            de->groups->tx[de->groups->tx_cnt++] = i;
         }
     }
     for (unsigned c = 0; c < DG_CLASS_MAX; c++) {
@@ -840,9 +883,9 @@ detect_engine_build(DetectRules *r, const DetectConfig *cfg)
     free(iponly);
     ref_table_fini(&refs);
     log_info("detect: %u rules in %u groups; %u prefiltered, %u without a fast pattern, %u "
-             "IP-only; %u Vectorscan databases (%u from cache)",
+             "IP-only, %u on transactions; %u Vectorscan databases (%u from cache)",
              de->sig_cnt, de->groups->cnt, de->groups->pf_rules, de->groups->nopf_rules,
-             de->groups->iponly_cnt, de->groups->db_cnt, de->groups->db_cached);
+             de->groups->iponly_cnt, de->groups->tx_cnt, de->groups->db_cnt, de->groups->db_cached);
     return de;
 nomem:
     log_error("detect: out of memory building the detection engine");

@@ -10,6 +10,7 @@
 
 #include "core/cursor.h"
 #include "core/json.h"
+#include "applayer/applayer.h"
 #include "core/packet.h"
 #include "detect/detect.h"
 
@@ -162,7 +163,9 @@ typedef enum {
     DETECT_LIST_MATCH = 0,     /* packet/flow tests */
     DETECT_LIST_POSTMATCH = 1, /* effects after a match */
 #define BUFFER(id, name, flags, get) id,
+#define TX_BUFFER(id, name, proto, dir, get) id,
 #include "detect/buffers.def"
+#undef TX_BUFFER
 #undef BUFFER
     DETECT_LIST_MAX
 } DetectListId;
@@ -171,10 +174,15 @@ typedef enum {
 /* A buffer: where its bytes come from for a packet. get returns false when the packet has no
  * such buffer (a header buffer on a packet without that header); the cursor borrows from p. */
 #define DETECT_BUF_PAYLOAD 0x01 /* pkt_data-like: dsize/payload semantics, rawbytes applies */
+#define DETECT_BUF_TX 0x02      /* a transaction's (applayer/buffers.def): get_tx, not get */
 typedef struct {
     const char *name; /* the sticky-buffer keyword: "pkt_data", "ipv4.hdr" */
     uint16_t flags;
     bool (*get)(struct DetectThread *dt, const Packet *p, Cursor *out);
+    /* DETECT_BUF_TX: the protocol (AlProto) and direction (FLOW_DIR_*) of the transactions it
+     * is in, and the getter of its idx-th instance (applayer.h). */
+    uint8_t alproto, dir;
+    bool (*get_tx)(const AlTx *tx, uint32_t idx, uint8_t *scratch, size_t cap, Cursor *out);
 } DetectBuffer;
 extern const DetectBuffer detect_buffers[DETECT_LIST_MAX]; /* [0], [1] unused */
 /* Is list a buffer that follows pkt_data onto the stream (pkt_data itself, base64_data)? The
@@ -187,7 +195,9 @@ detect_buffer_is_stream(unsigned list)
 
 #define BUFFER(id, name, flags, get)                                                               \
     bool get(struct DetectThread *dt, const Packet *p, Cursor *out);
+#define TX_BUFFER(id, name, proto, dir, get) /* declared by applayer.h */
 #include "detect/buffers.def"
+#undef TX_BUFFER
 #undef BUFFER
 
 #define SIG_F_NOALERT 0x01
@@ -197,8 +207,10 @@ detect_buffer_is_stream(unsigned list)
 #define SIG_F_IPONLY 0x10    /* set at build: addresses only, inspected once per flow direction */
 #define SIG_F_PREFILTER 0x20 /* "prefilter" keyword: this keyword is the group's prefilter */
 #define SIG_F_ALERT 0x40     /* "alert" keyword: a pass rule logs an alert too */
+#define SIG_F_TX 0x80        /* set at build: has a transaction buffer, runs in the tx pass */
 
-#define DETECT_VARS_MAX 16 /* byte_extract / byte_math variables in one rule */
+#define DETECT_TX_SCRATCH 2048 /* bytes a transaction buffer's getter may build (a DNS name) */
+#define DETECT_VARS_MAX 16     /* byte_extract / byte_math variables in one rule */
 
 struct Signature {
     SigAction action;
@@ -234,6 +246,11 @@ struct Signature {
     /* What a TCP rule's payload is matched on (SIG_INSP_*), set at build as Suricata decides it
      * (build.c sig_inspect_kind): the packet, the reassembled stream, or both. */
     uint8_t insp;
+    /* SIG_F_TX (set at build): the protocol whose transactions it inspects (-1: none it can
+     * match, e.g. "alert http" with dns.query) and the directions of its buffers (bits
+     * 1 << FLOW_DIR_*; one direction per rule). */
+    int16_t tx_alproto;
+    uint8_t tx_dirs;
     char *raw; /* the rule as written (continuations joined), for engine analysis */
 };
 
@@ -469,6 +486,8 @@ struct DetectThread {
     uint32_t xform_cap;
     uint8_t *b64_buf;         /* base64_decode output, the base64_data buffer */
     const Signature *cur_sig; /* the rule being evaluated */
+    const AlTx *cur_tx;       /* the transaction pass's current one; NULL in packet passes */
+    uint8_t tx_scratch[DETECT_TX_SCRATCH]; /* a transaction buffer built by its getter */
     uint32_t b64_len, b64_cap;
     /* engine.c */
     void *hs_scratch; /* hs_scratch_t */

@@ -155,8 +155,8 @@ proto_ok(const Signature *s, const Packet *p)
         return p->proto == SK_IPPROTO_ICMP;
     case SIG_PROTO_ICMPV6:
         return p->proto == SK_IPPROTO_ICMPV6;
-    case SIG_PROTO_APP:
-        return false;
+    case SIG_PROTO_APP: /* only in the transaction pass, which checks the flow's protocol */
+        return (s->flags & SIG_F_TX) && p->flow != NULL;
     case SIG_PROTO_IPV4:
         return p->ip_ver == 4;
     case SIG_PROTO_IPV6:
@@ -183,6 +183,25 @@ header_ok(const Signature *s, const Packet *p)
 
 /* ---- one rule ---- */
 
+/* A transaction buffer list: matches when any instance of the buffer in the current
+ * transaction does (Suricata's multi-buffers: each of a request's questions for dns.query). */
+static bool
+tx_buffer_match(DetectThread *dt, const Packet *p, const Signature *s, unsigned l)
+{
+    const DetectBuffer *b = &detect_buffers[l];
+    Cursor c;
+    if (dt->cur_tx == NULL) {
+        return false;
+    }
+    for (uint32_t idx = 0; b->get_tx(dt->cur_tx, idx, dt->tx_scratch, sizeof(dt->tx_scratch), &c);
+         idx++) {
+        if (detect_inspect_buffer(dt, p, s, l, c.p, (uint32_t)c.left, 0)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool
 sig_match(DetectThread *dt, Packet *p, const Signature *s)
 {
@@ -205,6 +224,12 @@ sig_match(DetectThread *dt, Packet *p, const Signature *s)
     for (unsigned l = DETECT_LIST_FIRST_BUFFER; l < DETECT_LIST_MAX; l++) {
         Cursor c;
         if (s->lists[l].cnt == 0) {
+            continue;
+        }
+        if (detect_buffers[l].flags & DETECT_BUF_TX) {
+            if (!tx_buffer_match(dt, p, s, l)) {
+                return false;
+            }
             continue;
         }
         if (!detect_buffers[l].get(dt, p, &c)) {
@@ -239,6 +264,10 @@ alert_queue(DetectThread *dt, const Signature *s, uint8_t flags, int action)
     }
     memmove(&q->a[at + 1], &q->a[at], (size_t)(q->cnt - at) * sizeof(q->a[0]));
     q->a[at] = (DetectAlert){.sig = in, .flags = flags, .action = (uint8_t)action};
+    if (dt->cur_tx != NULL) {
+        q->a[at].flags |= DETECT_ALERT_F_TX;
+        q->a[at].tx_id = dt->cur_tx->id;
+    }
     q->cnt++;
 }
 
@@ -468,6 +497,36 @@ run_groups(DetectThread *dt, Packet *p, const uint8_t *buf, uint32_t len)
     }
 }
 
+/* The transaction pass: the flow's transactions of the packet's direction that detection has
+ * not seen (a DNS message is whole when its transaction is made), each against the rules with transaction buffers of
+ * that direction and the flow's protocol, once (AlTx.detect_done). The transactions come from
+ * this packet (UDP) or the stream data it made readable, before the loggers free them. */
+static void
+tx_pass(DetectThread *dt, Packet *p, Flow *f)
+{
+    const struct DetectGroups *gs = dt->de->groups;
+    const int dir = p->flow_toserver ? FLOW_DIR_TOSERVER : FLOW_DIR_TOCLIENT;
+    const uint8_t bit = (uint8_t)(1u << dir);
+    bool stream_active = dt->stream_active;
+
+    dt->stream_active = false; /* transaction rules are not split by Signature.insp */
+    for (AlTx *tx = applayer_tx_first(f); tx != NULL; tx = tx->next) {
+        if ((tx->detect_done & bit) || tx->dir != dir) {
+            continue;
+        }
+        tx->detect_done |= bit;
+        dt->cur_tx = tx;
+        for (uint32_t i = 0; i < gs->tx_cnt; i++) {
+            const Signature *s = dt->de->sigs[gs->tx[i]];
+            if ((s->tx_dirs & bit) && s->tx_alproto >= 0 && f->alproto == (uint16_t)s->tx_alproto) {
+                sig_run(dt, p, s);
+            }
+        }
+    }
+    dt->cur_tx = NULL;
+    dt->stream_active = stream_active;
+}
+
 /* The stream pass: the direction's raw reassembled data that may be inspected now (Suricata,
  * IDS mode: what the other side acknowledged; at flow end, everything), with a lookback over
  * the end of what was inspected before, so a pattern split across the boundary is found. */
@@ -590,6 +649,9 @@ detect_packet(DetectThread *dt, Packet *p)
     run_groups(dt, p, p->data + p->payload_off, p->payload_len);
     if (dt->stream_active && dt->src.window != NULL) {
         stream_pass(dt, p, f, p->flow_toserver, false);
+    }
+    if (gs->tx_cnt > 0 && f != NULL && f->al != NULL) {
+        tx_pass(dt, p, f);
     }
     alerts_finish(dt, p);
     counters_publish(dt);

@@ -62,6 +62,8 @@ struct DetectGroups {
     uint16_t *port_group[DG_PORT_CLASSES]; /* dp -> narrow group; UINT16_MAX: none */
     uint32_t *iponly;                      /* IP-only rules, ascending */
     uint32_t iponly_cnt;
+    uint32_t *tx; /* rules with a transaction buffer (SIG_F_TX), ascending: the tx pass */
+    uint32_t tx_cnt;
     hs_scratch_t *scratch; /* prototype, cloned per thread */
     /* build figures, for -v and the closing figures */
     uint32_t pf_rules, nopf_rules, db_cnt, db_cached;

@@ -31,7 +31,10 @@ const DetectKeyword detect_keywords[DETECT_KW_MAX] = {
 
 const DetectBuffer detect_buffers[DETECT_LIST_MAX] = {
 #define BUFFER(id, bname, bflags, bget) [id] = {.name = bname, .flags = bflags, .get = bget},
+#define TX_BUFFER(id, bname, bproto, bdir, bget)                                                   \
+    [id] = {.name = bname, .flags = DETECT_BUF_TX, .alproto = bproto, .dir = bdir, .get_tx = bget},
 #include "detect/buffers.def"
+#undef TX_BUFFER
 #undef BUFFER
 };
 
