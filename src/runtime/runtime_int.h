@@ -60,7 +60,12 @@ typedef struct {
     DecodeThread *dt;
     DecodeThread *scratch; /* decodes other workers' tunnel packets: its counters are unused */
     FlowTable *ft;
-    DefragTable *dfr;   /* IP fragments of this worker's share: all of a datagram's come here */
+    DefragTable *dfr; /* IP fragments of this worker's share: all of a datagram's come here */
+    /* More than one worker: fragments another worker owns are put together here too, since
+     * the datagram may carry a tunnel whose inner flow is this worker's; its counters are not
+     * registered (the owner counts the fragment). NULL with one worker. */
+    DefragTable *dfr_shadow;
+    bool gate;          /* worker_packet_complex: a datagram's layers are taken by their hash */
     Memcap defrag_mc;   /* leased from defrag.memcap */
     Memcap flow_mc;     /* this worker's static share of flow.memcap */
     StreamThread *st;   /* TCP sessions and reassembly of this worker's flows */

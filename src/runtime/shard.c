@@ -65,9 +65,14 @@ key_ipv4(Cursor c, ShardKey *k)
     k->ip = true;
     size_t hlen = (size_t)(vhl & 15) * 4;
     uint16_t frag;
-    if (hlen < SK_IPV4_HDR_MIN || !cur_peek_be16(&c, 6, &frag)
-        || (frag & (SK_IPV4_F_MF | SK_IPV4_OFF_MASK)) != 0) {
-        return; /* fragments: the decoder does not look past IP until defrag */
+    if (hlen < SK_IPV4_HDR_MIN || !cur_peek_be16(&c, 6, &frag)) {
+        return;
+    }
+    if ((frag & (SK_IPV4_F_MF | SK_IPV4_OFF_MASK)) != 0) {
+        /* A fragment: what its datagram carries (a tunnel's inner flow, another worker's) is
+         * known only once it is put together, so every worker sees it (worker.c). */
+        k->complex = true;
+        return;
     }
     if (proto == SK_IPPROTO_IPIP || proto == SK_IPPROTO_IPV6 || proto == SK_IPPROTO_GRE) {
         k->complex = true;

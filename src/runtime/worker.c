@@ -191,12 +191,23 @@ worker_tick(Worker *w, SkTime ts)
     if (w->now >= w->next_sweep) {
         /* A full budget means more may be waiting: look again at the next packet. */
         if (flow_table_timeout(w->ft, w->now, SWEEP_BUDGET) < SWEEP_BUDGET
-            && (w->dfr == NULL
-                || defrag_table_timeout(w->dfr, w->now, SWEEP_BUDGET) < SWEEP_BUDGET)) {
+            && (w->dfr == NULL || defrag_table_timeout(w->dfr, w->now, SWEEP_BUDGET) < SWEEP_BUDGET)
+            && (w->dfr_shadow == NULL
+                || defrag_table_timeout(w->dfr_shadow, w->now, SWEEP_BUDGET) < SWEEP_BUDGET)) {
             w->next_sweep = w->now + SWEEP_IDLE_US;
         }
     }
 }
+
+static bool
+layer_is_mine(Worker *w, const Packet *q)
+{
+    Engine *eng = w->eng;
+    return shard_hash_layer(q, eng->shard_seed, eng->rc->flow.vlan_tracking) % eng->nworkers
+           == w->id;
+}
+
+static void worker_layer_own(Worker *w, Packet *q, Packet *slot, Packet *dgram);
 
 /* One decoded packet (a captured packet or one tunnel layer of it): flow, detection, then
  * its records: alerts first, as Suricata logs them, then anomalies. */
@@ -209,6 +220,30 @@ worker_layer(Worker *w, Packet *q)
     if ((q->flags & PKT_F_FRAGMENT) && w->dfr != NULL && (slot = worker_packet_get(w)) != NULL) {
         dgram = defrag_insert(w->dfr, w->dt, q, slot);
     }
+    worker_layer_own(w, q, slot, dgram);
+}
+
+/* A fragment another worker owns (worker_packet_complex): put together here too, uncounted,
+ * for the datagram's layers that are this worker's (a tunnel's inner flow may be). */
+static void
+worker_frag_shadow(Worker *w, Packet *q)
+{
+    Packet *slot = worker_packet_get(w);
+    if (slot == NULL) {
+        return;
+    }
+    Packet *dgram = defrag_insert(w->dfr_shadow, w->scratch, q, slot);
+    for (Packet *r = dgram; r != NULL; r = r->inner) {
+        if (layer_is_mine(w, r)) {
+            worker_layer(w, r);
+        }
+    }
+    worker_packet_put(w, slot);
+}
+
+static void
+worker_layer_own(Worker *w, Packet *q, Packet *slot, Packet *dgram)
+{
     flow_handle_packet(w->ft, q);
     if (q->flow != NULL && q->proto == SK_IPPROTO_TCP) {
         stream_packet(w->st, q);
@@ -237,8 +272,12 @@ worker_layer(Worker *w, Packet *q)
      * datagram it completed goes through as a packet of its own, its tunnel layers too. Its
      * bytes stay defrag's until the next fragment at its depth: the inner layers are deeper. */
     if (slot != NULL) {
+        /* With several workers, each layer of the datagram goes to the worker its hash names
+         * (the others put the same datagram together in their shadow tables). */
         for (Packet *r = dgram; r != NULL; r = r->inner) {
-            worker_layer(w, r);
+            if (!w->gate || layer_is_mine(w, r)) {
+                worker_layer(w, r);
+            }
         }
         worker_packet_put(w, slot);
     }
@@ -266,11 +305,15 @@ worker_packet_complex(Worker *w, Packet *p)
     bool counter = p->pcap_cnt % nw == w->id;
 
     decode_packet(counter ? w->dt : w->scratch, p);
+    w->gate = true;
     for (Packet *q = p; q != NULL; q = q->inner) {
-        if (shard_hash_layer(q, eng->shard_seed, eng->rc->flow.vlan_tracking) % nw == w->id) {
+        if (layer_is_mine(w, q)) {
             worker_layer(w, q);
+        } else if ((q->flags & PKT_F_FRAGMENT) && w->dfr_shadow != NULL) {
+            worker_frag_shadow(w, q);
         }
     }
+    w->gate = false;
     worker_tick(w, p->ts);
 }
 
@@ -315,6 +358,12 @@ worker_init(Engine *eng, Worker *w, unsigned id)
     if ((w->dfr = defrag_table_new(&rc->defrag, eng->nworkers, eng->flow_seed ^ 0xdef4a9d5eedULL,
                                    &w->defrag_mc))
         == NULL) {
+        return false;
+    }
+    if (eng->nworkers > 1
+        && (w->dfr_shadow = defrag_table_new(&rc->defrag, eng->nworkers,
+                                             eng->flow_seed ^ 0x5ad0f4a9d5eedULL, &w->defrag_mc))
+               == NULL) {
         return false;
     }
     memcap_init_leased(&w->stream_mc, &eng->stream_memcap);
@@ -384,6 +433,7 @@ worker_fini(Worker *w)
     memcap_fini(&w->stream_mc);
     memcap_fini(&w->reasm_mc);
     defrag_table_free(w->dfr);
+    defrag_table_free(w->dfr_shadow);
     memcap_fini(&w->defrag_mc);
     detect_thread_free(w->det);
     memcap_fini(&w->flow_mc);
