@@ -252,9 +252,9 @@ sig_inspect_kind(const Signature *s)
 /* The fast pattern of a rule: the content marked fast_pattern, else the longest plain
  * (non-negated) content of pkt_data; its chop when given. NULL: no prefilter. */
 static const DetectContent *
-sig_fast_pattern(const Signature *s, const uint8_t **pat, uint16_t *len)
+sig_fast_pattern_in(const Signature *s, unsigned list, const uint8_t **pat, uint16_t *len)
 {
-    const SigMatchList *l = &s->lists[DETECT_LIST_PMATCH];
+    const SigMatchList *l = &s->lists[list];
     const DetectContent *best = NULL;
     for (uint32_t i = 0; i < l->cnt; i++) {
         const DetectContent *c;
@@ -284,6 +284,12 @@ sig_fast_pattern(const Signature *s, const uint8_t **pat, uint16_t *len)
         *len = best->fp_chop_len;
     }
     return best;
+}
+
+static const DetectContent *
+sig_fast_pattern(const Signature *s, const uint8_t **pat, uint16_t *len)
+{
+    return sig_fast_pattern_in(s, DETECT_LIST_PMATCH, pat, len);
 }
 
 /* ---- Vectorscan databases, and their cache ---- */
@@ -508,7 +514,7 @@ group_build(BuildCtx *bc, DetectEngine *de, DetectGroup *g, const uint32_t *rule
         const Signature *s = de->sigs[rules[i]];
         const uint8_t *pat;
         uint16_t len;
-        const DetectContent *c = sig_fast_pattern(s, &pat, &len);
+        const DetectContent *c = sig_fast_pattern_in(s, g->fp_list, &pat, &len);
         /* Vectorscan 5.4's literal API takes a pattern starting with NUL for an empty one: the
          * rest of the pattern is prefiltered instead (a buffer holding the whole holds the
          * rest; the rule's own inspection checks the whole). Nothing left: no prefilter. */
@@ -566,6 +572,7 @@ groups_add(struct DetectGroups *gs, uint32_t *idx)
     }
     gs->g = n;
     memset(&gs->g[gs->cnt], 0, sizeof(gs->g[gs->cnt]));
+    gs->g[gs->cnt].fp_list = DETECT_LIST_PMATCH;
     *idx = gs->cnt++;
     return SK_OK;
 }
@@ -696,6 +703,60 @@ out:
     return r;
 }
 
+/* Transaction rules: one group per transaction buffer whose fast patterns prefilter them
+ * (a rule goes to the group of the first buffer where it has a plain content), the rest on
+ * tx_always. The tx pass scans each instance of a buffer (each question of a DNS request). */
+static SkResult
+tx_groups_build(BuildCtx *bc, DetectEngine *de)
+{
+    struct DetectGroups *gs = de->groups;
+    uint32_t *list = malloc((gs->tx_cnt + 1) * sizeof(*list));
+    uint8_t *placed = calloc(gs->tx_cnt + 1, 1);
+    SkResult r = SK_ERR_NOMEM;
+
+    gs->tx_always = malloc((gs->tx_cnt + 1) * sizeof(*gs->tx_always));
+    if (list == NULL || placed == NULL || gs->tx_always == NULL) {
+        goto out;
+    }
+    r = SK_OK;
+    for (unsigned l = DETECT_LIST_FIRST_BUFFER; l < DETECT_LIST_MAX && r == SK_OK; l++) {
+        uint32_t n = 0;
+        if (!(detect_buffers[l].flags & DETECT_BUF_TX)) {
+            continue;
+        }
+        for (uint32_t i = 0; i < gs->tx_cnt; i++) {
+            const uint8_t *pat;
+            uint16_t len;
+            const Signature *ts = de->sigs[gs->tx[i]];
+            /* A transformed buffer holds other bytes than the ones scanned: no prefilter. */
+            if (!placed[i] && ts->lists[l].xform_cnt == 0
+                && sig_fast_pattern_in(ts, l, &pat, &len) != NULL) {
+                list[n++] = gs->tx[i];
+                placed[i] = 1;
+            }
+        }
+        if (n == 0) {
+            continue;
+        }
+        uint32_t gi;
+        if ((r = groups_add(gs, &gi)) != SK_OK) {
+            break;
+        }
+        gs->g[gi].fp_list = (uint8_t)l;
+        r = group_build(bc, de, &gs->g[gi], list, n);
+        gs->txg[gs->txg_cnt++] = gi;
+    }
+    for (uint32_t i = 0; i < gs->tx_cnt; i++) {
+        if (!placed[i]) {
+            gs->tx_always[gs->tx_always_cnt++] = gs->tx[i];
+        }
+    }
+out:
+    free(list);
+    free(placed);
+    return r;
+}
+
 static void
 groups_free(struct DetectGroups *gs)
 {
@@ -717,6 +778,7 @@ groups_free(struct DetectGroups *gs)
     }
     free(gs->iponly);
     free(gs->tx);
+    free(gs->tx_always);
     hs_free_scratch(gs->scratch);
     free(gs);
 }
@@ -857,6 +919,9 @@ detect_engine_build(DetectRules *r, const DetectConfig *cfg)
             de->groups->tx[de->groups->tx_cnt++] = i;
         }
     }
+    if (tx_groups_build(&bc, de) != SK_OK) {
+        goto nomem;
+    }
     for (unsigned c = 0; c < DG_CLASS_MAX; c++) {
         SkResult rr = class_build(&bc, de, c, iponly);
         if (rr == SK_ERR_NOMEM) {
@@ -869,12 +934,17 @@ detect_engine_build(DetectRules *r, const DetectConfig *cfg)
     for (uint32_t i = 0; i < de->sig_cnt; i++) {
         const uint8_t *pat;
         uint16_t len;
+        if (de->sigs[i]->flags & SIG_F_TX) {
+            continue; /* counted from the tx groups below */
+        }
         if (iponly[i] || sig_fast_pattern(de->sigs[i], &pat, &len) == NULL) {
             de->groups->nopf_rules++;
         } else {
             de->groups->pf_rules++;
         }
     }
+    de->groups->pf_rules += de->groups->tx_cnt - de->groups->tx_always_cnt;
+    de->groups->nopf_rules += de->groups->tx_always_cnt;
     if (detect_flowvars_build(de) != SK_OK) {
         goto fail;
     }

@@ -516,8 +516,35 @@ tx_pass(DetectThread *dt, Packet *p, Flow *f)
         }
         tx->detect_done |= bit;
         dt->cur_tx = tx;
-        for (uint32_t i = 0; i < gs->tx_cnt; i++) {
-            const Signature *s = dt->de->sigs[gs->tx[i]];
+        /* Candidates: the tx rules without a fast pattern, and those whose fast pattern is in
+         * an instance of their buffer (each question of a DNS request, ...). */
+        dt->cand_cnt = 0;
+        for (uint32_t i = 0; i < gs->tx_always_cnt; i++) {
+            uint32_t r = gs->tx_always[i];
+            if (!dt->cand_seen[r]) {
+                dt->cand_seen[r] = 1;
+                dt->cand[dt->cand_cnt++] = r;
+            }
+        }
+        for (uint32_t k = 0; k < gs->txg_cnt; k++) {
+            const DetectGroup *g = &gs->g[gs->txg[k]];
+            const DetectBuffer *b = &detect_buffers[g->fp_list];
+            Cursor c;
+            if (b->alproto != f->alproto) {
+                continue;
+            }
+            for (uint32_t idx = 0;
+                 idx < 256 && b->get_tx(tx, idx, dt->tx_scratch, sizeof(dt->tx_scratch), &c);
+                 idx++) {
+                cand_add_group(dt, g, c.p, (uint32_t)c.left);
+            }
+        }
+        if (dt->cand_cnt > 1) {
+            qsort(dt->cand, dt->cand_cnt, sizeof(*dt->cand), u32_cmp);
+        }
+        for (uint32_t i = 0; i < dt->cand_cnt; i++) {
+            const Signature *s = dt->de->sigs[dt->cand[i]];
+            dt->cand_seen[dt->cand[i]] = 0;
             if ((s->tx_dirs & bit) && s->tx_alproto >= 0 && f->alproto == (uint16_t)s->tx_alproto) {
                 sig_run(dt, p, s);
             }

@@ -34,6 +34,7 @@ typedef struct {
     uint32_t *always; /* rule numbers evaluated without a prefilter hit, ascending */
     uint32_t always_cnt;
     uint32_t rule_cnt; /* every rule of the group (prefiltered or not) */
+    uint8_t fp_list;   /* the buffer its fast patterns come from (pkt_data; a tx buffer) */
     /* pkt_data: the fast patterns in databases of at most DETECT_PF_CHUNK patterns each (exact
      * ones first, then caseless). Vectorscan 5.4's compile memory grows faster than the
      * pattern count: ET Open's 936-pattern TCP group took 183 MiB in one database, about
@@ -64,6 +65,12 @@ struct DetectGroups {
     uint32_t iponly_cnt;
     uint32_t *tx; /* rules with a transaction buffer (SIG_F_TX), ascending: the tx pass */
     uint32_t tx_cnt;
+    /* The tx pass's prefilter: a group per transaction buffer (its fp_list), and the tx rules
+     * without a plain content in any (always evaluated). */
+    uint32_t txg[DETECT_LIST_MAX];
+    uint32_t txg_cnt;
+    uint32_t *tx_always;
+    uint32_t tx_always_cnt;
     hs_scratch_t *scratch; /* prototype, cloned per thread */
     /* build figures, for -v and the closing figures */
     uint32_t pf_rules, nopf_rules, db_cnt, db_cached;
