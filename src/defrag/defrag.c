@@ -72,7 +72,10 @@ struct DefragTable {
     SkTime timeout_us;
     uint8_t *dgram[PKT_TUNNEL_DEPTH_MAX + 1];
     DefragFrag *paint[DEFRAG_TRACKER_FRAGS_MAX];
-    Counter ctr[DEFRAG_CTR_MAX];
+    /* defrag.* counters, then defrag.memcap's exception-policy counters when it has a policy. */
+    Counter ctr[DEFRAG_CTR_MAX + EXC_CTR_MAX];
+    const char *names[DEFRAG_CTR_MAX + EXC_CTR_MAX];
+    Counter *exc_ctr[EXC_CTR_MAX]; /* into ctr; NULL: not registered */
     CounterSet set;
 };
 
@@ -132,6 +135,44 @@ pow2_at_least(uint32_t n)
     return p;
 }
 
+/* The table's counter set: defrag.*, then exception_policy.defrag.memcap.* when defrag.memcap
+ * has a policy (Suricata registers those only then: default stats records stay as they were).
+ * No state here belongs to a flow: pass_flow is not one of them. */
+static void
+counters_init(DefragTable *t)
+{
+    static const char *const exc_names[EXC_CTR_MAX] = EXC_COUNTER_NAMES("defrag.memcap", false);
+    size_t n = 0;
+
+    for (; n < DEFRAG_CTR_MAX; n++) {
+        t->names[n] = counter_names[n];
+        counter_set(&t->ctr[n], 0);
+    }
+    for (unsigned i = 0; t->cfg.memcap_policy != EXC_POLICY_IGNORE && i < EXC_CTR_MAX; i++) {
+        if (exc_names[i] != NULL) {
+            t->names[n] = exc_names[i];
+            counter_set(&t->ctr[n], 0);
+            t->exc_ctr[i] = &t->ctr[n++];
+        }
+    }
+    t->set.names = t->names;
+    t->set.vals = t->ctr;
+    t->set.cnt = n;
+}
+
+/* defrag.memcap-policy, for a fragment defrag.memcap left without a tracker or a copy: counted
+ * under its action (none for ignore, nor for the drops an IDS cannot do), as flow.memcap-policy
+ * is. The packet's actions (pass-packet: no further inspection) have no stage to act on yet:
+ * detection will read them from the packet. */
+static void
+memcap_policy_apply(DefragTable *t)
+{
+    ExceptionCounter c = exception_policy_counter((ExceptionPolicy)t->cfg.memcap_policy);
+    if (c != EXC_CTR_MAX && t->exc_ctr[c] != NULL) {
+        counter_inc(t->exc_ctr[c]);
+    }
+}
+
 DefragTable *
 defrag_table_new(const DefragConfig *cfg, unsigned workers, uint64_t seed, Memcap *mc)
 {
@@ -178,12 +219,7 @@ defrag_table_new(const DefragConfig *cfg, unsigned workers, uint64_t seed, Memca
         || pool_init(&t->blocks, sizeof(DefragBlock), 0, mc) != SK_OK) {
         goto fail;
     }
-    for (size_t i = 0; i < DEFRAG_CTR_MAX; i++) {
-        counter_set(&t->ctr[i], 0);
-    }
-    t->set.names = counter_names;
-    t->set.vals = t->ctr;
-    t->set.cnt = DEFRAG_CTR_MAX;
+    counters_init(t);
     return t;
 fail:
     log_error("defrag: out of memory for the fragment tracker table");
@@ -391,19 +427,26 @@ tracker_get(DefragTable *t, const Packet *p)
         }
     }
     DefragTracker *tr = NULL;
+    bool refused = false; /* by defrag.memcap, below the tracker cap */
     if (t->active < t->tracker_max) {
         tr = pool_get(&t->trackers);
+        refused = tr == NULL;
     }
     if (tr == NULL) {
         if (t->lru_head == NULL) {
             counter_inc(&t->ctr[DEFRAG_CTR_MAX_TRACKERS_REACHED]);
+            if (refused) {
+                memcap_policy_apply(t);
+            }
             return NULL;
         }
         /* At the cap: the oldest unfinished datagram makes room for the new one. */
         counter_inc(&t->ctr[DEFRAG_CTR_TRACKER_HARD_REUSE]);
         tracker_free(t, t->lru_head);
         if ((tr = pool_get(&t->trackers)) == NULL) {
+            /* Below the cap now: only the memcap refuses. */
             counter_inc(&t->ctr[DEFRAG_CTR_MAX_TRACKERS_REACHED]);
+            memcap_policy_apply(t);
             return NULL;
         }
     }
@@ -584,6 +627,61 @@ tracker_reassemble(DefragTable *t, DecodeThread *dec, DefragTracker *tr, Packet 
     return slot;
 }
 
+/* RFC 7112 (and RFC 8200 4.5): a first fragment must hold the whole header chain, up to and
+ * including the upper-layer header. One that does not hides the ports and flags from whatever
+ * reads single fragments (stateless filters, ACLs): targets that follow the RFC (Linux since
+ * 5.x, FreeBSD) discard it. Suricata 8.0.7 reassembles such a datagram and raises no event;
+ * sekimori reassembles it too, so rules still see the datagram, and says so on the fragment.
+ * The sizes are the fixed headers (TCP 20, UDP 8, ICMPv6 8: type, code, checksum and the first
+ * word, as Linux requires; SCTP 12); for any other protocol the chain ending is enough. */
+static bool
+ipv6_first_frag_splits_headers(const Packet *frag)
+{
+    Cursor c = cur_init(frag->data + frag->frag.data_off, frag->frag.data_len);
+    uint8_t nh = frag->frag.proto;
+    for (unsigned guard = 0; guard < 64; guard++) {
+        uint8_t next = 0, hl = 0;
+        size_t need = 0;
+        switch (nh) {
+        case SK_IPPROTO_HOPOPTS:
+        case SK_IPPROTO_ROUTING:
+        case SK_IPPROTO_DSTOPTS:
+        case SK_IPPROTO_AH:
+            if (!cur_peek_u8(&c, 0, &next) || !cur_peek_u8(&c, 1, &hl)) {
+                return true; /* the extension header itself is cut */
+            }
+            need = nh == SK_IPPROTO_AH ? (hl + 2u) * 4u : (hl + 1u) * 8u;
+            if (!cur_skip(&c, need)) {
+                return true;
+            }
+            nh = next;
+            continue;
+        case SK_IPPROTO_FRAGMENT:
+            if (!cur_peek_u8(&c, 0, &next) || !cur_skip(&c, 8)) {
+                return true;
+            }
+            nh = next;
+            continue;
+        case SK_IPPROTO_TCP:
+            need = 20;
+            break;
+        case SK_IPPROTO_UDP:
+            need = 8;
+            break;
+        case SK_IPPROTO_ICMPV6:
+            need = 8;
+            break;
+        case SK_IPPROTO_SCTP:
+            need = 12;
+            break;
+        default: /* ESP, no next header, or a protocol whose header we do not size */
+            return false;
+        }
+        return c.left < need;
+    }
+    return false; /* a chain this long is decode's to judge */
+}
+
 Packet *
 defrag_insert(DefragTable *t, DecodeThread *dec, Packet *frag, Packet *slot)
 {
@@ -617,6 +715,11 @@ defrag_insert(DefragTable *t, DecodeThread *dec, Packet *frag, Packet *slot)
         if (nh_off == 0) {
             raise_ev(dec, frag, DECODE_IPV4_FRAG_IGNORED, DECODE_IPV6_FRAG_IGNORED);
             return NULL;
+        }
+        /* Suricata has no event of its own for it: ipv6.frag_invalid_length is its name for a
+         * fragment whose length no target accepts, which this one is for RFC 7112 targets. */
+        if (frag->frag.more && ipv6_first_frag_splits_headers(frag)) {
+            decode_event_raise(dec, frag, DECODE_IPV6_FRAG_INVALID_LENGTH);
         }
     }
     DefragTracker *tr = tracker_get(t, frag);
@@ -663,7 +766,8 @@ defrag_insert(DefragTable *t, DecodeThread *dec, Packet *frag, Packet *slot)
     DefragFrag *nf = frag_copy(t, hdr, data);
     memuse_update(t);
     if (nf == NULL) {
-        return NULL; /* defrag.memcap: the fragment is not kept */
+        memcap_policy_apply(t); /* defrag.memcap: the fragment is not kept */
+        return NULL;
     }
     nf->off = off;
     nf->len = len;

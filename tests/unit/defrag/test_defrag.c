@@ -429,6 +429,95 @@ memcap_keeps_no_fragment(void **state)
     env_free(e);
 }
 
+static void
+tiny_memcap_pass_packet(DefragConfig *c)
+{
+    c->memcap = 1;
+    c->memcap_policy = EXC_POLICY_PASS_PACKET;
+}
+
+static void
+tiny_memcap_drop_packet(DefragConfig *c)
+{
+    c->memcap = 1;
+    c->memcap_policy = EXC_POLICY_DROP_PACKET;
+}
+
+static bool
+has_counter(const Env *e, const char *name)
+{
+    const CounterSet *cs = defrag_table_counters(e->t);
+    for (size_t i = 0; i < cs->cnt; i++) {
+        if (strcmp(cs->names[i], name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* defrag.memcap-policy: every fragment the memcap leaves without a tracker is counted under
+ * the policy's action, Suricata's exception_policy.defrag.memcap.* names; ignore (the default)
+ * registers none; drop-packet registers them but an IDS has no drop to count. */
+static void
+memcap_policy_is_counted_under_its_action(void **state)
+{
+    (void)state;
+    uint8_t x[8] = {0};
+    Env *e = env_new(DEFRAG_POLICY_BSD, tiny_memcap_pass_packet);
+    assert_null(send_frag(e, 4, 1, 0, true, SK_IPPROTO_UDP, x, 8, false));
+    assert_null(send_frag(e, 6, 1, 8, false, SK_IPPROTO_UDP, x, 8, false));
+    assert_int_equal(ctr(e, "exception_policy.defrag.memcap.pass_packet"), 2);
+    assert_int_equal(ctr(e, "exception_policy.defrag.memcap.bypass"), 0);
+    assert_false(has_counter(e, "exception_policy.defrag.memcap.pass_flow"));
+    env_free(e);
+
+    e = env_new(DEFRAG_POLICY_BSD, tiny_memcap);
+    assert_null(send_frag(e, 4, 1, 0, true, SK_IPPROTO_UDP, x, 8, false));
+    assert_false(has_counter(e, "exception_policy.defrag.memcap.pass_packet"));
+    env_free(e);
+
+    e = env_new(DEFRAG_POLICY_BSD, tiny_memcap_drop_packet);
+    assert_null(send_frag(e, 4, 1, 0, true, SK_IPPROTO_UDP, x, 8, false));
+    assert_int_equal(ctr(e, "exception_policy.defrag.memcap.pass_packet"), 0);
+    assert_int_equal(ctr(e, "exception_policy.defrag.memcap.reject"), 0);
+    env_free(e);
+}
+
+/* RFC 7112: a first fragment that cuts the header chain before the end of the upper-layer
+ * header raises ipv6.frag_invalid_length on that fragment; the datagram is still reassembled
+ * and decoded, as Suricata 8.0.7 does (it raises nothing). A first fragment that holds the
+ * whole chain raises nothing. */
+static void
+ipv6_first_fragment_splitting_the_upper_header_raises_an_event(void **state)
+{
+    (void)state;
+    Env *e = env_new(DEFRAG_POLICY_LINUX, NULL);
+    uint8_t tcp[32] = {0x04, 0xd2, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0x20, 0};
+    /* TCP: 8 of its 20 header bytes in the first fragment. */
+    assert_null(send_frag(e, 6, 1, 0, true, SK_IPPROTO_TCP, tcp, 8, false));
+    assert_true(packet_has_event(&e->frag, DECODE_IPV6_FRAG_INVALID_LENGTH));
+    Packet *d = send_frag(e, 6, 1, 8, false, SK_IPPROTO_TCP, tcp + 8, 24, false);
+    assert_false(packet_has_event(&e->frag, DECODE_IPV6_FRAG_INVALID_LENGTH));
+    assert_non_null(d);
+    assert_int_equal(d->proto, SK_IPPROTO_TCP);
+    assert_int_equal(d->dp, 80);
+    assert_int_equal(ctr(e, "defrag.ipv6.reassembled"), 1);
+
+    /* TCP's 20 bytes (and more) in the first fragment: nothing to say. */
+    assert_null(send_frag(e, 6, 2, 0, true, SK_IPPROTO_TCP, tcp, 24, false));
+    assert_false(packet_has_event(&e->frag, DECODE_IPV6_FRAG_INVALID_LENGTH));
+
+    /* A destination options header after the fragment header, the UDP header after it in the
+     * second fragment. */
+    uint8_t dst_udp[24] = {SK_IPPROTO_UDP, 0, 1, 4, 0, 0, 0, 0, 0, 53, 0x14, 0xe9, 0, 16};
+    assert_null(send_frag(e, 6, 3, 0, true, SK_IPPROTO_DSTOPTS, dst_udp, 8, false));
+    assert_true(packet_has_event(&e->frag, DECODE_IPV6_FRAG_INVALID_LENGTH));
+    assert_null(send_frag(e, 6, 4, 0, true, SK_IPPROTO_DSTOPTS, dst_udp, 16, false));
+    assert_false(packet_has_event(&e->frag, DECODE_IPV6_FRAG_INVALID_LENGTH));
+
+    env_free(e);
+}
+
 /* The timer runs from the first fragment, as a target's: a datagram whose last fragment comes
  * after defrag.timeout is not completed. */
 static void
@@ -540,6 +629,8 @@ main(void)
         cmocka_unit_test(ipv6_datagram_keeps_the_unfragmentable_headers),
         cmocka_unit_test(trackers_at_the_cap_take_the_oldest),
         cmocka_unit_test(memcap_keeps_no_fragment),
+        cmocka_unit_test(memcap_policy_is_counted_under_its_action),
+        cmocka_unit_test(ipv6_first_fragment_splitting_the_upper_header_raises_an_event),
         cmocka_unit_test(timeout_runs_from_the_first_fragment),
         cmocka_unit_test(events_too_large_and_ignored),
         cmocka_unit_test(ipv6_differing_next_headers_are_different_datagrams),
