@@ -160,11 +160,52 @@ class_line_parse(ClassTable *t, const char *line)
     return SK_OK;
 }
 
-SkResult
-class_table_load(ClassTable *t, const char *path)
+/* Reads the lines of f that are not empty or comments, trailing newline cut, through line_fn.
+ * A line it refuses (SK_ERR_CONFIG, after saying why) sets *bad and the rest is read, as
+ * Suricata keeps a file's good lines; SK_ERR_NOMEM stops (module names the log line). */
+static SkResult
+config_file_lines(FILE *f, const char *module, void *table, const char *path,
+                  SkResult (*line_fn)(void *table, char *line, const char *path), bool *bad)
 {
     char *line = NULL;
     size_t cap = 0;
+    SkResult r = SK_OK;
+
+    while (r != SK_ERR_NOMEM && getline(&line, &cap, f) >= 0) {
+        chomp(line);
+        if (line_is_empty(line)) {
+            continue;
+        }
+        r = line_fn(table, line, path);
+        if (r == SK_ERR_NOMEM) {
+            log_error("%s: out of memory", module);
+        } else if (r != SK_OK) {
+            *bad = true;
+        }
+    }
+    free(line);
+    fclose(f);
+    return r == SK_ERR_NOMEM ? r : SK_OK;
+}
+
+static SkResult
+class_line(void *table, char *line, const char *path)
+{
+    SkResult r = class_line_parse(table, line);
+    if (r == SK_ERR_CONFIG) {
+        for (char *c = line; *c != '\0'; c++) {
+            *c = (char)tolower((unsigned char)*c); /* Suricata shows the line lowercased */
+        }
+        log_error("classification-config: Invalid Classtype in classification.config file "
+                  "%s: \"%s\"",
+                  path, line);
+    }
+    return r;
+}
+
+SkResult
+class_table_load(ClassTable *t, const char *path)
+{
     bool bad = false;
     FILE *f;
 
@@ -179,30 +220,9 @@ class_table_load(ClassTable *t, const char *path)
                   "your suricata.yaml file");
         return SK_ERR_CONFIG;
     }
-    while (getline(&line, &cap, f) >= 0) {
-        chomp(line);
-        if (line_is_empty(line)) {
-            continue;
-        }
-        SkResult r = class_line_parse(t, line);
-        if (r == SK_ERR_NOMEM) {
-            free(line);
-            fclose(f);
-            log_error("classification-config: out of memory");
-            return r;
-        }
-        if (r != SK_OK) {
-            for (char *c = line; *c != '\0'; c++) {
-                *c = (char)tolower((unsigned char)*c); /* Suricata shows the line lowercased */
-            }
-            log_error("classification-config: Invalid Classtype in classification.config file "
-                      "%s: \"%s\"",
-                      path, line);
-            bad = true;
-        }
+    if (config_file_lines(f, "classification-config", t, path, class_line, &bad) != SK_OK) {
+        return SK_ERR_NOMEM;
     }
-    free(line);
-    fclose(f);
     if (bad) {
         log_warn("classification-config: Error loading classification configuration from %s", path);
         return SK_ERR_CONFIG;
@@ -284,11 +304,20 @@ ref_line_parse(RefTable *t, const char *line)
     return SK_OK;
 }
 
+static SkResult
+ref_line(void *table, char *line, const char *path)
+{
+    SkResult r = ref_line_parse(table, line);
+    (void)path;
+    if (r == SK_ERR_CONFIG) {
+        log_error("reference-config: Invalid Reference Config in reference.config file");
+    }
+    return r;
+}
+
 SkResult
 ref_table_load(RefTable *t, const char *path)
 {
-    char *line = NULL;
-    size_t cap = 0;
     bool bad = false;
     FILE *f;
 
@@ -303,25 +332,9 @@ ref_table_load(RefTable *t, const char *path)
                   "suricata.yaml file");
         return SK_ERR_CONFIG;
     }
-    while (getline(&line, &cap, f) >= 0) {
-        chomp(line);
-        if (line_is_empty(line)) {
-            continue;
-        }
-        SkResult r = ref_line_parse(t, line);
-        if (r == SK_ERR_NOMEM) {
-            free(line);
-            fclose(f);
-            log_error("reference-config: out of memory");
-            return r;
-        }
-        if (r != SK_OK) {
-            log_error("reference-config: Invalid Reference Config in reference.config file");
-            bad = true;
-        }
+    if (config_file_lines(f, "reference-config", t, path, ref_line, &bad) != SK_OK) {
+        return SK_ERR_NOMEM;
     }
-    free(line);
-    fclose(f);
     return bad ? SK_ERR_CONFIG : SK_OK;
 }
 
