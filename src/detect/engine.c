@@ -339,6 +339,24 @@ typedef struct {
     const DetectPrefilter *pf;
 } ScanCtx;
 
+/* Adds rule number r to the candidates, once: cand_seen is cleared as they are run. */
+static inline void
+cand_add(DetectThread *dt, uint32_t r)
+{
+    if (!dt->cand_seen[r]) {
+        dt->cand_seen[r] = 1;
+        dt->cand[dt->cand_cnt++] = r;
+    }
+}
+
+static void
+cand_add_rules(DetectThread *dt, const uint32_t *rules, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        cand_add(dt, rules[i]);
+    }
+}
+
 static int
 on_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags,
        void *user)
@@ -346,26 +364,15 @@ on_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned
     ScanCtx *sc = user;
     DetectThread *dt = sc->dt;
     (void)from, (void)to, (void)flags;
-    for (uint32_t i = sc->pf->pat_first[id]; i < sc->pf->pat_first[id + 1]; i++) {
-        uint32_t r = sc->pf->rules[i];
-        if (!dt->cand_seen[r]) {
-            dt->cand_seen[r] = 1;
-            dt->cand[dt->cand_cnt++] = r;
-        }
-    }
+    cand_add_rules(dt, sc->pf->rules + sc->pf->pat_first[id],
+                   sc->pf->pat_first[id + 1] - sc->pf->pat_first[id]);
     return 0;
 }
 
 static void
 cand_add_group(DetectThread *dt, const DetectGroup *g, const uint8_t *buf, uint32_t len)
 {
-    for (uint32_t i = 0; i < g->always_cnt; i++) {
-        uint32_t r = g->always[i];
-        if (!dt->cand_seen[r]) {
-            dt->cand_seen[r] = 1;
-            dt->cand[dt->cand_cnt++] = r;
-        }
-    }
+    cand_add_rules(dt, g->always, g->always_cnt);
     for (uint32_t k = 0; k < g->pf_cnt && len > 0; k++) {
         ScanCtx sc = {.dt = dt, .pf = &g->pf[k]};
         uint32_t before = dt->cand_cnt;
@@ -519,13 +526,7 @@ tx_pass(DetectThread *dt, Packet *p, Flow *f)
         /* Candidates: the tx rules without a fast pattern, and those whose fast pattern is in
          * an instance of their buffer (each question of a DNS request, ...). */
         dt->cand_cnt = 0;
-        for (uint32_t i = 0; i < gs->tx_always_cnt; i++) {
-            uint32_t r = gs->tx_always[i];
-            if (!dt->cand_seen[r]) {
-                dt->cand_seen[r] = 1;
-                dt->cand[dt->cand_cnt++] = r;
-            }
-        }
+        cand_add_rules(dt, gs->tx_always, gs->tx_always_cnt);
         for (uint32_t k = 0; k < gs->txg_cnt; k++) {
             const DetectGroup *g = &gs->g[gs->txg[k]];
             const DetectBuffer *b = &detect_buffers[g->fp_list];
