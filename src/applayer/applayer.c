@@ -41,6 +41,11 @@ applayer_proto_name(unsigned alproto)
 int
 applayer_proto_lookup(const char *name, size_t len)
 {
+    /* Suricata's "http1" is HTTP/1 by its version-specific name: ours is "http". */
+    if (len == 5 && strncmp(name, "http1", 5) == 0) {
+        name = "http";
+        len = 4;
+    }
     for (unsigned id = 0; id < ALPROTO_MAX; id++) {
         const char *n = applayer_proto_name(id);
         if (strlen(n) == len && strncmp(n, name, len) == 0) {
@@ -207,6 +212,7 @@ applayer_tx_new(AlFlow *af, size_t size, int dir)
     tx->id = af->tx_next_id++;
     tx->alloc_len = (uint32_t)size;
     tx->dir = (uint8_t)dir;
+    tx->dirs = (uint8_t)(1u << dir);
     if (af->tail != NULL) {
         af->tail->next = tx;
     } else {
@@ -256,7 +262,7 @@ applayer_tx_next_unlogged(Flow *f, AlTx *prev)
         return NULL;
     }
     for (AlTx *tx = prev != NULL ? prev->next : af->head; tx != NULL; tx = tx->next) {
-        if (!tx->logged) {
+        if (!tx->logged && tx->complete) {
             return tx;
         }
     }
@@ -270,22 +276,40 @@ applayer_tx_first(const Flow *f)
 }
 
 void
-applayer_tx_prune(AppLayerThread *al, Flow *f)
+applayer_tx_prune(AppLayerThread *al, Flow *f, bool detecting)
 {
     AlFlow *af = f->al;
     (void)al;
     if (af == NULL) {
         return;
     }
-    /* Logged transactions from the head: ids stay in order, and a flow's list is short (one
+    /* Done transactions from the head: ids stay in order, and a flow's list is short (DNS: one
      * message, one transaction, freed at the packet that logged it). */
-    while (af->head != NULL && af->head->logged) {
+    while (af->head != NULL && af->head->logged
+           && (!detecting || (af->head->detect_done & af->head->dirs) == af->head->dirs)) {
         AlTx *tx = af->head;
         af->head = tx->next;
         if (af->head == NULL) {
             af->tail = NULL;
         }
         tx_free(af, tx);
+    }
+}
+
+void
+applayer_flow_end(AppLayerThread *al, Flow *f)
+{
+    AlFlow *af = f->al;
+    (void)al;
+    if (af == NULL) {
+        return;
+    }
+    if (af->parser->flow_end != NULL) {
+        af->parser->flow_end(af);
+    }
+    for (AlTx *tx = af->head; tx != NULL; tx = tx->next) {
+        tx->progress[FLOW_DIR_TOSERVER] = tx->progress[FLOW_DIR_TOCLIENT] = 1;
+        tx->complete = true;
     }
 }
 

@@ -79,8 +79,13 @@ typedef struct AlTx {
     struct AlTx *next; /* the flow's list, oldest first */
     uint64_t id;       /* 0, 1, ... per flow: EVE tx_id */
     uint32_t alloc_len;
-    uint8_t dir;         /* FLOW_DIR_* of the message that made it (DNS: one message, one tx) */
-    uint8_t progress[2]; /* per direction: 1 when that side is complete */
+    uint8_t dir;  /* FLOW_DIR_* of the message that made it (DNS: one message, one tx) */
+    uint8_t dirs; /* bit 1 << FLOW_DIR_* per direction it has a message in (a request and its
+                   * response); applayer_tx_new sets dir's, the parser the other's */
+    /* Per direction: 1 when that side's message is complete, so detection inspects that
+     * direction's buffers (once: detect_done). */
+    uint8_t progress[2];
+    bool complete;       /* nothing more will be added: the loggers may write it */
     bool logged;         /* written to EVE (or nothing to write) */
     uint8_t detect_done; /* bit 1 << FLOW_DIR_*: detection inspected it for that direction */
     uint8_t event_cnt;
@@ -127,6 +132,10 @@ typedef struct {
     AlResult (*parse)(AlFlow *af, int dir, bool tcp, const StreamChunk *in);
     /* Frees what the parser hung on tx (not tx itself); NULL: nothing. */
     void (*tx_free)(AlFlow *af, AlTx *tx);
+    /* The flow ends: the last data was parsed (a response body without a length ends here).
+     * Afterwards the framework marks every transaction complete in both directions. NULL:
+     * nothing to finish. */
+    void (*flow_end)(AlFlow *af);
     /* The record's protocol object ("dns": {...}) for tx, into jb with its key. */
     void (*log_tx)(JsonBuf *jb, const AlFlow *af, const AlTx *tx);
     /* Its transaction events: name of an id ("malformed_data"), id of a name (-1: none). */
@@ -190,9 +199,11 @@ bool applayer_stream_wants(const Flow *f, int dir, uint64_t next_offset);
  * each one a list of its buffer table (no edit to detect/ for a new one). A getter gives the
  * idx-th instance of its buffer in tx (a DNS request has several questions: the rule matches
  * if any instance does), built in scratch (cap bytes) when it is not a run of stored bytes;
- * false past the last one. */
-#define TX_BUFFER(id, name, proto, dir, get)                                                       \
-    bool get(const AlTx *tx, uint32_t idx, uint8_t *scratch, size_t cap, Cursor *out);
+ * false past the last one. dir is the direction being inspected (FLOW_DIR_*): an AL_DIR_BOTH
+ * buffer gives that side's. */
+#define AL_DIR_BOTH 2 /* a buffer both directions have (http.header: request or response) */
+#define TX_BUFFER(id, name, proto, bdir, get)                                                      \
+    bool get(const AlTx *tx, int dir, uint32_t idx, uint8_t *scratch, size_t cap, Cursor *out);
 #include "applayer/buffers.def"
 #undef TX_BUFFER
 
@@ -201,19 +212,23 @@ AlTx *applayer_tx_first(const Flow *f);
 
 /* ---- Transactions for the loggers ---- */
 
-/* The flow's next transaction not yet logged after `prev` (NULL: from the oldest), or NULL. */
+/* The flow's next complete transaction not yet logged after `prev` (NULL: from the oldest), or
+ * NULL. */
 AlTx *applayer_tx_next_unlogged(Flow *f, AlTx *prev);
 /* The AlFlow of f (NULL when the app layer keeps nothing for it). */
 const AlFlow *applayer_flow(const Flow *f);
 
-/* Frees f's transactions that are logged (detection inspects a transaction on the packet that
- * made it, before the loggers run: a DNS tx made by a TCP segment acknowledged in the other
- * direction is not inspected yet when it is pruned). */
-void applayer_tx_prune(AppLayerThread *al, Flow *f);
+/* Frees f's oldest transactions that are logged and, when detecting, inspected in each of
+ * their directions (a response parsed on the client's acknowledgement is inspected at the next
+ * server packet, or at flow end). */
+void applayer_tx_prune(AppLayerThread *al, Flow *f, bool detecting);
 
 /* ---- Flow end ----
- * FLOW_END_STEP_APPLAYER: nothing left for the parsers yet (the stream's EOF chunks come before
- * it through the runtime). applayer_flow_free (FLOW_END_STEP_FREE) gives the state back. */
+ * FLOW_END_STEP_APPLAYER: after the stream's last bytes went to the parser (the runtime feeds
+ * them), the parser's flow_end, then every transaction complete in both directions, for
+ * detection's and the loggers' last pass. applayer_flow_free (FLOW_END_STEP_FREE) gives the
+ * state back. */
+void applayer_flow_end(AppLayerThread *al, Flow *f);
 void applayer_flow_free(AppLayerThread *al, Flow *f);
 
 /* ---- Events raised on packets (protocol detection): PKT_EVENT_SRC_APPLAYER ---- */

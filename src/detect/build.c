@@ -143,8 +143,16 @@ sig_classes(const Signature *s)
         return 1u << DG_ICMP4;
     case SIG_PROTO_ICMPV6:
         return 1u << DG_ICMP6;
-    case SIG_PROTO_APP:
-        return 0;
+    case SIG_PROTO_APP: {
+        /* "alert http ... content": the packets of the protocol's transports (the flow's
+         * protocol is checked per packet); a protocol sekimori does not parse matches none. */
+        const AlParser *ap = s->app_alproto > 0 ? applayer_parser((unsigned)s->app_alproto) : NULL;
+        if (ap == NULL) {
+            return 0;
+        }
+        return ((ap->ipprotos & AL_IPPROTO_TCP) ? 1u << DG_TCP : 0)
+               | ((ap->ipprotos & AL_IPPROTO_UDP) ? 1u << DG_UDP : 0);
+    }
     case SIG_PROTO_IPV4:
         return ((1u << DG_CLASS_MAX) - 1) & ~(1u << DG_NON_IP | 1u << DG_ICMP6);
     case SIG_PROTO_IPV6:
@@ -153,29 +161,69 @@ sig_classes(const Signature *s)
     return 0;
 }
 
-/* A rule with a transaction buffer (applayer/buffers.def) is an app-layer rule: SIG_F_TX, the
- * protocol its transactions must be (the header's, "alert dns", or the buffer's, "alert udp
- * ... dns.query") and the directions they run in. */
+/* The directions a rule's flow keyword allows (bits 1 << FLOW_DIR_*): both without one. */
+static uint8_t
+sig_flow_dirs(const Signature *s)
+{
+    if (s->flow_flags & SIG_FLOW_TOSERVER) {
+        return 1u << FLOW_DIR_TOSERVER;
+    }
+    if (s->flow_flags & SIG_FLOW_TOCLIENT) {
+        return 1u << FLOW_DIR_TOCLIENT;
+    }
+    return 1u << FLOW_DIR_TOSERVER | 1u << FLOW_DIR_TOCLIENT;
+}
+
+/* A rule with a transaction buffer (applayer/buffers.def) or a transaction keyword is an
+ * app-layer rule: SIG_F_TX, the protocol its transactions must be (the header's, "alert dns",
+ * or the buffer's, "alert udp ... dns.query") and the directions it is inspected in. A rule
+ * with request and response buffers (http.uri with http.stat_code) runs once the response is
+ * there, toclient, reading the request's buffers of the same transaction; a rule whose buffers
+ * all exist both ways (http.header) runs in the directions its flow keyword allows. */
 static void
 sig_tx_setup(Signature *s)
 {
-    int alproto = -1;
-    s->tx_dirs = 0;
+    s->app_alproto = -1;
+    if (s->proto == SIG_PROTO_APP) {
+        s->app_alproto = (int16_t)applayer_proto_lookup(s->app_proto, strlen(s->app_proto));
+    }
+    int alproto = s->txkw_alproto > 0 ? s->txkw_alproto : s->txkw_alproto < 0 ? -2 : -1;
+    uint8_t fixed = 0, both = s->txkw_dirs == 3 ? 3 : 0;
+    bool any = s->lists[DETECT_LIST_TXMATCH].cnt > 0;
+    if (s->txkw_dirs == 1 || s->txkw_dirs == 2) {
+        fixed |= s->txkw_dirs;
+    }
     for (unsigned l = DETECT_LIST_FIRST_BUFFER; l < DETECT_LIST_MAX; l++) {
         const DetectBuffer *b = &detect_buffers[l];
         if (s->lists[l].cnt == 0 || !(b->flags & DETECT_BUF_TX)) {
             continue;
         }
-        s->tx_dirs |= (uint8_t)(1u << b->dir);
+        any = true;
+        if (b->dir == AL_DIR_BOTH) {
+            both = 3;
+        } else {
+            fixed |= (uint8_t)(1u << b->dir);
+        }
         alproto = alproto == -1 || alproto == b->alproto ? b->alproto : -2;
     }
-    if (s->tx_dirs == 0) {
+    if (!any) {
         return;
     }
     s->flags |= SIG_F_TX;
-    if (s->proto == SIG_PROTO_APP
-        && applayer_proto_lookup(s->app_proto, strlen(s->app_proto)) != alproto) {
-        alproto = -1;
+    if (fixed & (1u << FLOW_DIR_TOCLIENT)) {
+        s->tx_dirs = 1u << FLOW_DIR_TOCLIENT;
+    } else if (fixed != 0) {
+        s->tx_dirs = 1u << FLOW_DIR_TOSERVER;
+    } else {
+        s->tx_dirs = (uint8_t)(both & sig_flow_dirs(s));
+    }
+    if (s->proto == SIG_PROTO_APP) {
+        int hdr = applayer_proto_lookup(s->app_proto, strlen(s->app_proto));
+        if (alproto == -1) {
+            alproto = hdr; /* only keywords of no protocol: the header's */
+        } else if (hdr != alproto) {
+            alproto = -1;
+        }
     }
     s->tx_alproto = (int16_t)(alproto < 0 ? -1 : alproto);
 }

@@ -126,11 +126,15 @@ typedef struct Signature Signature;
  *                          relative matching and backtracking through *resume.
  *   DETECT_LIST_POSTMATCH  postmatch: an effect once the whole rule matched (flowbits:set,
  *                          flowint, xbits).
+ *   DETECT_LIST_TXMATCH    tx_match: a test of the transaction (detect_tx_keyword_add).
  * free releases ctx (NULL: plain free()). */
 typedef struct {
     bool (*match)(struct DetectThread *dt, const Packet *p, const Signature *s, const void *ctx);
     int (*inspect)(struct DetectInspect *di, const SigMatch *sm, uint32_t *resume);
     void (*postmatch)(struct DetectThread *dt, Packet *p, const Signature *s, const void *ctx);
+    /* DETECT_LIST_TXMATCH: a test of the transaction being inspected, in direction dir
+     * (FLOW_DIR_*): dns.opcode, ssl_version, urilen. */
+    bool (*tx_match)(struct DetectThread *dt, const AlTx *tx, int dir, const void *ctx);
     void (*free)(void *ctx);
     /* --engine-analysis (analysis.c): writes the keyword's details into the open match
      * object of rules.json, as Suricata names them ("code": {"equal": 2}); NULL: name only. */
@@ -162,6 +166,7 @@ typedef struct {
 typedef enum {
     DETECT_LIST_MATCH = 0,     /* packet/flow tests */
     DETECT_LIST_POSTMATCH = 1, /* effects after a match */
+    DETECT_LIST_TXMATCH = 2,   /* transaction tests: a tx rule's, in the transaction pass */
 #define BUFFER(id, name, flags, get) id,
 #define TX_BUFFER(id, name, proto, dir, get) id,
 #include "detect/buffers.def"
@@ -179,10 +184,11 @@ typedef struct {
     const char *name; /* the sticky-buffer keyword: "pkt_data", "ipv4.hdr" */
     uint16_t flags;
     bool (*get)(struct DetectThread *dt, const Packet *p, Cursor *out);
-    /* DETECT_BUF_TX: the protocol (AlProto) and direction (FLOW_DIR_*) of the transactions it
-     * is in, and the getter of its idx-th instance (applayer.h). */
+    /* DETECT_BUF_TX: the protocol (AlProto) and direction (FLOW_DIR_*, or AL_DIR_BOTH) of the
+     * transactions it is in, and the getter of its idx-th instance (applayer.h). */
     uint8_t alproto, dir;
-    bool (*get_tx)(const AlTx *tx, uint32_t idx, uint8_t *scratch, size_t cap, Cursor *out);
+    bool (*get_tx)(const AlTx *tx, int dir, uint32_t idx, uint8_t *scratch, size_t cap,
+                   Cursor *out);
 } DetectBuffer;
 extern const DetectBuffer detect_buffers[DETECT_LIST_MAX]; /* [0], [1] unused */
 /* Is list a buffer that follows pkt_data onto the stream (pkt_data itself, base64_data)? The
@@ -215,7 +221,8 @@ detect_buffer_is_stream(unsigned list)
 struct Signature {
     SigAction action;
     SigProto proto;
-    char app_proto[32]; /* SIG_PROTO_APP: the protocol's name */
+    char app_proto[32];  /* SIG_PROTO_APP: the protocol's name */
+    int16_t app_alproto; /* ... and its AlProto when the app layer has it (set at build), or -1 */
     DetectAddr src, dst;
     DetectPorts sp, dp;
     uint8_t flags;
@@ -251,6 +258,10 @@ struct Signature {
      * 1 << FLOW_DIR_*; one direction per rule). */
     int16_t tx_alproto;
     uint8_t tx_dirs;
+    /* Transaction keywords (DETECT_LIST_TXMATCH): their protocol (0: none yet; -1 two
+     * different ones) and directions, as detect_tx_keyword_add recorded them. */
+    int16_t txkw_alproto;
+    uint8_t txkw_dirs;
     char *raw; /* the rule as written (continuations joined), for engine analysis */
 };
 
@@ -287,6 +298,11 @@ extern const DetectKeyword detect_keywords[DETECT_KW_MAX];
  * from then on, also on failure, when it is freed with ops->free). err on failure. */
 SkResult sig_match_append(Signature *s, unsigned list, DetectKeywordId kw, const DetectSmOps *ops,
                           void *ctx, char *err);
+/* A transaction keyword: appends to DETECT_LIST_TXMATCH and records the protocol (AlProto) and
+ * the directions (bits 1 << FLOW_DIR_*; both: the rule's flow direction decides) whose
+ * transactions it tests, which make the rule a transaction rule (SIG_F_TX). */
+SkResult detect_tx_keyword_add(Signature *s, DetectKeywordId kw, const DetectSmOps *ops, void *ctx,
+                               unsigned alproto, uint8_t dirs, char *err);
 /* The last SigMatch of list whose keyword is kw (any keyword: DETECT_KW_MAX), or NULL. */
 SigMatch *sig_match_last(Signature *s, unsigned list, DetectKeywordId kw);
 /* A "%s"-style error into err (DETECT_ERR_MAX); returns SK_ERR_CONFIG. For setups. */
@@ -487,6 +503,7 @@ struct DetectThread {
     uint8_t *b64_buf;         /* base64_decode output, the base64_data buffer */
     const Signature *cur_sig; /* the rule being evaluated */
     const AlTx *cur_tx;       /* the transaction pass's current one; NULL in packet passes */
+    int cur_tx_dir;           /* the direction it is inspected in (FLOW_DIR_*) */
     uint8_t tx_scratch[DETECT_TX_SCRATCH]; /* a transaction buffer built by its getter */
     uint32_t b64_len, b64_cap;
     /* engine.c */

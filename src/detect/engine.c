@@ -155,8 +155,12 @@ proto_ok(const Signature *s, const Packet *p)
         return p->proto == SK_IPPROTO_ICMP;
     case SIG_PROTO_ICMPV6:
         return p->proto == SK_IPPROTO_ICMPV6;
-    case SIG_PROTO_APP: /* only in the transaction pass, which checks the flow's protocol */
-        return (s->flags & SIG_F_TX) && p->flow != NULL;
+    case SIG_PROTO_APP:
+        /* Transaction rules run in the transaction pass, which checks the flow's protocol;
+         * payload rules ("alert http ... content") on the packets of flows of the protocol. */
+        return p->flow != NULL
+               && ((s->flags & SIG_F_TX)
+                   || (s->app_alproto > 0 && p->flow->alproto == s->app_alproto));
     case SIG_PROTO_IPV4:
         return p->ip_ver == 4;
     case SIG_PROTO_IPV6:
@@ -189,12 +193,13 @@ static bool
 tx_buffer_match(DetectThread *dt, const Packet *p, const Signature *s, unsigned l)
 {
     const DetectBuffer *b = &detect_buffers[l];
+    const int dir = b->dir == AL_DIR_BOTH ? dt->cur_tx_dir : b->dir;
     Cursor c;
     if (dt->cur_tx == NULL) {
         return false;
     }
-    for (uint32_t idx = 0; b->get_tx(dt->cur_tx, idx, dt->tx_scratch, sizeof(dt->tx_scratch), &c);
-         idx++) {
+    for (uint32_t idx = 0;
+         b->get_tx(dt->cur_tx, dir, idx, dt->tx_scratch, sizeof(dt->tx_scratch), &c); idx++) {
         if (detect_inspect_buffer(dt, p, s, l, c.p, (uint32_t)c.left, 0)) {
             return true;
         }
@@ -214,6 +219,13 @@ sig_match(DetectThread *dt, Packet *p, const Signature *s)
     dt->stats.rules_checked++;
     for (uint32_t i = 0; i < m->cnt; i++) {
         if (!m->sm[i].ops->match(dt, p, s, m->sm[i].ctx)) {
+            return false;
+        }
+    }
+    const SigMatchList *t = &s->lists[DETECT_LIST_TXMATCH];
+    for (uint32_t i = 0; i < t->cnt; i++) {
+        if (dt->cur_tx == NULL
+            || !t->sm[i].ops->tx_match(dt, dt->cur_tx, dt->cur_tx_dir, t->sm[i].ctx)) {
             return false;
         }
     }
@@ -504,10 +516,11 @@ run_groups(DetectThread *dt, Packet *p, const uint8_t *buf, uint32_t len)
     }
 }
 
-/* The transaction pass: the flow's transactions of the packet's direction that detection has
- * not seen (a DNS message is whole when its transaction is made), each against the rules with transaction buffers of
- * that direction and the flow's protocol, once (AlTx.detect_done). The transactions come from
- * this packet (UDP) or the stream data it made readable, before the loggers free them. */
+/* The transaction pass: the flow's transactions whose message of the packet's direction is
+ * complete and that detection has not inspected that way yet (AlTx.progress, detect_done),
+ * each against the rules with transaction buffers or keywords of that direction and the flow's
+ * protocol, once. A response parsed on the client's acknowledgement is inspected at the next
+ * server packet, or at flow end (applayer_tx_prune keeps it until then). */
 static void
 tx_pass(DetectThread *dt, Packet *p, Flow *f)
 {
@@ -517,8 +530,9 @@ tx_pass(DetectThread *dt, Packet *p, Flow *f)
     bool stream_active = dt->stream_active;
 
     dt->stream_active = false; /* transaction rules are not split by Signature.insp */
+    dt->cur_tx_dir = dir;
     for (AlTx *tx = applayer_tx_first(f); tx != NULL; tx = tx->next) {
-        if ((tx->detect_done & bit) || tx->dir != dir) {
+        if ((tx->detect_done & bit) || !(tx->dirs & bit) || !tx->progress[dir]) {
             continue;
         }
         tx->detect_done |= bit;
@@ -530,12 +544,13 @@ tx_pass(DetectThread *dt, Packet *p, Flow *f)
         for (uint32_t k = 0; k < gs->txg_cnt; k++) {
             const DetectGroup *g = &gs->g[gs->txg[k]];
             const DetectBuffer *b = &detect_buffers[g->fp_list];
+            const int bdir = b->dir == AL_DIR_BOTH ? dir : b->dir;
             Cursor c;
             if (b->alproto != f->alproto) {
                 continue;
             }
             for (uint32_t idx = 0;
-                 idx < 256 && b->get_tx(tx, idx, dt->tx_scratch, sizeof(dt->tx_scratch), &c);
+                 idx < 256 && b->get_tx(tx, bdir, idx, dt->tx_scratch, sizeof(dt->tx_scratch), &c);
                  idx++) {
                 cand_add_group(dt, g, c.p, (uint32_t)c.left);
             }
@@ -607,28 +622,29 @@ detect_flow_end(DetectThread *dt, Flow *f, Packet *p, int toserver)
     dt->alerts.discarded = 0;
     dt->alerts.verdict = 0;
     dt->alerts.stream_payload = NULL;
-    if (dt->de->sig_cnt == 0 || dt->src.window == NULL || (f->flags & (FLOW_F_PASS | FLOW_F_DROP))
-        || f->proto != SK_IPPROTO_TCP || dt->src.active == NULL
-        || !dt->src.active(dt->src.user, f, toserver)) {
+    if (dt->de->sig_cnt == 0 || (f->flags & (FLOW_F_PASS | FLOW_F_DROP))) {
+        return;
+    }
+    const bool stream = f->proto == SK_IPPROTO_TCP && dt->src.window != NULL
+                        && dt->src.active != NULL && dt->src.active(dt->src.user, f, toserver);
+    const bool txs = dt->de->groups->tx_cnt > 0 && f->al != NULL;
+    if (!stream && !txs) {
         return;
     }
     /* The pseudo packet goes the direction whose data is inspected. */
-    p->ip_ver = f->ip_ver;
-    p->proto = f->proto;
-    p->src = toserver ? f->src : f->dst;
-    p->dst = toserver ? f->dst : f->src;
-    p->sp = toserver ? f->sp : f->dp;
-    p->dp = toserver ? f->dp : f->sp;
-    p->flags |= PKT_F_HAS_PORTS;
-    p->flow = f;
-    p->flow_toserver = (uint8_t)toserver;
-    p->flow_established = f->state != FLOW_STATE_NEW;
-    dt->stream_active = true;
-    /* A window is one run of bytes: after a hole, or past DETECT_WINDOW_MAX, the rest comes in
-     * the next ones (bounded: depth / window size, and a hole per pass). */
-    for (unsigned i = 0; i < 1024 && stream_pass(dt, p, f, toserver, true) > 0; i++) {
+    flow_pseudo_packet(f, p, toserver, p->ts);
+    if (stream) {
+        dt->stream_active = true;
+        /* A window is one run of bytes: after a hole, or past DETECT_WINDOW_MAX, the rest
+         * comes in the next ones (bounded: depth / window size, and a hole per pass). */
+        for (unsigned i = 0; i < 1024 && stream_pass(dt, p, f, toserver, true) > 0; i++) {
+        }
+        dt->stream_active = false;
     }
-    dt->stream_active = false;
+    /* The transactions the flow's end completed (applayer_flow_end). */
+    if (txs) {
+        tx_pass(dt, p, f);
+    }
     alerts_finish(dt, p);
     counters_publish(dt);
 }

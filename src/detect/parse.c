@@ -141,6 +141,23 @@ sig_match_append(Signature *s, unsigned list, DetectKeywordId kw, const DetectSm
     return SK_OK;
 }
 
+SkResult
+detect_tx_keyword_add(Signature *s, DetectKeywordId kw, const DetectSmOps *ops, void *ctx,
+                      unsigned alproto, uint8_t dirs, char *err)
+{
+    SkResult r = sig_match_append(s, DETECT_LIST_TXMATCH, kw, ops, ctx, err);
+    if (r != SK_OK) {
+        return r;
+    }
+    if (s->txkw_alproto == 0) {
+        s->txkw_alproto = (int16_t)alproto;
+    } else if (s->txkw_alproto != (int16_t)alproto) {
+        s->txkw_alproto = -1;
+    }
+    s->txkw_dirs |= dirs;
+    return SK_OK;
+}
+
 SigMatch *
 sig_match_last(Signature *s, unsigned list, DetectKeywordId kw)
 {

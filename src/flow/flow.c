@@ -1110,3 +1110,19 @@ flow_table_free(FlowTable *ft)
     }
     free(ft);
 }
+
+void
+flow_pseudo_packet(const Flow *f, Packet *p, int toserver, SkTime ts)
+{
+    p->ts = ts;
+    p->flags |= PKT_F_PSEUDO | PKT_F_HAS_PORTS;
+    p->ip_ver = f->ip_ver;
+    p->proto = f->proto;
+    p->src = toserver ? f->src : f->dst;
+    p->dst = toserver ? f->dst : f->src;
+    p->sp = toserver ? f->sp : f->dp;
+    p->dp = toserver ? f->dp : f->sp;
+    p->flow = (Flow *)f;
+    p->flow_toserver = (uint8_t)toserver;
+    p->flow_established = f->state != FLOW_STATE_NEW;
+}

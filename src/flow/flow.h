@@ -202,6 +202,11 @@ void flow_swap(Flow *f, Packet *p);
  * share a flow, a request the other way starts its own. */
 uint8_t flow_icmp_counterpart(uint8_t proto, uint8_t type);
 
+/* Fills p (reset, a spare slot) as a pseudo packet of f going toserver (1) or toclient (0):
+ * addresses, ports, protocol, flow and direction, for the flow-end passes (detection of what
+ * the end made inspectable, records of the last transactions). */
+void flow_pseudo_packet(const Flow *f, Packet *p, int toserver, SkTime ts);
+
 /* Finds or creates p's flow, updates its counters and state, and sets p->flow and
  * p->flow_toserver. Returns NULL (p->flow NULL) when p cannot have a flow: no IP layer, a
  * protocol Suricata keys no flow for (anything but TCP, UDP, SCTP, ICMP, ICMPv6, ESP and

@@ -14,7 +14,30 @@ static void
 on_flow_end_output(Flow *f, SkTime now, void *user)
 {
     Worker *w = user;
+    /* The transactions the end completed (applayer_flow_end), before the flow's record as
+     * Suricata writes them; on a pseudo packet of the flow. */
+    Packet *p;
+    if (f->al != NULL && (p = worker_packet_get(w)) != NULL) {
+        flow_pseudo_packet(f, p, 1, now);
+        eve_log_txs(w->ew, p, f);
+        worker_packet_put(w, p);
+    }
     eve_log_flow(w->ew, f, now);
+}
+
+static void worker_app_stream(Worker *w, Flow *f);
+
+/* Flow end, APPLAYER step: the stream's last bytes (the STREAM step made all readable) to
+ * the parsers, then their end: the last transactions are complete. */
+static void
+on_flow_end_applayer(Flow *f, SkTime now, void *user)
+{
+    Worker *w = user;
+    (void)now;
+    if (f->proto == SK_IPPROTO_TCP) {
+        worker_app_stream(w, f);
+    }
+    applayer_flow_end(w->al, f);
 }
 
 /* Flow end, DETECT step: what the stream flush made inspectable, on a pseudo packet (a spare
@@ -31,7 +54,6 @@ on_flow_end_detect(Flow *f, SkTime now, void *user)
     for (int toserver = 1; toserver >= 0; toserver--) {
         packet_reset(p);
         p->ts = now;
-        p->flags |= PKT_F_PSEUDO;
         detect_flow_end(w->det, f, p, toserver);
         const DetectAlerts *a = detect_alerts(w->det);
         if (a->cnt > 0) {
@@ -266,7 +288,7 @@ worker_layer_own(Worker *w, Packet *q, Packet *slot, Packet *dgram)
     }
     if (q->flow != NULL && q->flow->al != NULL) {
         eve_log_txs(w->ew, q, q->flow);
-        applayer_tx_prune(w->al, q->flow);
+        applayer_tx_prune(w->al, q->flow, w->det != NULL);
     }
     /* The fragment went through as itself (rules match fragments; they have no flow); the
      * datagram it completed goes through as a packet of its own, its tunnel layers too. Its
@@ -382,6 +404,7 @@ worker_init(Engine *eng, Worker *w, unsigned id)
     if (w->ft != NULL) {
         stream_thread_attach(w->st, w->ft);
         flow_table_set_end(w->ft, FLOW_END_STEP_STREAM, on_flow_end_stream, w);
+        flow_table_set_end(w->ft, FLOW_END_STEP_APPLAYER, on_flow_end_applayer, w);
         flow_table_set_end(w->ft, FLOW_END_STEP_OUTPUT, on_flow_end_output, w);
         flow_table_set_end(w->ft, FLOW_END_STEP_FREE, on_flow_end_free, w);
     }

@@ -7,9 +7,10 @@
 
 /* dns.query: the idx-th question name of a request, dotted, as the logger writes it. */
 bool
-dns_detect_query(const AlTx *tx, uint32_t idx, uint8_t *scratch, size_t cap, Cursor *out)
+dns_detect_query(const AlTx *tx, int dir, uint32_t idx, uint8_t *scratch, size_t cap, Cursor *out)
 {
     const DnsTx *dtx = (const DnsTx *)tx;
+    (void)dir;
     if (!dtx->valid || tx->dir != FLOW_DIR_TOSERVER || idx >= dtx->cnt[DNS_SEC_QD]
         || cap < DNS_NAME_MAX + 8) {
         return false;

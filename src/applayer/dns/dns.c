@@ -191,6 +191,9 @@ dns_message_parse(AlFlow *af, int dir, Cursor msg)
         return;
     }
     ds->tx_cnt++;
+    /* One message, one transaction: whole as soon as it exists. */
+    tx->base.progress[dir] = 1;
+    tx->base.complete = true;
     tx->msg_len = (uint32_t)len;
     if (!cur_bytes(&msg, tx->msg, len)) {
         return;

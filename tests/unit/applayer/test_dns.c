@@ -473,7 +473,7 @@ transactions_per_flow_are_bounded_and_pruned(void **state)
          tx = applayer_tx_next_unlogged(&fx->f, tx)) {
         tx->logged = true;
     }
-    applayer_tx_prune(fx->al, &fx->f);
+    applayer_tx_prune(fx->al, &fx->f, false);
     udp(fx, FLOW_DIR_TOSERVER, query_a, sizeof(query_a));
     assert_int_equal(tx_count(fx), 1);
 }
