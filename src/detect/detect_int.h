@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/cursor.h"
 #include "core/json.h"
@@ -238,6 +239,9 @@ struct Signature {
     /* Parse state: the list buffer keywords go to (pkt_data until a sticky buffer names
      * another) and the last buffer keyword added, which relative modifiers refer to. */
     uint8_t cur_list;
+    /* The list of the last content, which content modifiers (nocase, depth, ...) change: the
+     * current list, or the buffer a legacy modifier (http_uri) moved the content to. */
+    uint8_t mod_list;
     /* byte_extract / byte_math variable names, in definition order (index = var id). */
     char *var_names[DETECT_VARS_MAX];
     uint8_t var_cnt;
@@ -298,6 +302,15 @@ extern const DetectKeyword detect_keywords[DETECT_KW_MAX];
  * from then on, also on failure, when it is freed with ops->free). err on failure. */
 SkResult sig_match_append(Signature *s, unsigned list, DetectKeywordId kw, const DetectSmOps *ops,
                           void *ctx, char *err);
+/* A sticky buffer's list by name (Suricata's legacy aliases too: dns_query, file_data), or -1. */
+int detect_buffer_find(const char *name);
+/* legacy.c: the buffer name a legacy alias stands for (the name itself when none), and the
+ * aliases for --list-keywords. */
+const char *detect_buffer_alias(const char *name);
+void detect_buffer_aliases_print(FILE *out);
+/* False for a legacy keyword whose buffer no protocol provides (http_uri before HTTP is
+ * parsed): the rule then fails as unsupported, counted by the keyword's name. */
+bool detect_keyword_available(DetectKeywordId id);
 /* A transaction keyword: appends to DETECT_LIST_TXMATCH and records the protocol (AlProto) and
  * the directions (bits 1 << FLOW_DIR_*; both: the rule's flow direction decides) whose
  * transactions it tests, which make the rule a transaction rule (SIG_F_TX). */

@@ -60,6 +60,9 @@ keyword_find(const char *name, DetectKeywordId *id)
 {
     for (int i = 0; i < DETECT_KW_MAX; i++) {
         if (strcmp(detect_keywords[i].name, name) == 0) {
+            if (!detect_keyword_available((DetectKeywordId)i)) {
+                return NULL;
+            }
             *id = (DetectKeywordId)i;
             return &detect_keywords[i];
         }
@@ -67,10 +70,10 @@ keyword_find(const char *name, DetectKeywordId *id)
     return NULL;
 }
 
-/* A sticky buffer's list by name, or -1. */
-static int
-buffer_find(const char *name)
+int
+detect_buffer_find(const char *name)
 {
+    name = detect_buffer_alias(name);
     for (int i = DETECT_LIST_FIRST_BUFFER; i < DETECT_LIST_MAX; i++) {
         if (strcmp(detect_buffers[i].name, name) == 0) {
             return i;
@@ -83,11 +86,15 @@ void
 detect_keywords_print(FILE *out)
 {
     for (int i = 0; i < DETECT_KW_MAX; i++) {
+        if (!detect_keyword_available((DetectKeywordId)i)) {
+            continue;
+        }
         fprintf(out, "%s\n", detect_keywords[i].name);
     }
     for (int i = DETECT_LIST_FIRST_BUFFER; i < DETECT_LIST_MAX; i++) {
         fprintf(out, "%s\n", detect_buffers[i].name);
     }
+    detect_buffer_aliases_print(out);
 }
 
 SkResult
@@ -482,6 +489,7 @@ sig_parse(const CfgNode *cfg, const char *text, size_t len, Signature **out, Sig
     s->priority = -1;
     s->gid = 1;
     s->cur_list = DETECT_LIST_PMATCH;
+    s->mod_list = DETECT_LIST_PMATCH;
     {
         const char *hp = p;
         char *tp = info->copy + len + 1;
@@ -548,7 +556,7 @@ sig_parse(const CfgNode *cfg, const char *text, size_t len, Signature **out, Sig
      * rule as bad; from that keyword on, the rest is only scanned for more unknown names, so
      * the summary can tally every keyword the rule is waiting for. */
     for (unsigned i = 0; i < opt_cnt; i++) {
-        int buf = buffer_find(opts[i].name);
+        int buf = detect_buffer_find(opts[i].name);
         if (buf >= 0) {
             /* A sticky buffer: what follows inspects it. */
             if (opts[i].value != NULL) {
@@ -557,12 +565,14 @@ sig_parse(const CfgNode *cfg, const char *text, size_t len, Signature **out, Sig
                 goto done;
             }
             s->cur_list = (uint8_t)buf;
+            s->mod_list = (uint8_t)buf;
             continue;
         }
         if (keyword_find(opts[i].name, &ids[i]) == NULL) {
             for (unsigned j = i; j < opt_cnt; j++) {
                 bool dup = false;
-                if (buffer_find(opts[j].name) >= 0 || keyword_find(opts[j].name, &ids[j]) != NULL) {
+                if (detect_buffer_find(opts[j].name) >= 0
+                    || keyword_find(opts[j].name, &ids[j]) != NULL) {
                     continue;
                 }
                 for (unsigned k = 0; k < info->unsupported_cnt; k++) {

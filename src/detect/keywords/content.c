@@ -255,7 +255,7 @@ static const DetectSmOps content_ops = {
 static DetectContent *
 last_content(Signature *s, DetectContent **prev)
 {
-    SigMatchList *l = &s->lists[s->cur_list];
+    SigMatchList *l = &s->lists[s->mod_list];
     DetectContent *last = NULL;
     if (prev != NULL) {
         *prev = NULL;
@@ -320,6 +320,7 @@ kw_content_setup(Signature *s, const char *arg, char *err)
     if (r == SK_OK) {
         c->len = (uint16_t)pat_len;
         c->flags = neg ? DETECT_CONTENT_NEGATED : 0;
+        s->mod_list = s->cur_list;
         return sig_match_append(s, s->cur_list, DETECT_KW_CONTENT, &content_ops, c, err);
     }
     content_free(c);
@@ -330,7 +331,7 @@ kw_content_setup(Signature *s, const char *arg, char *err)
 static uint32_t
 content_index(Signature *s, const DetectContent *c)
 {
-    const SigMatchList *l = &s->lists[s->cur_list];
+    const SigMatchList *l = &s->lists[s->mod_list];
     for (uint32_t i = l->cnt; i-- > 0;) {
         if (l->sm[i].ctx == c) {
             return i;
@@ -523,7 +524,7 @@ relative_checks(Signature *s, DetectContent *c, const char *kw, char *err)
                         "keywords around a fast_pattern only content");
     }
     /* The keyword before this content (content or pcre) gets retried when this one fails. */
-    detect_relative_mark(s, s->cur_list, content_index(s, c));
+    detect_relative_mark(s, s->mod_list, content_index(s, c));
     return SK_OK;
 }
 
@@ -619,7 +620,7 @@ SkResult
 kw_fast_pattern_setup(Signature *s, const char *arg, char *err)
 {
     DetectContent *c = modified(s, "fast_pattern", err);
-    SigMatchList *l = &s->lists[s->cur_list];
+    SigMatchList *l = &s->lists[s->mod_list];
     bool only = arg != NULL && strcmp(arg, "only") == 0;
 
     if (c == NULL) {
