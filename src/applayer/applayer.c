@@ -5,6 +5,7 @@
 #include "applayer/applayer.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "applayer/applayer_int.h"
@@ -83,20 +84,40 @@ applayer_event_name(unsigned id)
 
 /* ---- per worker ---- */
 
-static const char *const ctr_names[] = {
-#define COUNTER(id, name) name,
-#define OWN(id, name)
-#include "applayer/counters.def"
-#undef OWN
-#undef COUNTER
-};
 static const char *const own_names[] = {
-#define COUNTER(id, name)
 #define OWN(id, name) name,
 #include "applayer/counters.def"
 #undef OWN
-#undef COUNTER
 };
+
+/* app_layer.flow.<p> and app_layer.tx.<p> for each protocol, "<p>_tcp" / "<p>_udp" when it
+ * runs on both transports (Suricata's names): all flows first, then all transactions. */
+static size_t
+counters_name(AppLayerThread *al)
+{
+    static const char *const kind[2] = {"flow", "tx"};
+    size_t n = 0;
+    for (unsigned k = 0; k < 2; k++) {
+        for (unsigned id = ALPROTO_FAILED + 1; id < ALPROTO_MAX; id++) {
+            const AlParser *ap = parsers[id];
+            const bool both = (ap->ipprotos & AL_IPPROTO_TCP) && (ap->ipprotos & AL_IPPROTO_UDP);
+            for (unsigned t = 0; t < 2; t++) {
+                al->ctr_at[id][k * 2 + t] = -1;
+                if (!(ap->ipprotos & (t == 0 ? AL_IPPROTO_TCP : AL_IPPROTO_UDP))) {
+                    continue;
+                }
+                snprintf(al->ctr_name_buf[n], AL_CTR_NAME_MAX, "app_layer.%s.%s%s", kind[k],
+                         ap->name,
+                         !both    ? ""
+                         : t == 0 ? "_tcp"
+                                  : "_udp");
+                al->ctr_names[n] = al->ctr_name_buf[n];
+                al->ctr_at[id][k * 2 + t] = (int16_t)n++;
+            }
+        }
+    }
+    return n;
+}
 
 AppLayerThread *
 applayer_thread_new(const AppLayerConfig *cfg, Memcap *mc)
@@ -108,7 +129,7 @@ applayer_thread_new(const AppLayerConfig *cfg, Memcap *mc)
     }
     al->cfg = cfg;
     al->mc = mc;
-    al->set = (CounterSet){.names = ctr_names, .vals = al->ctr, .cnt = AL_CTR_EVE_MAX};
+    al->set = (CounterSet){.names = al->ctr_names, .vals = al->ctr, .cnt = counters_name(al)};
     al->set_own = (CounterSet){.names = own_names, .vals = al->own, .cnt = AL_CTR_OWN_MAX};
     return al;
 }
@@ -135,9 +156,9 @@ applayer_thread_counters_own(const AppLayerThread *al)
 static void
 count(AppLayerThread *al, unsigned alproto, bool tcp, bool tx)
 {
-    if (alproto == ALPROTO_DNS) {
-        counter_inc(&al->ctr[tx ? (tcp ? AL_CTR_TX_DNS_TCP : AL_CTR_TX_DNS_UDP)
-                                : (tcp ? AL_CTR_FLOW_DNS_TCP : AL_CTR_FLOW_DNS_UDP)]);
+    int at = al->ctr_at[alproto][(tx ? AL_PC_TX_TCP : AL_PC_FLOW_TCP) + (tcp ? 0 : 1)];
+    if (at >= 0) {
+        counter_inc(&al->ctr[at]);
     }
 }
 

@@ -123,6 +123,9 @@ typedef struct {
     const char *name;      /* "dns": app-layer.protocols.<name>, app_proto, event_type */
     uint8_t ipprotos;      /* AL_IPPROTO_* where it runs */
     uint16_t default_port; /* detection-ports dp (both transports) unless configured */
+    /* Probed on every port too, after the protocols whose detection port the flow has
+     * (Suricata finds HTTP and TLS by their patterns anywhere: HTTP on 8081, TLS on 8443). */
+    bool any_port;
     /* Are these first bytes of direction dir the protocol? tcp: stream data (a DNS message has
      * its 2-byte length there). */
     AlProbe (*probe)(int dir, Cursor c, bool tcp);

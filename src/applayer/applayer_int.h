@@ -11,27 +11,27 @@
 #define AL_PROBE_BYTES_MAX 4096 /* a direction not recognised within this many bytes fails */
 
 enum {
-#define COUNTER(id, name) id,
-#define OWN(id, name)
-#include "applayer/counters.def"
-#undef OWN
-#undef COUNTER
-    AL_CTR_EVE_MAX
-};
-enum {
-#define COUNTER(id, name)
 #define OWN(id, name) id##_I,
 #include "applayer/counters.def"
 #undef OWN
-#undef COUNTER
     AL_CTR_OWN_MAX
 };
+
+/* Suricata's per-protocol counters: flow and tx, per transport the protocol runs on. */
+enum { AL_PC_FLOW_TCP, AL_PC_FLOW_UDP, AL_PC_TX_TCP, AL_PC_TX_UDP, AL_PC_MAX };
+#define AL_CTR_EVE_MAX (ALPROTO_MAX * AL_PC_MAX)
+#define AL_CTR_NAME_MAX 48
 
 struct AppLayerThread {
     const AppLayerConfig *cfg;
     Memcap *mc;
     Counter ctr[AL_CTR_EVE_MAX];
     Counter own[AL_CTR_OWN_MAX];
+    /* ctr's index of each protocol's counters (AL_PC_*), -1 where it does not run; their
+     * names, built at start from the protocols' names. */
+    int16_t ctr_at[ALPROTO_MAX][AL_PC_MAX];
+    char ctr_name_buf[AL_CTR_EVE_MAX][AL_CTR_NAME_MAX];
+    const char *ctr_names[AL_CTR_EVE_MAX];
     CounterSet set, set_own;
 };
 

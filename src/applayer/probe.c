@@ -21,22 +21,26 @@ unsigned
 applayer_probe(const AppLayerThread *al, const Flow *f, int dir, bool tcp, Cursor c)
 {
     bool again = false;
-    for (unsigned id = ALPROTO_FAILED + 1; id < ALPROTO_MAX; id++) {
-        const AlParser *ap = applayer_parser(id);
-        const AlProtoConfig *pc = &al->cfg->proto[id];
-        if (ap == NULL || !pc->enabled || !(tcp ? pc->tcp : pc->udp)
-            || !(ap->ipprotos & (tcp ? AL_IPPROTO_TCP : AL_IPPROTO_UDP))
-            || !port_matches(pc, tcp, f)) {
-            continue;
-        }
-        switch (ap->probe(dir, c, tcp)) {
-        case AL_PROBE_YES:
-            return id;
-        case AL_PROBE_NEED_MORE:
-            again = true;
-            break;
-        default:
-            break;
+    /* Pass 0: the protocols whose detection port the flow has; pass 1: the content-detected
+     * ones on the other ports. The first that says yes has the flow. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (unsigned id = ALPROTO_FAILED + 1; id < ALPROTO_MAX; id++) {
+            const AlParser *ap = applayer_parser(id);
+            const AlProtoConfig *pc = &al->cfg->proto[id];
+            if (ap == NULL || !pc->enabled || !(tcp ? pc->tcp : pc->udp)
+                || !(ap->ipprotos & (tcp ? AL_IPPROTO_TCP : AL_IPPROTO_UDP))
+                || port_matches(pc, tcp, f) != (pass == 0) || (pass == 1 && !ap->any_port)) {
+                continue;
+            }
+            switch (ap->probe(dir, c, tcp)) {
+            case AL_PROBE_YES:
+                return id;
+            case AL_PROBE_NEED_MORE:
+                again = true;
+                break;
+            default:
+                break;
+            }
         }
     }
     return again && c.left < AL_PROBE_BYTES_MAX ? AL_PROBE_AGAIN : ALPROTO_UNKNOWN;
