@@ -9,11 +9,15 @@
 #include <string.h>
 
 #include "applayer/applayer_int.h"
-#include "applayer/dns/dns.h"
 #include "core/log.h"
 #include "core/proto.h"
 
 /* ---- registry ---- */
+
+/* Each protocol's parser, defined in its folder: protocols.def is all the registry knows. */
+#define AL_PROTO(id, name, parser) extern const AlParser parser;
+#include "applayer/protocols.def"
+#undef AL_PROTO
 
 static const AlParser *const parsers[ALPROTO_MAX] = {
 #define AL_PROTO(id, name, parser) [id] = &parser,
@@ -387,7 +391,15 @@ applayer_packet(AppLayerThread *al, Flow *f, const Packet *p)
             return; /* failed, or no memory for its state */
         }
         unsigned id = applayer_probe(al, f, dir, false, c);
-        if (id == ALPROTO_UNKNOWN || id == AL_PROBE_AGAIN || flow_start(al, f, id, false) == NULL) {
+        if (id == ALPROTO_UNKNOWN || id == AL_PROBE_AGAIN) {
+            /* Suricata's "failed": no protocol found, and none whose port the flow has is left
+             * to say yes on a later datagram. */
+            if (!applayer_probe_hinted(al, f, false)) {
+                f->alproto = ALPROTO_FAILED;
+            }
+            return;
+        }
+        if (flow_start(al, f, id, false) == NULL) {
             return;
         }
     }
@@ -407,6 +419,20 @@ applayer_stream_wants(const Flow *f, int dir, uint64_t next_offset)
     return f->alproto == ALPROTO_UNKNOWN && next_offset < AL_PROBE_BYTES_MAX;
 }
 
+/* A TCP direction whose first bytes are no protocol's: once both are, the flow's protocol is
+ * "failed" (Suricata's), and nothing probes it again. */
+static void
+probe_nomatch(Flow *f, int dir)
+{
+    if (f->alproto != ALPROTO_UNKNOWN) {
+        return;
+    }
+    f->al_nomatch |= (uint8_t)(1u << dir);
+    if (f->al_nomatch == 3) {
+        f->alproto = ALPROTO_FAILED;
+    }
+}
+
 size_t
 applayer_stream(AppLayerThread *al, Flow *f, int dir, const StreamChunk *ch)
 {
@@ -415,13 +441,22 @@ applayer_stream(AppLayerThread *al, Flow *f, int dir, const StreamChunk *ch)
          * direction, or after a hole, the data goes by unparsed. */
         if (f->alproto != ALPROTO_UNKNOWN || (ch->flags & STREAM_F_GAP)
             || ch->offset >= AL_PROBE_BYTES_MAX) {
+            probe_nomatch(f, dir);
             return ch->data.left;
         }
         unsigned id = applayer_probe(al, f, dir, true, ch->data);
         if (id == AL_PROBE_AGAIN) {
-            return (ch->flags & STREAM_F_EOF) ? ch->data.left : 0;
+            if (ch->flags & STREAM_F_EOF) {
+                probe_nomatch(f, dir);
+                return ch->data.left;
+            }
+            return 0;
         }
-        if (id == ALPROTO_UNKNOWN || flow_start(al, f, id, true) == NULL) {
+        if (id == ALPROTO_UNKNOWN) {
+            probe_nomatch(f, dir);
+            return ch->data.left;
+        }
+        if (flow_start(al, f, id, true) == NULL) {
             return ch->data.left;
         }
     }

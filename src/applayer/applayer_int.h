@@ -55,5 +55,8 @@ struct AlFlow {
  * enabled protocol's, or AL_PROBE_AGAIN when too few bytes are there to say. */
 #define AL_PROBE_AGAIN 0xffffu
 unsigned applayer_probe(const AppLayerThread *al, const Flow *f, int dir, bool tcp, Cursor c);
+/* Does an enabled protocol have f's port as a detection port (a probe that may say yes on a
+ * later datagram, as a DNS server's port does after junk)? */
+bool applayer_probe_hinted(const AppLayerThread *al, const Flow *f, bool tcp);
 
 #endif

@@ -45,3 +45,18 @@ applayer_probe(const AppLayerThread *al, const Flow *f, int dir, bool tcp, Curso
     }
     return again && c.left < AL_PROBE_BYTES_MAX ? AL_PROBE_AGAIN : ALPROTO_UNKNOWN;
 }
+
+bool
+applayer_probe_hinted(const AppLayerThread *al, const Flow *f, bool tcp)
+{
+    for (unsigned id = ALPROTO_FAILED + 1; id < ALPROTO_MAX; id++) {
+        const AlParser *ap = applayer_parser(id);
+        const AlProtoConfig *pc = &al->cfg->proto[id];
+        if (ap != NULL && pc->enabled && (tcp ? pc->tcp : pc->udp)
+            && (ap->ipprotos & (tcp ? AL_IPPROTO_TCP : AL_IPPROTO_UDP))
+            && port_matches(pc, tcp, f)) {
+            return true;
+        }
+    }
+    return false;
+}

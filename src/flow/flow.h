@@ -106,9 +106,10 @@ typedef struct Flow {
     uint8_t tcp_flags[2]; /* TCP flags seen per direction */
     uint8_t tcp_track;    /* handshake progress for the state (TCP_TRACK_* in flow.c) */
     uint8_t icmp_type[2], icmp_code[2];
-    uint8_t icmp_seen; /* bit per direction: icmp_type/code[dir] valid */
-    uint8_t tclass;    /* timeout list the flow is on (flow.c) */
-    uint8_t flags;     /* FLOW_F_* */
+    uint8_t icmp_seen;  /* bit per direction: icmp_type/code[dir] valid */
+    uint8_t tclass;     /* timeout list the flow is on (flow.c) */
+    uint8_t flags;      /* FLOW_F_* */
+    uint8_t al_nomatch; /* bit per direction: the app layer's probe found no protocol there */
 
     FlowMacs *macs;             /* NULL unless FlowConfig.track_macs; owned by the table */
     struct TcpSession *ssn;     /* the stream stage's TCP session; NULL until one starts;

@@ -203,7 +203,7 @@ udp_other_port_is_not_probed(void **state)
     Fixture *fx = *state;
     fx->f.dp = 5353 + 1;
     udp(fx, FLOW_DIR_TOSERVER, query_a, sizeof(query_a));
-    assert_int_equal(fx->f.alproto, ALPROTO_UNKNOWN);
+    assert_int_equal(fx->f.alproto, ALPROTO_FAILED); /* Suricata: app_proto "failed" */
     assert_null(applayer_flow(&fx->f));
 }
 
@@ -213,7 +213,7 @@ udp_disabled_is_not_detected(void **state)
     Fixture *fx = *state;
     fx->cfg.proto[ALPROTO_DNS].udp = false;
     udp(fx, FLOW_DIR_TOSERVER, query_a, sizeof(query_a));
-    assert_int_equal(fx->f.alproto, ALPROTO_UNKNOWN);
+    assert_int_equal(fx->f.alproto, ALPROTO_FAILED);
 }
 
 static void
