@@ -295,6 +295,17 @@ applayer_tx_next_unlogged(Flow *f, AlTx *prev)
 }
 
 AlTx *
+applayer_tx_find(const Flow *f, uint64_t tx_id)
+{
+    for (AlTx *tx = f->al != NULL ? f->al->head : NULL; tx != NULL; tx = tx->next) {
+        if (tx->id == tx_id) {
+            return tx;
+        }
+    }
+    return NULL;
+}
+
+AlTx *
 applayer_tx_first(const Flow *f)
 {
     return f->al != NULL ? f->al->head : NULL;

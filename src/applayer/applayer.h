@@ -139,8 +139,13 @@ typedef struct {
      * Afterwards the framework marks every transaction complete in both directions. NULL:
      * nothing to finish. */
     void (*flow_end)(AlFlow *af);
-    /* The record's protocol object ("dns": {...}) for tx, into jb with its key. */
+    /* The record's protocol object ("dns": {...}) for tx, into jb with its key; alerts on tx
+     * carry the same object. */
     void (*log_tx)(JsonBuf *jb, const AlFlow *af, const AlTx *tx);
+    bool log_tx_id; /* its records have "tx_id" in the header (Suricata's http; dns has its own) */
+    /* Alerts on a transaction: "ts_progress" / "tc_progress", Suricata's name of how far the
+     * tx is in direction dir ("request_complete", "client_hello_done"); NULL: not written. */
+    const char *(*progress_name)(const AlTx *tx, int dir);
     /* Its transaction events: name of an id ("malformed_data"), id of a name (-1: none). */
     const char *(*event_name)(unsigned id);
     int (*event_lookup)(const char *name);
@@ -209,6 +214,9 @@ bool applayer_stream_wants(const Flow *f, int dir, uint64_t next_offset);
     bool get(const AlTx *tx, int dir, uint32_t idx, uint8_t *scratch, size_t cap, Cursor *out);
 #include "applayer/buffers.def"
 #undef TX_BUFFER
+
+/* The transaction of f whose id is tx_id, or NULL (freed, or none). */
+AlTx *applayer_tx_find(const Flow *f, uint64_t tx_id);
 
 /* The flow's oldest transaction (the rest through AlTx.next), or NULL. */
 AlTx *applayer_tx_first(const Flow *f);

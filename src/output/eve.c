@@ -680,7 +680,7 @@ put_metadata(EveWriter *ew, const Flow *f)
 /* swap: the record is about the other direction of p's flow (a transaction of the other side
  * whose data p's acknowledgement released): its ends are turned around. */
 static JsonBuf *
-begin_packet(EveWriter *ew, const Packet *p, const char *event_type, bool swap)
+begin_packet(EveWriter *ew, const Packet *p, const char *event_type, bool swap, int64_t tx_id)
 {
     JsonBuf *jb = &ew->jb;
 
@@ -710,6 +710,9 @@ begin_packet(EveWriter *ew, const Packet *p, const char *event_type, bool swap)
         }
     }
     json_str(jb, "pkt_src", packet_src_name(p));
+    if (tx_id >= 0) {
+        json_u64(jb, "tx_id", (uint64_t)tx_id);
+    }
     put_metadata(ew, p->flow);
     const uint8_t *eth;
     if (ew->cfg.ethernet && (eth = eve_packet_ether(p)) != NULL) {
@@ -731,14 +734,22 @@ begin_packet(EveWriter *ew, const Packet *p, const char *event_type, bool swap)
 JsonBuf *
 eve_begin_packet(EveWriter *ew, const Packet *p, const char *event_type)
 {
-    return begin_packet(ew, p, event_type, false);
+    return begin_packet(ew, p, event_type, false, -1);
+}
+
+JsonBuf *
+eve_begin_packet_tx(EveWriter *ew, const Packet *p, const char *event_type, int dir, int64_t tx_id)
+{
+    bool pkt_toserver = p->flow == NULL || p->flow_toserver;
+    bool swap = dir >= 0 && (dir == FLOW_DIR_TOSERVER) != pkt_toserver;
+    return begin_packet(ew, p, event_type, swap, tx_id);
 }
 
 JsonBuf *
 eve_begin_packet_dir(EveWriter *ew, const Packet *p, const char *event_type, int dir)
 {
     bool pkt_toserver = p->flow == NULL || p->flow_toserver;
-    return begin_packet(ew, p, event_type, (dir == FLOW_DIR_TOSERVER) != pkt_toserver);
+    return begin_packet(ew, p, event_type, (dir == FLOW_DIR_TOSERVER) != pkt_toserver, -1);
 }
 
 /* A flow's MACs as seen from the record's orientation: src_macs are the addresses of the

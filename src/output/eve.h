@@ -132,6 +132,10 @@ void eve_commit(EveWriter *ew);
  * other way (its acknowledgement released the data of a TCP transaction), src and dest are the
  * flow's ends as dir sees them. */
 JsonBuf *eve_begin_packet_dir(EveWriter *ew, const Packet *p, const char *event_type, int dir);
+/* eve_begin_packet_dir (dir -1: p's own orientation) with "tx_id" after pkt_src (tx_id >= 0),
+ * as Suricata's alerts on a transaction and its http records write it. */
+JsonBuf *eve_begin_packet_tx(EveWriter *ew, const Packet *p, const char *event_type, int dir,
+                             int64_t tx_id);
 
 /* The app layer's transactions of f not yet logged, each as a record of its protocol's
  * event_type when that type is enabled (dns: its requests / responses options), in

@@ -284,13 +284,33 @@ put_packet_info(JsonBuf *jb, uint16_t linktype)
     json_close_obj(jb);
 }
 
-/* The flow's application protocol: only "failed" has a name until the app layer's table
- * exists (eve.c names flow records' the same way). */
+/* The flow's application protocol by the app layer's name ("failed" too); none while it is
+ * unknown, as Suricata. */
 static void
 put_app_proto(JsonBuf *jb, const Flow *f)
 {
-    if (f->alproto == FLOW_ALPROTO_FAILED) {
-        json_str_plain(jb, "app_proto", "failed", 6);
+    const char *name = f->alproto != FLOW_ALPROTO_UNKNOWN ? applayer_proto_name(f->alproto) : NULL;
+    if (name != NULL) {
+        json_str(jb, "app_proto", name);
+    }
+}
+
+/* An alert on a transaction: how far each side is, then the protocol's object (the record's),
+ * as Suricata writes them between "alert" and "app_proto". */
+static void
+put_alert_tx(JsonBuf *jb, const Flow *f, const DetectAlert *al)
+{
+    const AlParser *ap = applayer_parser(f->alproto);
+    const AlTx *tx = applayer_tx_find(f, al->tx_id);
+    if (ap == NULL || tx == NULL) {
+        return;
+    }
+    if (ap->progress_name != NULL) {
+        json_str(jb, "ts_progress", ap->progress_name(tx, FLOW_DIR_TOSERVER));
+        json_str(jb, "tc_progress", ap->progress_name(tx, FLOW_DIR_TOCLIENT));
+    }
+    if (ap->log_tx != NULL) {
+        ap->log_tx(jb, applayer_flow(f), tx);
     }
 }
 
@@ -298,7 +318,8 @@ static void
 log_alert(EveWriter *ew, const Packet *p, const DetectAlerts *a, const DetectAlert *al)
 {
     const EveConfig *cfg = &ew->cfg;
-    JsonBuf *jb = eve_begin_packet(ew, p, "alert");
+    const bool on_tx = (al->flags & DETECT_ALERT_F_TX) && p->flow != NULL;
+    JsonBuf *jb = eve_begin_packet_tx(ew, p, "alert", -1, on_tx ? (int64_t)al->tx_id : -1);
     const bool pl = eve_config_option_on(cfg, EVE_OPT_ALERT_PAYLOAD);
     const bool pl_print = eve_config_option_on(cfg, EVE_OPT_ALERT_PAYLOAD_PRINTABLE);
     const bool pl_len = eve_config_option_on(cfg, EVE_OPT_ALERT_PAYLOAD_LENGTH);
@@ -306,6 +327,9 @@ log_alert(EveWriter *ew, const Packet *p, const DetectAlerts *a, const DetectAle
 
     eve_put_alert_obj(jb, p, al, cfg, true);
     eve_put_tunnel(jb, p);
+    if (on_tx && meta && eve_config_option_on(cfg, EVE_OPT_ALERT_META_APPLAYER)) {
+        put_alert_tx(jb, p->flow, al);
+    }
     if (p->flow != NULL) {
         put_app_proto(jb, p->flow);
         json_str(jb, "direction", p->flow_toserver ? "to_server" : "to_client");

@@ -41,7 +41,8 @@ eve_log_txs(EveWriter *ew, const Packet *p, Flow *f)
         if (t < 0 || ap == NULL || ap->log_tx == NULL || !dir_wanted(ew, t, tx)) {
             continue;
         }
-        JsonBuf *jb = eve_begin_packet_dir(ew, p, ap->name, tx->dir);
+        JsonBuf *jb =
+            eve_begin_packet_tx(ew, p, ap->name, tx->dir, ap->log_tx_id ? (int64_t)tx->id : -1);
         ap->log_tx(jb, af, tx);
         eve_commit(ew);
     }
