@@ -146,6 +146,7 @@ dns_reader_next(DnsReader *r, char *name, size_t *name_len, DnsRecord *rec, uint
     }
     *sec = r->sec;
     size_t off = r->off;
+    const size_t name_off = off;
     if (!dns_name_read(r->msg, r->len, &off, name, DNS_NAME_MAX + 8, name_len, event)) {
         return false;
     }
@@ -154,6 +155,8 @@ dns_reader_next(DnsReader *r, char *name, size_t *name_len, DnsRecord *rec, uint
     }
     Cursor c = cur_init(r->msg + off, r->len - off);
     memset(rec, 0, sizeof(*rec));
+    rec->name_off = name_off;
+    rec->type_off = off;
     if (!cur_be16(&c, &rec->type) || !cur_be16(&c, &rec->klass)) {
         return false;
     }
@@ -174,19 +177,78 @@ dns_reader_next(DnsReader *r, char *name, size_t *name_len, DnsRecord *rec, uint
 
 /* ---- messages ---- */
 
-/* RFC 1035 4.1.1, RFC 2136 (update 5), RFC 8490 (DSO 6); 3 is unassigned. */
+/* RFC 1035 4.1.1, RFC 1996 (notify 4), RFC 2136 (update 5), RFC 8490 (DSO 6). 3 is
+ * unassigned but below the highest assigned code, and Suricata 8.0.7 raises invalid_opcode only
+ * from 7 on: so does sekimori. */
 static bool
 opcode_valid(unsigned opcode)
 {
-    return opcode <= 2 || opcode == 4 || opcode == 5 || opcode == 6;
+    return opcode <= 6;
+}
+
+/* The records of a message, read once before it is stored: how many of each section read whole,
+ * where each sits, the events met, and where reading stopped. */
+typedef struct {
+    uint16_t cnt[DNS_SEC_MAX];
+    uint32_t rec_cnt;
+    DnsRecPos pos[DNS_SEC_MAX * DNS_RECORDS_MAX];
+    bool whole;       /* every record the header counts (up to the bound) read */
+    uint8_t stop_sec; /* !whole: the section of the first that did not */
+} MsgScan;
+
+static void
+scan_records(const uint8_t *msg, size_t len, const uint16_t hdr[DNS_SEC_MAX], AlTx *tx, MsgScan *ms)
+{
+    DnsReader r;
+    char name[DNS_NAME_MAX + 8];
+    size_t name_len;
+    DnsRecord rec;
+    uint8_t sec = 0;
+    unsigned ev;
+
+    memset(ms->cnt, 0, sizeof(ms->cnt));
+    ms->rec_cnt = 0;
+    dns_reader_init(&r, msg, len, hdr);
+    while (dns_reader_next(&r, name, &name_len, &rec, &sec, &ev)) {
+        ms->cnt[sec]++;
+        ms->pos[ms->rec_cnt++] = (DnsRecPos){(uint16_t)rec.name_off, (uint16_t)rec.type_off};
+        if (ev != DNS_EVENT_MAX) {
+            applayer_tx_event(tx, ev);
+        }
+    }
+    ms->whole = r.sec >= DNS_SEC_MAX;
+    ms->stop_sec = r.sec;
+    if (!ms->whole && ev != DNS_EVENT_MAX) {
+        applayer_tx_event(tx, ev);
+    }
 }
 
 void
 dns_message_parse(AlFlow *af, int dir, Cursor msg)
 {
     DnsState *ds = applayer_flow_state(af);
-    const size_t len = msg.left;
-    DnsTx *tx = (DnsTx *)applayer_tx_new(af, sizeof(DnsTx) + len, dir);
+    /* A DNS message is at most 65,535 bytes (TCP's length prefix; a UDP datagram is smaller):
+     * record positions are 16-bit. */
+    const size_t len = msg.left > UINT16_MAX ? UINT16_MAX : msg.left;
+    const uint8_t *bytes = msg.p;
+    uint16_t id = 0, flags = 0;
+    uint16_t hdr[DNS_SEC_MAX] = {0};
+    Cursor h = cur_init(bytes, len);
+    const bool hdr_ok = cur_be16(&h, &id) && cur_be16(&h, &flags) && cur_be16(&h, &hdr[0])
+                        && cur_be16(&h, &hdr[1]) && cur_be16(&h, &hdr[2]) && cur_be16(&h, &hdr[3]);
+
+    /* The records are read from the datagram or stream bytes first, so the transaction is
+     * allocated once with room for exactly their positions. Events wait in a stack AlTx. */
+    AlTx events = {0};
+    MsgScan *ms = NULL;
+    MsgScan scan;
+    if (hdr_ok) {
+        ms = &scan;
+        scan_records(bytes, len, hdr, &events, ms);
+    }
+    const size_t pos_at = (sizeof(DnsTx) + len + 1) & ~(size_t)1; /* DnsRecPos is 2-aligned */
+    const size_t rec_cnt = ms != NULL ? ms->rec_cnt : 0;
+    DnsTx *tx = (DnsTx *)applayer_tx_new(af, pos_at + rec_cnt * sizeof(DnsRecPos), dir);
     if (tx == NULL) {
         return;
     }
@@ -195,66 +257,136 @@ dns_message_parse(AlFlow *af, int dir, Cursor msg)
     tx->base.progress[dir] = 1;
     tx->base.complete = true;
     tx->msg_len = (uint32_t)len;
-    if (!cur_bytes(&msg, tx->msg, len)) {
-        return;
-    }
-    Cursor h = cur_init(tx->msg, len);
-    uint16_t hdr[DNS_SEC_MAX];
-    if (!cur_be16(&h, &tx->id) || !cur_be16(&h, &tx->flags) || !cur_be16(&h, &hdr[0])
-        || !cur_be16(&h, &hdr[1]) || !cur_be16(&h, &hdr[2]) || !cur_be16(&h, &hdr[3])) {
+    memcpy(tx->msg, bytes, len);
+    DnsRecPos *pos = (DnsRecPos *)((uint8_t *)tx + pos_at);
+    tx->rec = pos;
+    if (!hdr_ok) {
         applayer_tx_event(&tx->base, DNS_EVENT_MALFORMED_DATA);
         tx->base.logged = true; /* Suricata logs nothing of a message it cannot read */
         return;
     }
-    const bool response = (tx->flags & 0x8000) != 0;
+    tx->id = id;
+    tx->flags = flags;
+    memcpy(pos, ms->pos, rec_cnt * sizeof(DnsRecPos));
+    memcpy(tx->cnt, ms->cnt, sizeof(tx->cnt));
+
+    const bool response = (flags & 0x8000) != 0;
     if (dir == FLOW_DIR_TOSERVER && response) {
         applayer_tx_event(&tx->base, DNS_EVENT_NOT_REQUEST);
     } else if (dir == FLOW_DIR_TOCLIENT && !response) {
         applayer_tx_event(&tx->base, DNS_EVENT_NOT_RESPONSE);
     }
-    if (tx->flags & 0x0040) {
+    if (flags & 0x0040) {
         applayer_tx_event(&tx->base, DNS_EVENT_Z_FLAG_SET);
     }
-    if (!opcode_valid((tx->flags >> 11) & 0xf)) {
+    if (!opcode_valid((flags >> 11) & 0xf)) {
         applayer_tx_event(&tx->base, DNS_EVENT_INVALID_OPCODE);
     }
-
-    /* Read every record once: what reads is counted per section; the first that does not
-     * read ends the message there. */
-    DnsReader r;
-    char name[DNS_NAME_MAX + 8];
-    size_t name_len;
-    DnsRecord rec;
-    uint8_t sec = 0;
-    unsigned ev;
-    dns_reader_init(&r, tx->msg, len, hdr);
-    bool whole = true;
-    while (dns_reader_next(&r, name, &name_len, &rec, &sec, &ev)) {
-        tx->cnt[sec]++;
-        if (ev != DNS_EVENT_MAX) {
-            applayer_tx_event(&tx->base, ev);
-        }
-    }
-    if (r.sec < DNS_SEC_MAX) {
-        whole = false;
-        sec = r.sec;
-        if (ev != DNS_EVENT_MAX) {
-            applayer_tx_event(&tx->base, ev);
-        }
+    for (unsigned i = 0; i < events.event_cnt; i++) {
+        applayer_tx_event(&tx->base, events.events[i]);
     }
     /* Questions (and, in a response, answers) must read whole for the message to count;
      * broken authority or additional sections are raised and what came before is kept, as
      * Suricata 8 logs it. */
-    if (!whole && (sec == DNS_SEC_QD || sec == DNS_SEC_AN)) {
+    if (!ms->whole && (ms->stop_sec == DNS_SEC_QD || ms->stop_sec == DNS_SEC_AN)) {
         applayer_tx_event(&tx->base, DNS_EVENT_MALFORMED_DATA);
         tx->base.logged = true;
         return;
     }
-    if (!whole) {
-        applayer_tx_event(&tx->base, sec == DNS_SEC_NS ? DNS_EVENT_INVALID_AUTHORITIES
-                                                       : DNS_EVENT_INVALID_ADDITIONALS);
+    if (!ms->whole) {
+        applayer_tx_event(&tx->base, ms->stop_sec == DNS_SEC_NS ? DNS_EVENT_INVALID_AUTHORITIES
+                                                                : DNS_EVENT_INVALID_ADDITIONALS);
     }
     tx->valid = true;
+}
+
+/* ---- accessors ---- */
+
+unsigned
+dns_tx_opcode(const AlTx *tx)
+{
+    return (((const DnsTx *)tx)->flags >> 11) & 0xf;
+}
+
+unsigned
+dns_tx_rcode(const AlTx *tx)
+{
+    return ((const DnsTx *)tx)->flags & 0xf;
+}
+
+/* The record of position p (section sec) as the reader would hand it, name into name. */
+static bool
+record_at(const DnsTx *tx, uint8_t sec, const DnsRecPos *p, char *name, size_t cap,
+          size_t *name_len, DnsRecord *rec)
+{
+    size_t off = p->name_off;
+    unsigned ev;
+    if (name != NULL && !dns_name_read(tx->msg, tx->msg_len, &off, name, cap, name_len, &ev)) {
+        return false;
+    }
+    memset(rec, 0, sizeof(*rec));
+    rec->name_off = p->name_off;
+    rec->type_off = p->type_off;
+    Cursor c = cur_init(tx->msg + p->type_off, tx->msg_len - p->type_off);
+    if (!cur_be16(&c, &rec->type) || !cur_be16(&c, &rec->klass)) {
+        return false;
+    }
+    if (sec != DNS_SEC_QD) {
+        uint16_t rdlen;
+        if (!cur_be32(&c, &rec->ttl) || !cur_be16(&c, &rdlen)) {
+            return false;
+        }
+        rec->rdata_off = tx->msg_len - c.left;
+        if (!cur_take(&c, rdlen, &rec->rdata)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool
+dns_tx_record(const DnsTx *tx, uint8_t sec, uint32_t idx, char *name, size_t cap, size_t *name_len,
+              DnsRecord *rec)
+{
+    if (!tx->valid || sec >= DNS_SEC_MAX || idx >= tx->cnt[sec]) {
+        return false;
+    }
+    uint32_t first = 0;
+    for (uint8_t s = 0; s < sec; s++) {
+        first += tx->cnt[s];
+    }
+    return record_at(tx, sec, &tx->rec[first + idx], name, cap, name_len, rec);
+}
+
+bool
+dns_tx_rrtype(const AlTx *base, uint32_t idx, uint16_t *type)
+{
+    const DnsTx *tx = (const DnsTx *)base;
+    DnsRecord rec;
+    const uint8_t sec = base->dir == FLOW_DIR_TOSERVER ? DNS_SEC_QD : DNS_SEC_AN;
+    if (!dns_tx_record(tx, sec, idx, NULL, 0, NULL, &rec)) {
+        return false;
+    }
+    *type = rec.type;
+    return true;
+}
+
+bool
+dns_rdata_name_off(const DnsRecord *rec, size_t *off)
+{
+    switch (rec->type) {
+    case 2:  /* NS */
+    case 5:  /* CNAME */
+    case 6:  /* SOA: MNAME only, as Suricata inspects it */
+    case 12: /* PTR */
+        *off = rec->rdata_off;
+        return rec->rdata.left > 0;
+    case 15: /* MX: after the preference */
+        *off = rec->rdata_off + 2;
+        return rec->rdata.left > 2;
+    default:
+        return false;
+    }
 }
 
 /* ---- probe ---- */
@@ -272,11 +404,9 @@ probe_message(Cursor c, bool complete, size_t msg_len)
         return complete ? AL_PROBE_NO : AL_PROBE_NEED_MORE;
     }
     (void)id;
+    (void)flags; /* any opcode: Suricata takes opcode 7 to 15 as DNS and raises invalid_opcode */
     if ((qd == 0 && an == 0 && ns == 0) || qd > 16
         || DNS_HDR_LEN + (size_t)qd * 5 + ((size_t)an + ns + ar) * 11 > msg_len) {
-        return AL_PROBE_NO;
-    }
-    if (!opcode_valid((flags >> 11) & 0xf)) {
         return AL_PROBE_NO;
     }
     if (qd > 0) {

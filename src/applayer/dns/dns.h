@@ -1,4 +1,5 @@
-/* dns/dns.h: DNS over UDP and TCP (RFC 1035), private to applayer/ and its tests. One message is
+/* dns/dns.h: DNS over UDP and TCP (RFC 1035), for applayer/, its tests and the dns keywords of
+ * detect/ (through the accessors below). One message is
  * one transaction, as in Suricata 8 (a request and its response are two, with their own
  * tx_id). The message is copied into its transaction once its sections are checked; the
  * logger and the keywords walk the copy again through the same bounded reader, so nothing is
@@ -33,12 +34,21 @@ typedef enum {
 /* Sections, in message order. */
 enum { DNS_SEC_QD = 0, DNS_SEC_AN, DNS_SEC_NS, DNS_SEC_AR, DNS_SEC_MAX };
 
+/* Where a record that read whole sits in the message: its name, and its TYPE field (CLASS,
+ * TTL, RDLENGTH and the rdata follow it). Messages are at most 65,535 bytes. */
+typedef struct {
+    uint16_t name_off, type_off;
+} DnsRecPos;
+
 typedef struct {
     AlTx base;
     uint16_t id, flags;
     uint16_t cnt[DNS_SEC_MAX]; /* records of each section that read whole (at most the header's) */
     bool valid;                /* header and questions read: logged */
     uint32_t msg_len;
+    /* cnt[0] + ... + cnt[3] positions, section after section, in the same allocation after
+     * msg: the keywords reach the idx-th record without reading the ones before it. */
+    const DnsRecPos *rec;
     uint8_t msg[]; /* the message */
 } DnsTx;
 
@@ -52,6 +62,7 @@ typedef struct {
     uint32_t ttl;
     Cursor rdata; /* within the message */
     size_t rdata_off;
+    size_t name_off, type_off; /* where the record and its TYPE field start */
 } DnsRecord;
 
 /* A name at *off within msg (len bytes), written dotted into out (cap >= DNS_NAME_MAX + 1,
@@ -80,6 +91,26 @@ bool dns_reader_next(DnsReader *r, char *name, size_t *name_len, DnsRecord *rec,
 const char *dns_rrtype_name(uint16_t type);
 /* "NOERROR", ... or NULL for a code Suricata logs as a number. */
 const char *dns_rcode_name(uint16_t rcode);
+
+/* ---- For the keywords (detect/keywords/dns.c) and the buffers (detect.c) ---- */
+
+/* The header's OPCODE and RCODE (4 bits each) of a transaction's message. */
+unsigned dns_tx_opcode(const AlTx *tx);
+unsigned dns_tx_rcode(const AlTx *tx);
+/* The idx-th TYPE dns.rrtype tests: a request's questions', a response's answers' (not its
+ * questions', as Suricata 8.0.7 reads them); false past the last. */
+bool dns_tx_rrtype(const AlTx *tx, uint32_t idx, uint16_t *type);
+/* Record idx of section sec of tx, as the reader hands records (rec->rdata etc.), its name
+ * dotted into name (cap >= DNS_NAME_MAX + 8). False past the section's last record. */
+bool dns_tx_record(const DnsTx *tx, uint8_t sec, uint32_t idx, char *name, size_t cap,
+                   size_t *name_len, DnsRecord *rec);
+/* The name inside a record's rdata that Suricata's dns.response.rrname inspects (CNAME, NS,
+ * PTR, MX's exchange, SOA's MNAME): its offset in the message, or false when the type has
+ * none. */
+bool dns_rdata_name_off(const DnsRecord *rec, size_t *off);
+/* rrtype and rcode names as rules write them (case ignored): their value, or -1. */
+int dns_rrtype_lookup(const char *name);
+int dns_rcode_lookup(const char *name);
 
 AlProbe dns_probe(int dir, Cursor c, bool tcp);
 /* One whole message (without TCP's length) into a new transaction of af; events on it. */

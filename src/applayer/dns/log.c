@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "applayer/dns/dns.h"
 
@@ -48,6 +49,29 @@ dns_rcode_name(uint16_t rcode)
         "BADVERS", "BADKEY",  "BADTIME",  "BADMODE",  "BADNAME", "BADALG",  "BADTRUNC",
     };
     return rcode < sizeof(names) / sizeof(names[0]) ? names[rcode] : NULL;
+}
+
+int
+dns_rrtype_lookup(const char *name)
+{
+    for (size_t i = 0; i < sizeof(rrtypes) / sizeof(rrtypes[0]); i++) {
+        if (strcasecmp(rrtypes[i].name, name) == 0) {
+            return rrtypes[i].type;
+        }
+    }
+    return -1;
+}
+
+int
+dns_rcode_lookup(const char *name)
+{
+    for (unsigned rc = 0; rc < 32; rc++) {
+        const char *n = dns_rcode_name((uint16_t)rc);
+        if (n != NULL && strcasecmp(n, name) == 0) {
+            return (int)rc;
+        }
+    }
+    return -1;
 }
 
 static void
