@@ -143,6 +143,14 @@ typedef struct {
      * carry the same object. */
     void (*log_tx)(JsonBuf *jb, const AlFlow *af, const AlTx *tx);
     bool log_tx_id; /* its records have "tx_id" in the header (Suricata's http; dns has its own) */
+    /* Files the transaction carried (an HTTP body): how many, and the idx-th one's "fileinfo"
+     * object ({filename, gaps, state, stored, size, tx_id}) into jb under key (NULL: an array
+     * element, for an alert's "files"); file_dir gives the direction it went (FLOW_DIR_*).
+     * NULL: the protocol carries none. Written once the tx is complete, one fileinfo record
+     * each (outputs.eve-log.types.files). */
+    unsigned (*file_count)(const AlTx *tx);
+    void (*log_file)(JsonBuf *jb, const char *key, const AlFlow *af, const AlTx *tx, unsigned idx);
+    int (*file_dir)(const AlTx *tx, unsigned idx);
     /* Alerts on a transaction: "ts_progress" / "tc_progress", Suricata's name of how far the
      * tx is in direction dir ("request_complete", "client_hello_done"); NULL: not written. */
     const char *(*progress_name)(const AlTx *tx, int dir);

@@ -312,6 +312,14 @@ put_alert_tx(JsonBuf *jb, const Flow *f, const DetectAlert *al)
     if (ap->log_tx != NULL) {
         ap->log_tx(jb, applayer_flow(f), tx);
     }
+    unsigned n = ap->file_count != NULL && ap->log_file != NULL ? ap->file_count(tx) : 0;
+    if (n > 0) {
+        json_open_arr(jb, "files");
+        for (unsigned i = 0; i < n; i++) {
+            ap->log_file(jb, NULL, applayer_flow(f), tx, i);
+        }
+        json_close_arr(jb);
+    }
 }
 
 static void

@@ -286,6 +286,9 @@ static const CfgKey rows[] = {
     TYPE_ROW("dns", EVE_TYPE_DNS, "dns records: one per DNS message (version 3 format)"),
     OPTION_ROW("dns.requests", "yes", "log DNS requests"),
     OPTION_ROW("dns.responses", "yes", "log DNS responses"),
+    TYPE_ROW("http", EVE_TYPE_HTTP, "http records: one per HTTP/1 request and its response"),
+    TYPE_ROW("tls", EVE_TYPE_TLS, "tls records: one per TLS session's handshake"),
+    TYPE_ROW("files", EVE_TYPE_FILES, "fileinfo records: one per file a transaction carried"),
 };
 
 static void

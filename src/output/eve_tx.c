@@ -26,6 +26,24 @@ dir_wanted(const EveWriter *ew, int t, const AlTx *tx)
                                                                        : EVE_OPT_DNS_RESPONSES);
 }
 
+/* fileinfo: one record per file of tx, oriented the way the file went, with the protocol's
+ * object and app_proto before the fileinfo object, as Suricata writes them. */
+static void
+log_files(EveWriter *ew, const Packet *p, const AlParser *ap, const AlFlow *af, const AlTx *tx)
+{
+    unsigned n = ap->file_count(tx);
+    for (unsigned i = 0; i < n; i++) {
+        JsonBuf *jb = eve_begin_packet_dir(ew, p, "fileinfo",
+                                           ap->file_dir != NULL ? ap->file_dir(tx, i) : tx->dir);
+        if (ap->log_tx != NULL) {
+            ap->log_tx(jb, af, tx);
+        }
+        json_str(jb, "app_proto", ap->name);
+        ap->log_file(jb, "fileinfo", af, tx, i);
+        eve_commit(ew);
+    }
+}
+
 void
 eve_log_txs(EveWriter *ew, const Packet *p, Flow *f)
 {
@@ -38,6 +56,10 @@ eve_log_txs(EveWriter *ew, const Packet *p, Flow *f)
     for (AlTx *tx = applayer_tx_next_unlogged(f, NULL); tx != NULL;
          tx = applayer_tx_next_unlogged(f, tx)) {
         tx->logged = true;
+        if (ap != NULL && ap->file_count != NULL && ap->log_file != NULL
+            && eve_config_type_on(&ew->cfg, EVE_TYPE_FILES)) {
+            log_files(ew, p, ap, af, tx);
+        }
         if (t < 0 || ap == NULL || ap->log_tx == NULL || !dir_wanted(ew, t, tx)) {
             continue;
         }

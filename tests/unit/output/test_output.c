@@ -592,7 +592,8 @@ event_type_table_names_and_defaults(void **state)
     (void)state;
 
     assert_int_equal(eve_type_lookup("netflow"), EVE_TYPE_NETFLOW);
-    assert_int_equal(eve_type_lookup("http"), -1);
+    assert_int_equal(eve_type_lookup("http"), EVE_TYPE_HTTP);
+    assert_int_equal(eve_type_lookup("smtp"), -1);
     assert_int_equal(eve_type_lookup("dns"), EVE_TYPE_DNS);
     assert_string_equal(eve_type_name(EVE_TYPE_ANOMALY), "anomaly");
     assert_string_equal(eve_options[EVE_OPT_STATS_NULL_VALUES].key, "null-values");
