@@ -108,6 +108,7 @@ typedef struct {
      * none, log the packet's payload). */
     const uint8_t *stream_payload;
     uint32_t stream_payload_len;
+    bool tagged; /* a tag keyword's earlier match tags this packet (EVE "packet" records) */
 } DetectAlerts;
 
 /* Per-worker counters (summary and stats records). */

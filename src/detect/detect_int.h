@@ -504,6 +504,27 @@ typedef struct {
     uint64_t ticks, checks, matches, max;
 } DetectRulePerf;
 
+/* tag.c: what a tag keyword keeps tagging: packets or bytes left, or a time (metric). */
+typedef struct {
+    uint8_t metric; /* 0: off; DETECT_TAG_PACKETS, _BYTES, _SECONDS */
+    uint64_t left;  /* packets or bytes still tagged */
+    SkTime until;   /* seconds: tagged while the packet time is before it */
+} DetectTagState;
+#define DETECT_TAG_PACKETS 1
+#define DETECT_TAG_BYTES 2
+#define DETECT_TAG_SECONDS 3
+#define DETECT_TAG_HOSTS 1024 /* host tags a worker keeps (a new one evicts the slot's) */
+typedef struct {
+    SkAddr ip;
+    uint8_t ip_ver;
+    DetectTagState st;
+} DetectTagHost;
+/* The flow's tag:session state (flowbits.c keeps it with the flow's bits); NULL when the flow
+ * has none and create is false, or no memory. */
+DetectTagState *detect_flow_tag(struct DetectThread *dt, Flow *f, bool create);
+/* Is p tagged by a tag set before it (a flow's or its hosts')? Consumes a packet's worth. */
+bool detect_tag_packet(struct DetectThread *dt, const Packet *p);
+
 struct DetectThread {
     const struct DetectEngine *de;
     /* inspect.c */
@@ -541,6 +562,8 @@ struct DetectThread {
     DetectStreamSource src; /* where windows come from; window NULL: no stream stage */
     /* --rule-perf: per rule, by Signature.num; NULL when off */
     DetectRulePerf *perf;
+    /* tag.c: tag:host entries, direct-mapped by address (allocated on the first host tag) */
+    DetectTagHost *tag_hosts;
 };
 
 /* ---- parse.c ---- */

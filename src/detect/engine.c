@@ -74,6 +74,7 @@ detect_thread_free(DetectThread *dt)
     free(dt->cand);
     free(dt->cand_seen);
     free(dt->perf);
+    free(dt->tag_hosts);
     free(dt->window);
     free(dt->log_buf);
     free(dt);
@@ -660,9 +661,12 @@ detect_packet(DetectThread *dt, Packet *p)
     dt->alerts.discarded = 0;
     dt->alerts.verdict = 0;
     dt->alerts.stream_payload = NULL;
+    dt->alerts.tagged = false;
     if (de->sig_cnt == 0) {
         return;
     }
+    /* Tags set by earlier packets, before this packet's rules can set new ones. */
+    dt->alerts.tagged = detect_tag_packet(dt, p);
     if (f != NULL && (f->flags & FLOW_F_PASS)) {
         dt->alerts.verdict = DETECT_VERDICT_PASS;
         return;

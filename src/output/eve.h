@@ -144,6 +144,10 @@ JsonBuf *eve_begin_packet_tx(EveWriter *ew, const Packet *p, const char *event_t
  * handling made or completed them. */
 void eve_log_txs(EveWriter *ew, const Packet *p, Flow *f);
 
+/* A packet a tag keyword tagged (DetectAlerts.tagged): a "packet" record with the frame, when
+ * alert's tagged-packets option is on. */
+void eve_log_tagged(EveWriter *ew, const Packet *p);
+
 /* A flow that ended, logged at now: its flow record and its netflow records, those enabled. */
 void eve_log_flow(EveWriter *ew, const Flow *f, SkTime now);
 /* One anomaly record per event on p whose source's anomaly type is enabled. */

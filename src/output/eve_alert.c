@@ -380,6 +380,22 @@ log_alert(EveWriter *ew, const Packet *p, const DetectAlerts *a, const DetectAle
     eve_commit(ew);
 }
 
+void
+eve_log_tagged(EveWriter *ew, const Packet *p)
+{
+    const uint8_t *data;
+    uint32_t len;
+    uint16_t linktype;
+    if (!eve_config_option_on(&ew->cfg, EVE_OPT_ALERT_TAGGED)) {
+        return;
+    }
+    JsonBuf *jb = eve_begin_packet(ew, p, "packet");
+    eve_packet_frame(p, &data, &len, &linktype);
+    json_base64(jb, "packet", data, len);
+    put_packet_info(jb, linktype);
+    eve_commit(ew);
+}
+
 unsigned
 eve_log_alerts(EveWriter *ew, const Packet *p, const DetectAlerts *a)
 {

@@ -263,6 +263,8 @@ static const CfgKey rows[] = {
     OPTION_ROW("alert.metadata.flow", "yes", "the flow's counters so far"),
     OPTION_ROW("alert.metadata.rule.metadata", "yes", "the rule's metadata keyword, as a map"),
     OPTION_ROW("alert.verdict", "no", "add the packet's final verdict (verdict.action)"),
+    OPTION_ROW("alert.tagged-packets", "no",
+               "log the packets a tag keyword tagged as packet records"),
     TYPE_ROW("flow", EVE_TYPE_FLOW, "flow records"),
     TYPE_ROW("netflow", EVE_TYPE_NETFLOW, "netflow records: one per flow direction"),
     TYPE_ROW("anomaly", EVE_TYPE_ANOMALY, "anomaly records"),

@@ -276,6 +276,9 @@ worker_layer_own(Worker *w, Packet *q, Packet *slot, Packet *dgram)
     if (w->det != NULL) {
         detect_packet(w->det, q);
         const DetectAlerts *a = detect_alerts(w->det);
+        if (a->tagged) {
+            eve_log_tagged(w->ew, q);
+        }
         if (a->cnt > 0 || a->verdict != 0) { /* verdict: drop records */
             eve_log_alerts(w->ew, q, a);
             if (w->fw != NULL) {

@@ -32,6 +32,7 @@ enum { VAR_BIT = 0, VAR_INT, VAR_XBIT, VAR_KINDS };
 /* ---- per-flow state ---- */
 
 struct DetectFlow {
+    DetectTagState tag;        /* tag:session (tag.c) */
     uint32_t bit_cnt, int_cnt; /* sizes at allocation (the engine's counts then) */
     uint32_t *int_val;         /* [int_cnt] */
     uint32_t *int_set;         /* bitmap [int_cnt] */
@@ -101,21 +102,29 @@ flow_state_get(struct DetectThread *dt, Flow *f)
         return f->det;
     }
     const FlowVars *fv = vars_of(dt);
-    if (fv == NULL) {
-        return NULL;
-    }
-    uint32_t bw = (fv->cnt[VAR_BIT] + 31) / 32, iw = (fv->cnt[VAR_INT] + 31) / 32;
-    struct DetectFlow *d = calloc(1, sizeof(*d) + (bw + iw + fv->cnt[VAR_INT]) * sizeof(uint32_t));
+    uint32_t nb = fv != NULL ? fv->cnt[VAR_BIT] : 0, ni = fv != NULL ? fv->cnt[VAR_INT] : 0;
+    uint32_t bw = (nb + 31) / 32, iw = (ni + 31) / 32;
+    struct DetectFlow *d = calloc(1, sizeof(*d) + (bw + iw + ni) * sizeof(uint32_t));
     if (d == NULL) {
         return NULL; /* the set is lost, as under Suricata's flow memcap */
     }
-    d->bit_cnt = fv->cnt[VAR_BIT];
-    d->int_cnt = fv->cnt[VAR_INT];
+    d->bit_cnt = nb;
+    d->int_cnt = ni;
     d->int_set = d->bits + bw;
     d->int_val = d->int_set + iw;
     d->vars = fv;
     f->det = d;
     return d;
+}
+
+DetectTagState *
+detect_flow_tag(struct DetectThread *dt, Flow *f, bool create)
+{
+    struct DetectFlow *d = f->det;
+    if (d == NULL && create) {
+        d = flow_state_get(dt, f);
+    }
+    return d != NULL ? &d->tag : NULL;
 }
 
 void

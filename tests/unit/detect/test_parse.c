@@ -706,6 +706,43 @@ a_missing_file_is_an_io_error(void **state)
     detect_rules_free(r);
 }
 
+/* tag: scope, count, metric, direction as Suricata's docs give them; direction only for host. */
+static void
+tag_forms_parse(void **state)
+{
+    (void)state;
+    static const char *const ok[] = {
+        "alert tcp any any -> any any (tag:session; sid:1;)",
+        "alert tcp any any -> any any (tag:host; sid:1;)",
+        "alert tcp any any -> any any (tag:host,100,packets,src; sid:1;)",
+        "alert tcp any any -> any any (tag:host,3600,seconds,dst; sid:1;)",
+        "alert tcp any any -> any any (tag:session,10,bytes; tag:host,2,packets,src; sid:1;)",
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        Signature *s = parse_ok(ok[i]);
+        assert_true(s->lists[DETECT_LIST_POSTMATCH].cnt >= 1);
+        sig_free(s);
+    }
+    parse_fails("alert tcp any any -> any any (tag:flow; sid:1;)", "session or host");
+    parse_fails("alert tcp any any -> any any (tag:session,10; sid:1;)", "invalid tag");
+    parse_fails("alert tcp any any -> any any (tag:session,10,packets,src; sid:1;)", "direction");
+    parse_fails("alert tcp any any -> any any (tag:host,x,packets; sid:1;)", "count");
+    parse_fails("alert tcp any any -> any any (tag:host,5,frames; sid:1;)", "metric");
+}
+
+/* Legacy spellings: sticky aliases name the same list as the dotted buffer. */
+static void
+legacy_aliases_name_the_buffer(void **state)
+{
+    (void)state;
+    Signature *a = parse_ok("alert dns any any -> any any (dns_query; content:\"x\"; sid:1;)");
+    int l = detect_buffer_find("dns.query");
+    assert_true(l > 0);
+    assert_int_equal(detect_buffer_find("dns_query"), l);
+    assert_int_equal(a->lists[l].cnt, 1);
+    sig_free(a);
+}
+
 static void
 odd_input_never_crashes(void **state)
 {
@@ -771,6 +808,8 @@ main(void)
         cmocka_unit_test(many_rules_grow_the_sid_table),
         cmocka_unit_test(a_missing_file_is_an_io_error),
         cmocka_unit_test(odd_input_never_crashes),
+        cmocka_unit_test(tag_forms_parse),
+        cmocka_unit_test(legacy_aliases_name_the_buffer),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
