@@ -155,6 +155,7 @@ dns_reader_next(DnsReader *r, char *name, size_t *name_len, DnsRecord *rec, uint
     }
     Cursor c = cur_init(r->msg + off, r->len - off);
     memset(rec, 0, sizeof(*rec));
+    rec->name_cut = *event == DNS_EVENT_NAME_TOO_LONG;
     rec->name_off = name_off;
     rec->type_off = off;
     if (!cur_be16(&c, &rec->type) || !cur_be16(&c, &rec->klass)) {
@@ -325,6 +326,7 @@ record_at(const DnsTx *tx, uint8_t sec, const DnsRecPos *p, char *name, size_t c
         return false;
     }
     memset(rec, 0, sizeof(*rec));
+    rec->name_cut = name != NULL && ev == DNS_EVENT_NAME_TOO_LONG;
     rec->name_off = p->name_off;
     rec->type_off = p->type_off;
     Cursor c = cur_init(tx->msg + p->type_off, tx->msg_len - p->type_off);

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "applayer/applayer.h"
+#include "core/config.h"
 
 #define DNS_HDR_LEN 12
 #define DNS_NAME_MAX 1025  /* characters of a name as logged (dots included) */
@@ -63,6 +64,7 @@ typedef struct {
     Cursor rdata; /* within the message */
     size_t rdata_off;
     size_t name_off, type_off; /* where the record and its TYPE field start */
+    bool name_cut;             /* its name was cut at DNS_NAME_MAX (name_too_long) */
 } DnsRecord;
 
 /* A name at *off within msg (len bytes), written dotted into out (cap >= DNS_NAME_MAX + 1,
@@ -111,6 +113,31 @@ bool dns_rdata_name_off(const DnsRecord *rec, size_t *off);
 /* rrtype and rcode names as rules write them (case ignored): their value, or -1. */
 int dns_rrtype_lookup(const char *name);
 int dns_rcode_lookup(const char *name);
+
+/* ---- The logger's options: outputs.eve-log.types.dns of one eve-log ---- */
+
+#define DNS_LOG_TYPES_MAX 64
+typedef struct {
+    uint8_t version;          /* version: 3 (Suricata 8) or 2 (one record per question) */
+    bool requests, responses; /* requests / responses */
+    bool detailed, grouped;   /* formats: [detailed, grouped] */
+    uint16_t type_cnt;        /* types: [a, aaaa, ...]; 0: every type */
+    uint16_t types[DNS_LOG_TYPES_MAX];
+} DnsLogConfig;
+
+void dns_log_config_default(DnsLogConfig *cfg);
+/* Reads the options map opts (the node of outputs.N.eve-log.types.M.dns; NULL: defaults) into
+ * cfg; where names it in messages. SK_ERR_CONFIG (logged) for a bad value. The environment's
+ * SURICATA_EVE_DNS_VERSION (2 or 3), which Suricata's tests set, overrides version. */
+SkResult dns_log_config_read(const CfgNode *opts, const char *where, DnsLogConfig *cfg);
+/* How many records tx makes under cfg: 0 when filtered out (requests: no, a types filter none
+ * of its questions pass, a message that did not read), a version 2 request one per question
+ * the filter passes, else 1. dns_log_record writes record idx's "dns" object. */
+unsigned dns_log_records(const AlTx *tx, const DnsLogConfig *cfg);
+/* The direction the record's header reads (eve_begin_packet_dir): the message's in version 3,
+ * the flow's (client to server) for every version 2 record, as Suricata writes them. */
+int dns_log_dir(const AlTx *tx, const DnsLogConfig *cfg);
+void dns_log_record(JsonBuf *jb, const AlTx *tx, const DnsLogConfig *cfg, unsigned idx);
 
 AlProbe dns_probe(int dir, Cursor c, bool tcp);
 /* One whole message (without TCP's length) into a new transaction of af; events on it. */

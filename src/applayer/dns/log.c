@@ -6,10 +6,12 @@
  * and ttl only. */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "applayer/dns/dns.h"
+#include "core/log.h"
 
 static const struct {
     uint16_t type;
@@ -265,30 +267,57 @@ txt_next(Cursor *rest, DnsRecord *part)
 static const char *const section_keys[DNS_SEC_MAX] = {"queries", "answers", "authorities",
                                                       "additionals"};
 
-/* The records of one section (an array), from a reader positioned at its first. */
-static void
-put_section(JsonBuf *jb, const DnsTx *tx, uint8_t want)
+/* Does the types filter let a question of this type through? (No filter: every type.) */
+static bool
+type_wanted(const DnsLogConfig *cfg, uint16_t type)
 {
-    DnsReader r;
+    if (cfg->type_cnt == 0) {
+        return true;
+    }
+    for (unsigned i = 0; i < cfg->type_cnt; i++) {
+        if (cfg->types[i] == type) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* rrname and rrtype; a name cut at DNS_NAME_MAX says so after them (version 2: between). */
+static void
+put_name(JsonBuf *jb, const char *name, size_t nl, const DnsRecord *rec, bool v2)
+{
+    json_strn(jb, "rrname", name, nl);
+    if (rec->name_cut && v2) {
+        json_bool(jb, "rrname_truncated", true);
+    }
+    put_type(jb, "rrtype", rec->type);
+    if (rec->name_cut && !v2) {
+        json_bool(jb, "rrname_truncated", true);
+    }
+}
+
+/* The records of one section (an array), reached through the positions the parser kept. The
+ * questions are those the types filter lets through. */
+static void
+put_section(JsonBuf *jb, const DnsTx *tx, uint8_t sec, const DnsLogConfig *cfg)
+{
     char name[DNS_NAME_MAX + 8];
     size_t nl;
     DnsRecord rec;
-    uint8_t sec;
-    unsigned ev;
-
-    if (tx->cnt[want] == 0) {
-        return;
-    }
-    dns_reader_init(&r, tx->msg, tx->msg_len, tx->cnt);
     bool open = false;
-    while (dns_reader_next(&r, name, &nl, &rec, &sec, &ev) && sec <= want) {
+
+    for (uint32_t i = 0; i < tx->cnt[sec]; i++) {
+        if (!dns_tx_record(tx, sec, i, name, sizeof(name), &nl, &rec)) {
+            break;
+        }
         /* An OPT record without options is left out, as Suricata leaves it out (and the
          * section with it when nothing else is there). */
-        if (sec != want || (rec.type == 41 && rec.rdata.left == 0)) {
+        if ((rec.type == 41 && rec.rdata.left == 0)
+            || (sec == DNS_SEC_QD && !type_wanted(cfg, rec.type))) {
             continue;
         }
         if (!open) {
-            json_open_arr(jb, section_keys[want]);
+            json_open_arr(jb, section_keys[sec]);
             open = true;
         }
         if (sec != DNS_SEC_QD && rec.type == 16) {
@@ -296,8 +325,7 @@ put_section(JsonBuf *jb, const DnsTx *tx, uint8_t want)
             DnsRecord part = rec;
             while (txt_next(&rest, &part)) {
                 json_open_obj(jb, NULL);
-                json_strn(jb, "rrname", name, nl);
-                put_type(jb, "rrtype", rec.type);
+                put_name(jb, name, nl, &rec, cfg->version == 2);
                 json_u64(jb, "ttl", rec.ttl);
                 put_rdata(jb, "rdata", tx, &part, false);
                 json_close_obj(jb);
@@ -305,8 +333,7 @@ put_section(JsonBuf *jb, const DnsTx *tx, uint8_t want)
             continue;
         }
         json_open_obj(jb, NULL);
-        json_strn(jb, "rrname", name, nl);
-        put_type(jb, "rrtype", rec.type);
+        put_name(jb, name, nl, &rec, cfg->version == 2);
         if (sec != DNS_SEC_QD) {
             json_u64(jb, "ttl", rec.ttl);
             if (rec.type == 41) {
@@ -322,58 +349,51 @@ put_section(JsonBuf *jb, const DnsTx *tx, uint8_t want)
     }
 }
 
-/* "grouped": the answers' rdata by type, in the order each type first appears. */
+/* Types that have an rdata form (put_rdata): the others get no array in "grouped". */
+static bool
+has_form(uint16_t type)
+{
+    static const uint16_t formed[] = {1, 28, 2, 5, 12, 15, 10, 16, 6, 33, 44};
+    for (size_t i = 0; i < sizeof(formed) / sizeof(formed[0]); i++) {
+        if (formed[i] == type) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "grouped": the answers' rdata by type, in the order each type first appears (Suricata's
+ * order is its hash map's, a different one each run). Records are reached by position, so
+ * each pass reads types only, not names. */
 static void
 put_grouped(JsonBuf *jb, const DnsTx *tx)
 {
     uint16_t types[DNS_RECORDS_MAX];
     unsigned type_cnt = 0;
-    DnsReader r;
-    char name[DNS_NAME_MAX + 8];
-    size_t nl;
     DnsRecord rec;
-    uint8_t sec;
-    unsigned ev;
+    const uint32_t n = tx->cnt[DNS_SEC_AN];
 
-    dns_reader_init(&r, tx->msg, tx->msg_len, tx->cnt);
-    while (dns_reader_next(&r, name, &nl, &rec, &sec, &ev) && sec <= DNS_SEC_AN) {
-        if (sec != DNS_SEC_AN) {
-            continue;
-        }
+    for (uint32_t i = 0; i < n && dns_tx_record(tx, DNS_SEC_AN, i, NULL, 0, NULL, &rec); i++) {
         bool seen = false;
-        for (unsigned i = 0; i < type_cnt; i++) {
-            seen = seen || types[i] == rec.type;
+        for (unsigned t = 0; t < type_cnt && !seen; t++) {
+            seen = types[t] == rec.type;
         }
-        if (!seen && type_cnt < DNS_RECORDS_MAX) {
+        if (!seen && has_form(rec.type) && type_cnt < DNS_RECORDS_MAX) {
             types[type_cnt++] = rec.type;
         }
     }
     json_open_obj(jb, "grouped");
     for (unsigned t = 0; t < type_cnt; t++) {
-        bool open = false;
-        dns_reader_init(&r, tx->msg, tx->msg_len, tx->cnt);
-        while (dns_reader_next(&r, name, &nl, &rec, &sec, &ev) && sec <= DNS_SEC_AN) {
-            if (sec != DNS_SEC_AN || rec.type != types[t] || rec.type == 41) {
+        char key[8];
+        const char *tn = dns_rrtype_name(types[t]);
+        if (tn == NULL) {
+            snprintf(key, sizeof(key), "%u", types[t]);
+            tn = key;
+        }
+        json_open_arr(jb, tn);
+        for (uint32_t i = 0; i < n && dns_tx_record(tx, DNS_SEC_AN, i, NULL, 0, NULL, &rec); i++) {
+            if (rec.type != types[t]) {
                 continue;
-            }
-            /* A type with no rdata form (RRSIG, ...) gets no array. */
-            if (!open) {
-                static const uint16_t formed[] = {1, 28, 2, 5, 12, 15, 10, 16, 6, 33, 44};
-                bool has = false;
-                for (size_t i = 0; i < sizeof(formed) / sizeof(formed[0]); i++) {
-                    has = has || formed[i] == rec.type;
-                }
-                if (!has) {
-                    break;
-                }
-                char key[8];
-                const char *tn = dns_rrtype_name(rec.type);
-                if (tn == NULL) {
-                    snprintf(key, sizeof(key), "%u", rec.type);
-                    tn = key;
-                }
-                json_open_arr(jb, tn);
-                open = true;
             }
             if (rec.type == 16) {
                 Cursor rest = rec.rdata;
@@ -385,51 +405,283 @@ put_grouped(JsonBuf *jb, const DnsTx *tx)
             }
             put_rdata(jb, NULL, tx, &rec, true);
         }
-        if (open) {
-            json_close_arr(jb);
-        }
+        json_close_arr(jb);
     }
     json_close_obj(jb);
 }
 
-void
-dns_log_tx(JsonBuf *jb, const AlFlow *af, const AlTx *base)
+static void
+put_rcode(JsonBuf *jb, uint16_t flags)
 {
-    const DnsTx *tx = (const DnsTx *)base;
+    const char *rc = dns_rcode_name(flags & 0xf);
+    char num[8];
+    if (rc == NULL) {
+        snprintf(num, sizeof(num), "%u", flags & 0xf);
+        rc = num;
+    }
+    json_str_plain(jb, "rcode", rc, strlen(rc));
+}
+
+/* "flags" in hex, then a true boolean per flag that is set. */
+static void
+put_flags(JsonBuf *jb, uint16_t flags)
+{
     static const struct {
         uint16_t bit;
         const char *key;
     } flag_keys[] = {{0x8000, "qr"}, {0x0400, "aa"}, {0x0200, "tc"},
                      {0x0100, "rd"}, {0x0080, "ra"}, {0x0040, "z"}};
     char hex[8];
-    (void)af;
-
-    json_open_obj(jb, "dns");
-    json_u64(jb, "version", 3);
-    json_str_plain(jb, "type", (tx->flags & 0x8000) ? "response" : "request",
-                   (tx->flags & 0x8000) ? 8 : 7);
-    json_u64(jb, "tx_id", tx->base.id);
-    json_u64(jb, "id", tx->id);
-    json_str_plain(jb, "flags", hex, (size_t)snprintf(hex, sizeof(hex), "%x", tx->flags));
+    json_str_plain(jb, "flags", hex, (size_t)snprintf(hex, sizeof(hex), "%x", flags));
     for (size_t i = 0; i < sizeof(flag_keys) / sizeof(flag_keys[0]); i++) {
-        if (tx->flags & flag_keys[i].bit) {
+        if (flags & flag_keys[i].bit) {
             json_bool(jb, flag_keys[i].key, true);
         }
     }
-    json_u64(jb, "opcode", (tx->flags >> 11) & 0xf);
-    const char *rc = dns_rcode_name(tx->flags & 0xf);
-    char num[8];
-    if (rc == NULL) {
-        snprintf(num, sizeof(num), "%u", tx->flags & 0xf);
-        rc = num;
-    }
-    json_str_plain(jb, "rcode", rc, strlen(rc));
-    put_section(jb, tx, DNS_SEC_QD);
+}
+
+static void
+put_answers(JsonBuf *jb, const DnsTx *tx, const DnsLogConfig *cfg)
+{
     if (tx->cnt[DNS_SEC_AN] > 0) {
-        put_section(jb, tx, DNS_SEC_AN);
-        put_grouped(jb, tx);
+        if (cfg->detailed) {
+            put_section(jb, tx, DNS_SEC_AN, cfg);
+        }
+        if (cfg->grouped) {
+            put_grouped(jb, tx);
+        }
     }
-    put_section(jb, tx, DNS_SEC_NS);
-    put_section(jb, tx, DNS_SEC_AR);
+    put_section(jb, tx, DNS_SEC_NS, cfg);
+    put_section(jb, tx, DNS_SEC_AR, cfg);
+}
+
+static bool
+is_response(const DnsTx *tx)
+{
+    return (tx->flags & 0x8000) != 0;
+}
+
+/* The version 3 object: one per message. */
+static void
+log_v3(JsonBuf *jb, const DnsTx *tx, const DnsLogConfig *cfg)
+{
+    json_open_obj(jb, "dns");
+    json_u64(jb, "version", 3);
+    json_str_plain(jb, "type", is_response(tx) ? "response" : "request", is_response(tx) ? 8 : 7);
+    json_u64(jb, "tx_id", tx->base.id);
+    json_u64(jb, "id", tx->id);
+    put_flags(jb, tx->flags);
+    json_u64(jb, "opcode", (tx->flags >> 11) & 0xf);
+    put_rcode(jb, tx->flags);
+    put_section(jb, tx, DNS_SEC_QD, cfg);
+    put_answers(jb, tx, cfg);
     json_close_obj(jb);
+}
+
+/* The idx-th question the types filter lets through: its position among all questions. */
+static bool
+wanted_question(const DnsTx *tx, const DnsLogConfig *cfg, unsigned idx, uint32_t *at)
+{
+    DnsRecord rec;
+    for (uint32_t i = 0; i < tx->cnt[DNS_SEC_QD]; i++) {
+        if (!dns_tx_record(tx, DNS_SEC_QD, i, NULL, 0, NULL, &rec)) {
+            return false;
+        }
+        if (type_wanted(cfg, rec.type) && idx-- == 0) {
+            *at = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Version 2 (Suricata 7's layout, still written by 8.0.7 with version: 2): a request is one
+ * "query" record per question; a response one "answer" record naming its first question. */
+static void
+log_v2(JsonBuf *jb, const DnsTx *tx, const DnsLogConfig *cfg, unsigned idx)
+{
+    char name[DNS_NAME_MAX + 8];
+    size_t nl = 0;
+    DnsRecord rec;
+    uint32_t at = 0;
+
+    json_open_obj(jb, "dns");
+    json_u64(jb, "version", 2);
+    if (!is_response(tx)) {
+        json_str_plain(jb, "type", "query", 5);
+        json_u64(jb, "id", tx->id);
+        if (wanted_question(tx, cfg, idx, &at)
+            && dns_tx_record(tx, DNS_SEC_QD, at, name, sizeof(name), &nl, &rec)) {
+            put_name(jb, name, nl, &rec, cfg->version == 2);
+        }
+        json_u64(jb, "tx_id", tx->base.id);
+        if (tx->flags & 0x0040) {
+            json_bool(jb, "z", true);
+        }
+        json_u64(jb, "opcode", (tx->flags >> 11) & 0xf);
+        json_close_obj(jb);
+        return;
+    }
+    json_str_plain(jb, "type", "answer", 6);
+    json_u64(jb, "id", tx->id);
+    put_flags(jb, tx->flags);
+    json_u64(jb, "opcode", (tx->flags >> 11) & 0xf);
+    if (dns_tx_record(tx, DNS_SEC_QD, 0, name, sizeof(name), &nl, &rec)) {
+        put_name(jb, name, nl, &rec, cfg->version == 2);
+    }
+    put_rcode(jb, tx->flags);
+    put_answers(jb, tx, cfg);
+    json_close_obj(jb);
+}
+
+/* ---- logger options (outputs.eve-log.types.dns) ---- */
+
+void
+dns_log_config_default(DnsLogConfig *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->version = 3;
+    cfg->requests = cfg->responses = true;
+    cfg->detailed = cfg->grouped = true;
+}
+
+/* Suricata's override for its tests (suricata-verify's env: SURICATA_EVE_DNS_VERSION),
+ * read once when the options are. */
+static void
+version_from_env(DnsLogConfig *cfg)
+{
+    const char *env = getenv("SURICATA_EVE_DNS_VERSION");
+    if (env != NULL && (strcmp(env, "2") == 0 || strcmp(env, "3") == 0)) {
+        cfg->version = (uint8_t)(env[0] - '0');
+    }
+}
+
+/* A sequence of names at key under opts (formats, types): each name to fn; NULL: absent. */
+static SkResult
+read_list(const CfgNode *opts, const char *key, const char *where,
+          SkResult (*fn)(const char *v, const char *where, DnsLogConfig *cfg), DnsLogConfig *cfg)
+{
+    const CfgNode *n = cfg_find(opts, key);
+    if (n == NULL) {
+        return SK_OK;
+    }
+    if (cfg_type(n) == CFG_SCALAR) {
+        return fn(cfg_scalar(n), where, cfg); /* one name, as "formats: grouped" */
+    }
+    if (cfg_type(n) != CFG_SEQ) {
+        log_error("config: %s.%s: not a list", where, key);
+        return SK_ERR_CONFIG;
+    }
+    for (size_t i = 0; i < cfg_child_count(n); i++) {
+        const char *v = cfg_scalar(cfg_child(n, i));
+        if (v == NULL) {
+            log_error("config: %s.%s: not a list of names", where, key);
+            return SK_ERR_CONFIG;
+        }
+        SkResult r = fn(v, where, cfg);
+        if (r != SK_OK) {
+            return r;
+        }
+    }
+    return SK_OK;
+}
+
+static SkResult
+add_format(const char *v, const char *where, DnsLogConfig *cfg)
+{
+    if (strcasecmp(v, "detailed") == 0) {
+        cfg->detailed = true;
+    } else if (strcasecmp(v, "grouped") == 0) {
+        cfg->grouped = true;
+    } else {
+        log_error("config: %s.formats: '%s' is not detailed or grouped", where, v);
+        return SK_ERR_CONFIG;
+    }
+    return SK_OK;
+}
+
+static SkResult
+add_type(const char *v, const char *where, DnsLogConfig *cfg)
+{
+    int t = dns_rrtype_lookup(v);
+    if (t < 0) {
+        log_error("config: %s.types: unknown record type '%s'", where, v);
+        return SK_ERR_CONFIG;
+    }
+    if (cfg->type_cnt < DNS_LOG_TYPES_MAX) {
+        cfg->types[cfg->type_cnt++] = (uint16_t)t;
+    }
+    return SK_OK;
+}
+
+SkResult
+dns_log_config_read(const CfgNode *opts, const char *where, DnsLogConfig *cfg)
+{
+    int64_t version = 3;
+    dns_log_config_default(cfg);
+    if (opts == NULL) {
+        version_from_env(cfg);
+        return SK_OK;
+    }
+    if (cfg_get_int(opts, "version", 2, 3, &version) != SK_OK
+        || cfg_get_bool(opts, "requests", &cfg->requests) != SK_OK
+        || cfg_get_bool(opts, "responses", &cfg->responses) != SK_OK) {
+        log_error("config: %s: version is 2 or 3, requests and responses yes or no", where);
+        return SK_ERR_CONFIG;
+    }
+    cfg->version = (uint8_t)version;
+    version_from_env(cfg);
+    if (cfg_find(opts, "formats") != NULL) {
+        cfg->detailed = cfg->grouped = false;
+        if (read_list(opts, "formats", where, add_format, cfg) != SK_OK) {
+            return SK_ERR_CONFIG;
+        }
+    }
+    return read_list(opts, "types", where, add_type, cfg);
+}
+
+unsigned
+dns_log_records(const AlTx *base, const DnsLogConfig *cfg)
+{
+    const DnsTx *tx = (const DnsTx *)base;
+    if (!tx->valid || !(is_response(tx) ? cfg->responses : cfg->requests)) {
+        return 0;
+    }
+    unsigned wanted = 0;
+    DnsRecord rec;
+    for (uint32_t i = 0; i < tx->cnt[DNS_SEC_QD]; i++) {
+        if (dns_tx_record(tx, DNS_SEC_QD, i, NULL, 0, NULL, &rec) && type_wanted(cfg, rec.type)) {
+            wanted++;
+        }
+    }
+    if (cfg->type_cnt > 0 && wanted == 0) {
+        return 0; /* the types filter goes by the questions' types */
+    }
+    return cfg->version == 2 && !is_response(tx) ? wanted : 1;
+}
+
+int
+dns_log_dir(const AlTx *tx, const DnsLogConfig *cfg)
+{
+    return cfg->version == 2 ? FLOW_DIR_TOSERVER : tx->dir;
+}
+
+void
+dns_log_record(JsonBuf *jb, const AlTx *base, const DnsLogConfig *cfg, unsigned idx)
+{
+    const DnsTx *tx = (const DnsTx *)base;
+    if (cfg->version == 2) {
+        log_v2(jb, tx, cfg, idx);
+    } else {
+        log_v3(jb, tx, cfg);
+    }
+}
+
+void
+dns_log_tx(JsonBuf *jb, const AlFlow *af, const AlTx *base)
+{
+    DnsLogConfig cfg;
+    (void)af;
+    dns_log_config_default(&cfg);
+    log_v3(jb, (const DnsTx *)base, &cfg);
 }
