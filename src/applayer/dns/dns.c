@@ -428,8 +428,16 @@ probe_message(Cursor c, bool complete, size_t msg_len)
 AlProbe
 dns_probe(int dir, Cursor c, bool tcp)
 {
-    (void)dir;
     if (!tcp) {
+        /* A response going to the server, or a request to the client, would make the flow the
+         * other way round: Suricata 8.0.7 turns a UDP flow round only with stream.midstream
+         * (off by default) and otherwise leaves it "failed", logging none of its messages (a
+         * capture that starts with the answer). sekimori does the same; the probe has no view
+         * of stream.midstream, so the reversed flow is not taken even when it is on. */
+        uint16_t flags;
+        if (cur_peek_be16(&c, 2, &flags) && ((flags & 0x8000) != 0) != (dir == FLOW_DIR_TOCLIENT)) {
+            return AL_PROBE_NO;
+        }
         return probe_message(c, true, c.left);
     }
     uint16_t mlen;

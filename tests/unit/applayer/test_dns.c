@@ -228,14 +228,18 @@ udp_junk_on_port_53_is_not_dns(void **state)
 }
 
 static void
-reversed_flow_response_first_is_detected(void **state)
+reversed_flow_response_first_is_not_dns(void **state)
 {
     Fixture *fx = *state;
     fx->f.sp = 53; /* the first packet seen came from the server */
     fx->f.dp = 40000;
+    /* Suricata 8.0.7 (stream.midstream off) leaves such a UDP flow "failed": no record of the
+     * response nor of the request that follows it the other way. */
     udp(fx, FLOW_DIR_TOSERVER, response_a, sizeof(response_a));
-    assert_int_equal(fx->f.alproto, ALPROTO_DNS);
-    assert_true(applayer_tx_has_event(&tx_at(fx, 0)->base, DNS_EVENT_NOT_REQUEST));
+    assert_int_not_equal(fx->f.alproto, ALPROTO_DNS);
+    udp(fx, FLOW_DIR_TOCLIENT, query_a, sizeof(query_a));
+    assert_int_not_equal(fx->f.alproto, ALPROTO_DNS);
+    assert_null(applayer_tx_first(&fx->f));
 }
 
 static void
@@ -562,7 +566,7 @@ main(void)
         cmocka_unit_test_setup_teardown(udp_other_port_is_not_probed, setup, teardown),
         cmocka_unit_test_setup_teardown(udp_disabled_is_not_detected, setup, teardown),
         cmocka_unit_test_setup_teardown(udp_junk_on_port_53_is_not_dns, setup, teardown),
-        cmocka_unit_test_setup_teardown(reversed_flow_response_first_is_detected, setup, teardown),
+        cmocka_unit_test_setup_teardown(reversed_flow_response_first_is_not_dns, setup, teardown),
         cmocka_unit_test_setup_teardown(tcp_framing_across_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(tcp_cut_message_at_eof_is_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(tcp_gap_skips_until_a_message, setup, teardown),
