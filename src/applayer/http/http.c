@@ -320,6 +320,38 @@ text_header(TextOut *o, const htp_header_t *hh, HttpHeader *hdr, bool crlf)
     }
 }
 
+static bool
+connect_with_path(const htp_tx_t *h)
+{
+    return h->request_method_number == HTP_M_CONNECT && h->request_uri != NULL
+           && bstr_len(h->request_uri) > 0 && bstr_ptr(h->request_uri)[0] == '/';
+}
+
+/* A Host header's host as libhtp normalizes one: lowercased, without the port. */
+static HttpSpan
+text_host(TextOut *o, const bstr *value)
+{
+    if (value == NULL) {
+        return (HttpSpan){0};
+    }
+    const uint8_t *p = bstr_ptr(value);
+    size_t n = bstr_len(value);
+    size_t end = 0;
+    while (end < n && p[end] != ':') {
+        end++;
+    }
+    HttpSpan sp = text_put(o, p, end);
+    if (o->p != NULL) {
+        for (uint32_t i = 0; i < sp.len; i++) {
+            uint8_t *b = o->p + sp.off + i;
+            if (*b >= 'A' && *b <= 'Z') {
+                *b = (uint8_t)(*b + 32);
+            }
+        }
+    }
+    return sp;
+}
+
 /* One side's fields and buffers into s, from the text block o->p (or sizing it when NULL):
  * the line and fields, then each header "name: value\r\n" with the cookie header last so the
  * others are http.header in one run, then the names (http.header_names), then the line and
@@ -336,7 +368,15 @@ side_fields(TextOut *o, HttpSide *s, htp_tx_t *h, int side, HttpHeader *hdr, uin
         w->f[HTTP_F_METHOD] = text_bstr(o, h->request_method);
         w->f[HTTP_F_URI_RAW] = text_bstr(o, h->request_uri);
         w->f[HTTP_F_URI] = text_uri_norm(o, h->parsed_uri);
+        w->f[HTTP_F_PATH] =
+            h->parsed_uri != NULL ? text_bstr(o, h->parsed_uri->path) : (HttpSpan){0};
         w->f[HTTP_F_HOST] = text_bstr(o, h->request_hostname);
+        if (connect_with_path(h) && t != NULL) {
+            /* libhtp 0.5 reads a CONNECT's URI as an authority even when it is a path
+             * ("CONNECT / HTTP/1.1"); Suricata 8 names the Host header's host then. */
+            htp_header_t *hh = htp_table_get_c(t, "host");
+            w->f[HTTP_F_HOST] = hh != NULL ? text_host(o, hh->value) : (HttpSpan){0};
+        }
         if (h->parsed_uri_raw != NULL && h->parsed_uri_raw->hostname != NULL) {
             w->f[HTTP_F_HOST_RAW] = text_bstr(o, h->parsed_uri_raw->hostname);
         } else if (t != NULL) {
@@ -512,7 +552,10 @@ body_add(HttpState *st, HttpTx *tx, int side, const htp_tx_data_t *d)
 {
     HttpSide *s = &tx->side[side];
     if (d->data == NULL) {
-        s->body_cut = s->body_cut || d->len > 0; /* a hole in the body */
+        if (d->len > 0) { /* a hole in the body */
+            s->body_cut = true;
+            s->gap = true;
+        }
         return;
     }
     s->body_seen += d->len;
@@ -654,6 +697,8 @@ cfg_new(void)
         return NULL;
     }
     htp_config_set_server_personality(c, HTP_SERVER_IDS);
+    /* The IDS personality lowercases paths; Suricata keeps their case (http.uri, names). */
+    htp_config_set_convert_lowercase(c, HTP_DECODER_URL_PATH, 0);
     htp_config_set_tx_auto_destroy(c, 1);
     htp_config_set_response_decompression(c, 1);
     htp_config_set_response_decompression_layer_limit(c, 2);
@@ -871,6 +916,25 @@ static const char *const methods[] = {
     "ACL",
 };
 
+/* Does the first line of c (up to CR or LF) hold "HTTP/1."? A request line with a method
+ * Suricata has no pattern for ("CCM_POST / HTTP/1.1"), which it parses once the response
+ * names the flow HTTP. */
+static bool
+line_has_version(Cursor c)
+{
+    static const char v[] = "HTTP/1.";
+    const size_t vl = sizeof(v) - 1;
+    for (size_t i = 0; i + vl <= c.left && i < 1024; i++) {
+        if (c.p[i] == '\r' || c.p[i] == '\n') {
+            return false;
+        }
+        if (memcmp(c.p + i, v, vl) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 AlProbe
 http_probe(int dir, Cursor c, bool tcp)
 {
@@ -885,6 +949,10 @@ http_probe(int dir, Cursor c, bool tcp)
         }
         return n < 5 ? AL_PROBE_NEED_MORE : AL_PROBE_YES;
     }
+    /* A method, then a space or a tab (Suricata's patterns); a method run into the URI
+     * ("GET/ HTTP/1.1", "OPTIONSHTTP/1.1") or an unknown one before a version is a request
+     * too: Suricata parses those once the server's "HTTP/" decided the flow, and libhtp reads
+     * them as it does. */
     bool more = false;
     for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
         size_t ml = strlen(methods[i]);
@@ -896,9 +964,10 @@ http_probe(int dir, Cursor c, bool tcp)
             more = true;
             continue;
         }
-        if (c.p[ml] == ' ' || c.p[ml] == '\t') {
-            return AL_PROBE_YES;
-        }
+        return AL_PROBE_YES;
+    }
+    if (line_has_version(c)) {
+        return AL_PROBE_YES;
     }
     return more ? AL_PROBE_NEED_MORE : AL_PROBE_NO;
 }
@@ -942,6 +1011,9 @@ const AlParser http_parser = {
     .flow_end = http_flow_end,
     .log_tx = http_log_tx,
     .log_tx_id = true,
+    .file_count = http_file_count,
+    .log_file = http_log_file,
+    .file_dir = http_file_dir,
     .event_name = http_event_name,
     .event_lookup = http_event_lookup,
 };

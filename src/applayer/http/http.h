@@ -74,7 +74,8 @@ typedef struct {
     uint64_t body_seen;   /* decoded body bytes libhtp gave, all */
     uint64_t message_len; /* body bytes after transfer decoding (EVE length) */
     HttpSpan line, protocol;
-    HttpSpan f[5];  /* HTTP_F_*: the side's own fields */
+    HttpSpan f[6];  /* HTTP_F_*: the side's own fields */
+    bool gap;       /* a hole in the body (fileinfo gaps) */
     HttpSpan hbuf;  /* http.header: "Name: value\r\n" each, the cookie header left out */
     HttpSpan names; /* http.header_names: "\r\n" Name "\r\n" ... "\r\n" */
     HttpSpan start; /* http.start: line "\r\n" then the header block */
@@ -88,7 +89,8 @@ enum {
     HTTP_F_URI_RAW = 1,
     HTTP_F_URI = 2,
     HTTP_F_HOST = 3,
-    HTTP_F_HOST_RAW = 4
+    HTTP_F_HOST_RAW = 4,
+    HTTP_F_PATH = 5, /* the URI's path, decoded: a file's name */
 };
 enum { HTTP_F_STATUS = 0, HTTP_F_MSG = 1 };
 
@@ -126,6 +128,11 @@ bool http_header_get(const HttpTx *tx, int s, const char *name, Cursor *out);
 
 AlProbe http_probe(int dir, Cursor c, bool tcp);
 void http_log_tx(JsonBuf *jb, const AlFlow *af, const AlTx *tx);
+
+/* Files (fileinfo): a side whose body had bytes is one, the request's first. */
+unsigned http_file_count(const AlTx *tx);
+int http_file_dir(const AlTx *tx, unsigned idx);
+void http_log_file(JsonBuf *jb, const char *key, const AlFlow *af, const AlTx *tx, unsigned idx);
 
 extern const AlParser http_parser;
 
