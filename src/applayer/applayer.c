@@ -444,6 +444,18 @@ probe_nomatch(Flow *f, int dir)
     }
 }
 
+/* How many transactions have their side dir complete: a change across a parse call is a
+ * message finished (a flow holds at most AL_FLOW_TX_MAX). */
+static unsigned
+sides_done(const AlFlow *af, int dir)
+{
+    unsigned n = (unsigned)(af->tx_next_id - af->tx_live); /* pruned ones were complete */
+    for (const AlTx *tx = af->head; tx != NULL; tx = tx->next) {
+        n += tx->progress[dir] != 0;
+    }
+    return n;
+}
+
 size_t
 applayer_stream(AppLayerThread *al, Flow *f, int dir, const StreamChunk *ch)
 {
@@ -472,6 +484,20 @@ applayer_stream(AppLayerThread *al, Flow *f, int dir, const StreamChunk *ch)
         }
     }
     AlResult r;
+    unsigned done = sides_done(f->al, dir);
     parse(f->al, dir, ch, &r);
+    if (sides_done(f->al, dir) != done) {
+        f->al->raw_trigger |= (uint8_t)(1u << dir);
+    }
     return r.consumed;
+}
+
+bool
+applayer_take_raw_trigger(Flow *f, int dir)
+{
+    if (f->al == NULL || !(f->al->raw_trigger & (1u << dir))) {
+        return false;
+    }
+    f->al->raw_trigger &= (uint8_t) ~(1u << dir);
+    return true;
 }

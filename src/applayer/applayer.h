@@ -209,6 +209,9 @@ size_t applayer_stream(AppLayerThread *al, Flow *f, int dir, const StreamChunk *
  * next_offset? False once no parser runs there (no protocol found in the probe window, or the
  * parser gave up): the stream may then stop keeping those bytes for it (stream_app_done). */
 bool applayer_stream_wants(const Flow *f, int dir, uint64_t next_offset);
+/* Did the last applayer_stream calls of f complete a message in direction dir (a transaction's
+ * side became complete)? Reading clears it: the runtime then triggers raw stream inspection. */
+bool applayer_take_raw_trigger(Flow *f, int dir);
 
 /* ---- Transactions for detection ----
  * buffers.def lists the sticky buffers the protocols offer rules ("dns.query"): detect/ makes

@@ -48,6 +48,8 @@ struct AlFlow {
     uint8_t alproto;
     bool tcp;
     bool dir_failed[2]; /* the parser gave up on this direction (AL_ERROR) */
+    uint8_t
+        raw_trigger; /* bit per direction: a message of it completed (applayer_take_raw_trigger) */
 };
 
 /* probe.c: tries to find f's protocol from the bytes c of direction dir (a datagram, or the

@@ -431,6 +431,7 @@ void ref_table_fini(RefTable *t);
 /* A rule whose payload contents need more bytes than its dsize allows: Suricata's
  * "signature can't match" error into err (log module detect-content). */
 SkResult sig_validate_dsize(const Signature *s, char *err);
+SkResult sig_validate_tx_dirs(const Signature *s, char *err);
 
 /* ---- uint.c: the numeric comparisons many keywords share ----
  * Suricata's forms: "N" (equal), "<N", ">N", "<=N", ">=N", "!N", "N-M" and "N<>M" (strictly

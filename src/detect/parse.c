@@ -621,6 +621,9 @@ sig_parse(const CfgNode *cfg, const char *text, size_t len, Signature **out, Sig
         info->kw = "content";
         goto done;
     }
+    if (sig_validate_tx_dirs(s, info->err) != SK_OK) {
+        goto done;
+    }
     s->raw = strndup(text, len);
     if (s->raw == NULL) {
         st = SIG_PARSE_NOMEM;

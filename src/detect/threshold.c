@@ -215,6 +215,12 @@ kw_threshold_setup(Signature *s, const char *arg, char *err)
     unsigned seen;
     char *copy;
 
+    /* Suricata 8.0.7 does not see an earlier threshold while an app-layer sticky buffer is
+     * current (ET has rules that repeat theirs after tls.sni): such a repeat loads, and the
+     * first one counts. */
+    if (s->threshold != NULL && (detect_buffers[s->cur_list].flags & DETECT_BUF_TX)) {
+        return SK_OK;
+    }
     if (s->threshold != NULL) {
         return detect_err(err, "multiple \"threshold\" options are not allowed in the same rule");
     }

@@ -86,3 +86,33 @@ sig_validate_dsize(const Signature *s, char *err)
     }
     return SK_OK;
 }
+
+/* Transaction directions, as Suricata 8.0.7 checks them: a rule whose buffers (or transaction
+ * keywords) exist in one direction only must not name the other, neither by another buffer
+ * ("a transactional rule with => should be used") nor by its flow keyword. Buffers of both
+ * directions (http.header) go with either. */
+SkResult
+sig_validate_tx_dirs(const Signature *s, char *err)
+{
+    uint8_t fixed = 0;
+    for (unsigned l = DETECT_LIST_FIRST_BUFFER; l < DETECT_LIST_MAX; l++) {
+        const DetectBuffer *b = &detect_buffers[l];
+        if (s->lists[l].cnt > 0 && (b->flags & DETECT_BUF_TX) && b->dir != AL_DIR_BOTH) {
+            fixed |= (uint8_t)(1u << b->dir);
+        }
+    }
+    if (s->txkw_dirs == 1 || s->txkw_dirs == 2) {
+        fixed |= s->txkw_dirs;
+    }
+    if (fixed == 3) {
+        return detect_err(err,
+                          "rule %u mixes keywords with conflicting directions, a transactional "
+                          "rule with => should be used",
+                          s->sid);
+    }
+    if ((fixed == 1u << FLOW_DIR_TOSERVER && (s->flow_flags & SIG_FLOW_TOCLIENT))
+        || (fixed == 1u << FLOW_DIR_TOCLIENT && (s->flow_flags & SIG_FLOW_TOSERVER))) {
+        return detect_err(err, "rule %u mixes keywords with conflicting directions", s->sid);
+    }
+    return SK_OK;
+}

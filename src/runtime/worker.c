@@ -154,6 +154,9 @@ worker_app_stream(Worker *w, Flow *f)
         if (fed && !applayer_stream_wants(f, dir, next)) {
             stream_app_done(w->st, f, dir);
         }
+        if (fed && applayer_take_raw_trigger(f, dir)) {
+            stream_raw_trigger(f, dir);
+        }
     }
 }
 

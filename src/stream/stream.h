@@ -133,6 +133,10 @@ bool stream_raw_window(StreamThread *st, const Flow *f, int dir, StreamChunk *ou
 /* Bytes before stream offset upto were inspected. A detector that wants context across two
  * windows consumes less than it was given: the next window starts at upto. */
 void stream_raw_consumed(StreamThread *st, Flow *f, int dir, uint64_t upto);
+/* The app layer finished a message in dir (a request, a response): the raw stream of dir is
+ * inspected at the next chance, without waiting for a chunk's worth, as Suricata's parsers
+ * trigger raw reassembly. */
+void stream_raw_trigger(Flow *f, int dir);
 /* The same window copied for detection (DetectStreamSource.window): up to cap bytes into out,
  * preceded by up to `lookback` bytes already inspected (kept for that: STREAM_RAW_KEEP), with
  * *start the stream offset of out[0]. eof: everything queued counts (flow end). Returns the

@@ -121,10 +121,47 @@ has_var_capture(const char *re, size_t len)
     return false;
 }
 
+/* Suricata's HTTP modifiers: the buffer the pcre inspects instead of the current one. */
+static const char *
+http_modifier_buffer(char m)
+{
+    switch (m) {
+    case 'U':
+        return "http.uri";
+    case 'I':
+        return "http.uri.raw";
+    case 'P':
+        return "http.request_body";
+    case 'Q':
+        return "http.response_body";
+    case 'H':
+        return "http.header";
+    case 'D':
+        return "http.header.raw";
+    case 'M':
+        return "http.method";
+    case 'C':
+        return "http.cookie";
+    case 'S':
+        return "http.stat_code";
+    case 'Y':
+        return "http.stat_msg";
+    case 'V':
+        return "http.user_agent";
+    case 'W':
+        return "http.host";
+    case 'Z':
+        return "http.host.raw";
+    default:
+        return NULL;
+    }
+}
+
 SkResult
 kw_pcre_setup(Signature *s, const char *arg, char *err)
 {
-    const SigMatchList *l = &s->lists[s->cur_list];
+    unsigned list = s->cur_list;
+    const SigMatchList *l = &s->lists[list];
     DetectPcre *pe;
     uint32_t opts = 0, flags = 0;
     const char *str = arg, *last, *f;
@@ -197,8 +234,29 @@ kw_pcre_setup(Signature *s, const char *arg, char *err)
         case 'Y':
         case 'V':
         case 'W':
-        case 'Z':
-            return detect_err(err, "pcre modifier '%c' needs the http buffers (not built yet)", *f);
+        case 'Z': {
+            int b = detect_buffer_find(http_modifier_buffer(*f));
+            /* A response body under file.data is the same bytes: Suricata takes /Q there. */
+            if (*f == 'Q' && s->cur_list == (unsigned)detect_buffer_find("file.data")) {
+                b = (int)s->cur_list;
+            }
+            if (b < 0) {
+                return detect_err(err, "pcre modifier '%c' needs the http buffers", *f);
+            }
+            if (list != s->cur_list && list != (unsigned)b) {
+                return detect_err(err, "regex modifiers for two different buffers: '%.60s'",
+                                  last + 1);
+            }
+            if (s->cur_list != DETECT_LIST_PMATCH && s->cur_list != (unsigned)b) {
+                return detect_err(err,
+                                  "pcre modifier '%c' with the sticky buffer %s set: reset it "
+                                  "with pkt_data first",
+                                  *f, detect_buffers[s->cur_list].name);
+            }
+            list = (unsigned)b;
+            l = &s->lists[list];
+            break;
+        }
         case ',':
             return detect_err(err, "pcre capture into variables (\"%.40s\") is not supported yet",
                               f);
@@ -245,7 +303,7 @@ kw_pcre_setup(Signature *s, const char *arg, char *err)
     }
     pe->flags = flags;
     if (flags & PCRE_F_RELATIVE) {
-        detect_relative_mark(s, s->cur_list, l->cnt);
+        detect_relative_mark(s, list, l->cnt);
     }
-    return sig_match_append(s, s->cur_list, DETECT_KW_PCRE, &pcre_ops, pe, err);
+    return sig_match_append(s, list, DETECT_KW_PCRE, &pcre_ops, pe, err);
 }

@@ -640,9 +640,14 @@ app_layer_protocol_forms(void **state)
     MATCH("app-layer-protocol:failed", &p);
     NO_MATCH("app-layer-protocol:!failed", &p);
     MATCH("app-layer-protocol:failed,final", &p);
-    /* Named protocols have no id before the app layer: they never match. */
+    /* A named protocol: the flow's must be it (a failed flow is none). */
     NO_MATCH("app-layer-protocol:http", &p);
+    MATCH("app-layer-protocol:!http", &p);
+    f.alproto = (uint16_t)applayer_proto_lookup("http", 4);
+    MATCH("app-layer-protocol:http", &p);
+    MATCH("app-layer-protocol:http1", &p);
     NO_MATCH("app-layer-protocol:!http", &p);
+    NO_MATCH("app-layer-protocol:dns", &p);
     loads("app-layer-protocol:unknown");
     loads("app-layer-protocol:http1");
     loads("app-layer-protocol:ftp-data");

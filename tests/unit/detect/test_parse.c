@@ -730,6 +730,33 @@ tag_forms_parse(void **state)
     parse_fails("alert tcp any any -> any any (tag:host,5,frames; sid:1;)", "metric");
 }
 
+/* Transaction directions as Suricata 8.0.7 checks them (each case run there). */
+static void
+tx_directions_conflict(void **state)
+{
+    (void)state;
+    parse_fails("alert http any any -> any any (flow:to_client; http.uri; content:\"x\"; sid:1;)",
+                "rule 1 mixes keywords with conflicting directions");
+    parse_fails("alert http any any -> any any (http.uri; content:\"x\"; http.stat_code; "
+                "content:\"200\"; sid:3;)",
+                "a transactional rule with => should be used");
+    parse_fails(
+        "alert http any any -> any any (urilen:>5; http.stat_code; content:\"200\"; sid:7;)",
+        "conflicting directions");
+    sig_free(parse_ok("alert http any any -> any any (flow:to_server; http.header; content:\"x\"; "
+                      "sid:4;)"));
+    sig_free(parse_ok("alert http any any -> any any (http.uri; content:\"x\"; http.header; "
+                      "content:\"y\"; sid:5;)"));
+    Signature *s = parse_ok("alert tcp any any -> any any (content:\"GET\"; http_method; "
+                            "content:\"/a\"; http_uri; nocase; content:\"z\"; sid:6;)");
+    const SigMatchList *uri = &s->lists[detect_buffer_find("http.uri")];
+    assert_int_equal(uri->cnt, 1);
+    assert_true(((const DetectContent *)uri->sm[0].ctx)->flags & DETECT_CONTENT_NOCASE);
+    assert_int_equal(s->lists[detect_buffer_find("http.method")].cnt, 1);
+    assert_int_equal(s->lists[DETECT_LIST_PMATCH].cnt, 1); /* "z" stays in pkt_data */
+    sig_free(s);
+}
+
 /* Legacy spellings: sticky aliases name the same list as the dotted buffer. */
 static void
 legacy_aliases_name_the_buffer(void **state)
@@ -810,6 +837,7 @@ main(void)
         cmocka_unit_test(odd_input_never_crashes),
         cmocka_unit_test(tag_forms_parse),
         cmocka_unit_test(legacy_aliases_name_the_buffer),
+        cmocka_unit_test(tx_directions_conflict),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

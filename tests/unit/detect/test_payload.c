@@ -253,8 +253,14 @@ static void
 pcre_errors(void **state)
 {
     (void)state;
-    rule_fails("pcre:\"/a/U\";", "pcre modifier 'U' needs the http buffers (not built yet)");
-    rule_fails("pcre:\"/a/iH\";", "pcre modifier 'H' needs the http buffers");
+    /* HTTP modifiers move the pcre to the buffer; not with another sticky buffer set. */
+    rule_fails("http.uri; content:\"a\"; pcre:\"/a/H\";", "sticky buffer http.uri set");
+    rule_fails("pcre:\"/a/UH\";", "two different buffers");
+    Signature *s = rule("pcre:\"/a/U\"; pcre:\"/b/H\";");
+    assert_int_equal(s->lists[detect_buffer_find("http.uri")].cnt, 1);
+    assert_int_equal(s->lists[detect_buffer_find("http.header")].cnt, 1);
+    assert_int_equal(s->lists[DETECT_LIST_PMATCH].cnt, 0);
+    sig_free(s);
     rule_fails("content:\"x\"; pcre:\"/a/Rq\";", "unknown regex modifier 'q'");
     rule_fails("pcre:\"/a/ B\";", "unknown regex modifier ' '");
     rule_fails("pcre:\"/a(/\";", "pcre2 compile of \"/a(/\" failed at offset 2");
