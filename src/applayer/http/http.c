@@ -233,6 +233,8 @@ tx_attach(HttpState *st, htp_tx_t *h)
         return NULL;
     }
     tx->side[HTTP_REQ].port = -1;
+    tx->side[HTTP_REQ].body_limit = st->body_limit[HTTP_REQ];
+    tx->side[HTTP_RES].body_limit = st->body_limit[HTTP_RES];
     htp_tx_set_user_data(h, tx);
     for (int d = 0; d < 2; d++) {
         for (unsigned i = 0; i < st->pending_cnt[d]; i++) {
@@ -551,6 +553,11 @@ static void
 body_add(HttpState *st, HttpTx *tx, int side, const htp_tx_data_t *d)
 {
     HttpSide *s = &tx->side[side];
+    if (st->filling) {
+        s->body_cut = s->gap = true;
+        s->body_seen += d->len;
+        return;
+    }
     if (d->data == NULL) {
         if (d->len > 0) { /* a hole in the body */
             s->body_cut = true;
@@ -813,6 +820,41 @@ http_tx_free(AlFlow *af, AlTx *base)
     }
 }
 
+/* A hole of len bytes in direction dir. libhtp 0.5 has no way to be told of one: inside a
+ * body (its length known, or to the close) it is fed that many filler bytes, which the body
+ * callbacks drop (the body is marked cut, the file as having gaps), so the next message is
+ * found where it starts. Anywhere else, or past HTTP_GAP_FILL_MAX, the direction stops
+ * (false). Counted per direction (HttpState.gaps). */
+static bool
+gap_fill(HttpState *st, int dir, uint32_t len)
+{
+    static const uint8_t zeros[HTTP_FEED_PIECE];
+    htp_tx_t *h =
+        dir == FLOW_DIR_TOSERVER ? htp_connp_get_in_tx(st->connp) : htp_connp_get_out_tx(st->connp);
+    st->gaps[dir]++;
+    if (h == NULL || len > HTTP_GAP_FILL_MAX) {
+        return false;
+    }
+    const bool in_body = dir == FLOW_DIR_TOSERVER
+                             ? h->request_progress == HTP_REQUEST_BODY
+                                   && h->request_transfer_coding == HTP_CODING_IDENTITY
+                             : h->response_progress == HTP_RESPONSE_BODY
+                                   && h->response_transfer_coding == HTP_CODING_IDENTITY;
+    if (!in_body) {
+        return false;
+    }
+    st->filling = true;
+    int rc = HTP_STREAM_DATA;
+    for (uint32_t off = 0; off < len && rc != HTP_STREAM_ERROR;) {
+        uint32_t n = len - off < sizeof(zeros) ? len - off : (uint32_t)sizeof(zeros);
+        rc = dir == FLOW_DIR_TOSERVER ? htp_connp_req_data(st->connp, NULL, zeros, n)
+                                      : htp_connp_res_data(st->connp, NULL, zeros, n);
+        off += n;
+    }
+    st->filling = false;
+    return rc != HTP_STREAM_ERROR;
+}
+
 static AlResult
 http_parse(AlFlow *af, int dir, bool tcp, const StreamChunk *in)
 {
@@ -825,16 +867,9 @@ http_parse(AlFlow *af, int dir, bool tcp, const StreamChunk *in)
     st->af = af;
     st->cur_dir = (uint8_t)dir;
     int rc;
-    if (in->flags & STREAM_F_GAP) {
-        /* libhtp skips a hole inside a body it knows the length of (data NULL); anywhere
-         * else it cannot resynchronise and the direction stops. */
-        st->gaps[dir]++;
-        rc = dir == FLOW_DIR_TOSERVER ? htp_connp_req_data(st->connp, NULL, NULL, in->gap_len)
-                                      : htp_connp_res_data(st->connp, NULL, NULL, in->gap_len);
-        if (rc == HTP_STREAM_ERROR) {
-            st->stopped[dir] = true;
-            return al_ok(len);
-        }
+    if ((in->flags & STREAM_F_GAP) && !gap_fill(st, dir, in->gap_len)) {
+        st->stopped[dir] = true;
+        return al_ok(len);
     }
     if (len == 0) {
         return al_ok(0);

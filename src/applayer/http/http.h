@@ -31,7 +31,8 @@
 #define HTTP_HTP_TX_COST 2048      /* libhtp's own memory per transaction, an estimate */
 #define HTTP_HTP_CONN_COST 16384   /* libhtp's connection parser and config, an estimate */
 #define HTTP_PENDING_MAX 4
-#define HTTP_FEED_PIECE 4096 /* bytes handed to libhtp per call */
+#define HTTP_GAP_FILL_MAX (16u << 20) /* a body hole filled for libhtp, at most */
+#define HTTP_FEED_PIECE 4096          /* bytes handed to libhtp per call */
 
 typedef enum {
 #define EVENT(id, name) id,
@@ -72,6 +73,7 @@ typedef struct {
     HttpBuf raw_tmp;      /* the header block as it arrives, until the text is made */
     HttpBuf body;         /* decoded body, up to the limit */
     uint64_t body_seen;   /* decoded body bytes libhtp gave, all */
+    uint64_t body_limit;  /* the side's body limit when the tx was made */
     uint64_t message_len; /* body bytes after transfer decoding (EVE length) */
     HttpSpan line, protocol;
     HttpSpan f[6];  /* HTTP_F_*: the side's own fields */
@@ -111,6 +113,7 @@ typedef struct {
     uint32_t htp_live; /* libhtp transactions not yet destroyed */
     uint8_t cur_dir;   /* the direction being fed (libhtp's log callback) */
     bool ended;
+    bool filling;     /* feeding a gap's filler: the body callbacks drop it */
     bool stopped[2];  /* a direction no longer fed (limit, gap in a header) */
     uint32_t gaps[2]; /* holes seen per direction */
     uint64_t body_limit[2];

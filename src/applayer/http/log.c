@@ -218,12 +218,21 @@ file_name(const HttpTx *tx, int s, Cursor *name)
     return name->left > 0;
 }
 
-/* A CONNECT's answer carries no file (Suricata opens none for it). */
+static bool
+method_is(const HttpTx *tx, const char *m)
+{
+    Cursor c = http_span(tx, HTTP_REQ, tx->side[HTTP_REQ].f[HTTP_F_METHOD]);
+    return c.left == strlen(m) && memcmp(c.p, m, c.left) == 0;
+}
+
+/* As Suricata opens files: a request body of a POST or a PUT, any response body but a
+ * CONNECT's. */
 static bool
 is_file(const HttpTx *tx, int s)
 {
-    Cursor name, m = http_span(tx, HTTP_REQ, tx->side[HTTP_REQ].f[HTTP_F_METHOD]);
-    if (m.left == 7 && memcmp(m.p, "CONNECT", 7) == 0) {
+    Cursor name;
+    if (s == HTTP_REQ ? !(method_is(tx, "POST") || method_is(tx, "PUT"))
+                      : method_is(tx, "CONNECT")) {
         return false;
     }
     return tx->side[s].body_seen > 0 && file_name(tx, s, &name);
@@ -285,7 +294,9 @@ http_log_file(JsonBuf *jb, const char *key, const AlFlow *af, const AlTx *base, 
     const HttpTx *tx = (const HttpTx *)base;
     const int s = file_side(tx, idx);
     const HttpSide *side = &tx->side[s];
-    const bool closed = side->complete && !side->gap;
+    /* Past the side's body limit Suricata stops the file there: TRUNCATED at the limit. */
+    const bool cut = side->body_seen > side->body_limit;
+    const bool closed = side->complete && !side->gap && !cut;
     Cursor name;
     (void)af;
 
@@ -297,7 +308,7 @@ http_log_file(JsonBuf *jb, const char *key, const AlFlow *af, const AlTx *base, 
     json_bool(jb, "gaps", side->gap);
     json_str_plain(jb, "state", closed ? "CLOSED" : "TRUNCATED", closed ? 6 : 9);
     json_bool(jb, "stored", false);
-    json_u64(jb, "size", side->body_seen);
+    json_u64(jb, "size", cut ? side->body_limit : side->body_seen);
     json_u64(jb, "tx_id", base->id);
     json_close_obj(jb);
 }
