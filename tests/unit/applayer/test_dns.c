@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -555,6 +556,212 @@ probe_tcp_needs_the_length_and_header(void **state)
     assert_int_equal(dns_probe(0, cur_init(http, sizeof(http) - 1), false), AL_PROBE_NO);
 }
 
+/* ---- buffers, keywords, logger options ---- */
+
+/* All instances of a getter, joined with '|'. */
+typedef bool (*Getter)(const AlTx *tx, int dir, uint32_t idx, uint8_t *scratch, size_t cap,
+                       Cursor *out);
+static void
+instances(Getter get, const DnsTx *tx, int dir, char *out, size_t cap)
+{
+    static uint8_t scratch[2048];
+    Cursor c;
+    size_t n = 0;
+    out[0] = '\0';
+    for (uint32_t i = 0; get(&tx->base, dir, i, scratch, sizeof(scratch), &c); i++) {
+        n += (size_t)snprintf(out + n, cap - n, "%s%.*s", i ? "|" : "", (int)c.left,
+                              (const char *)c.p);
+    }
+}
+
+/* A response to mail.example.org MX: the MX answer (exchange mx.example.org), an NS authority
+ * (example.org NS ns.example.net), an A additional for ns.example.net. */
+static const uint8_t response_mx[] = {
+    0x00, 0x07, 0x85, 0x80, /* id 7, flags: QR AA RD RA */
+    0x00, 0x01, 0x00, 0x01, /* qdcount 1, ancount 1 */
+    0x00, 0x01, 0x00, 0x01, /* nscount 1, arcount 1 */
+    4,    'm',  'a',  'i',  'l',  7,    'e',  'x',  'a',  'm',
+    'p',  'l',  'e',  3,    'o',  'r',  'g',  0,                /* @12 */
+    0x00, 0x0f, 0x00, 0x01,                                     /* MX, IN */
+    0xc0, 0x0c, 0x00, 0x0f, 0x00, 0x01, 0x00, 0x00, 0x00, 0x3c, /* ptr 12 MX IN ttl 60 */
+    0x00, 0x07, 0x00, 0x0a, 2,    'm',  'x',  0xc0, 0x11,       /* rdlen 7: 10 mx.@17 */
+    0xc0, 0x11, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, /* example.org NS ttl 3600 */
+    0x00, 0x10, 2,    'n',  's',  7,    'e',  'x',  'a',  'm',
+    'p',  'l',  'e',  3,    'n',  'e',  't',  0,                /* @65 */
+    0xc0, 0x41, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, /* ns.example.net A */
+    0x00, 0x04, 192,  0,    2,    53,                           /* 192.0.2.53 */
+};
+
+static void
+buffers_of_a_response(void **state)
+{
+    Fixture *fx = *state;
+    char got[512];
+    udp(fx, FLOW_DIR_TOSERVER, query_a, sizeof(query_a));
+    udp(fx, FLOW_DIR_TOCLIENT, response_mx, sizeof(response_mx));
+    const DnsTx *q = tx_at(fx, 0), *r = tx_at(fx, 1);
+    assert_true(r->valid);
+    assert_int_equal(r->cnt[DNS_SEC_AR], 1);
+
+    instances(dns_detect_query, q, FLOW_DIR_TOSERVER, got, sizeof(got));
+    assert_string_equal(got, "www.example.com");
+    instances(dns_detect_query, r, FLOW_DIR_TOCLIENT, got, sizeof(got));
+    assert_string_equal(got, ""); /* requests only */
+    instances(dns_detect_query_name, r, FLOW_DIR_TOCLIENT, got, sizeof(got));
+    assert_string_equal(got, "mail.example.org");
+    instances(dns_detect_queries_rrname, r, FLOW_DIR_TOSERVER, got, sizeof(got));
+    assert_string_equal(got, ""); /* the response went to the client: not in the other way */
+    instances(dns_detect_answer_name, r, FLOW_DIR_TOCLIENT, got, sizeof(got));
+    assert_string_equal(got, "mail.example.org");
+    instances(dns_detect_answers_rrname, r, FLOW_DIR_TOCLIENT, got, sizeof(got));
+    assert_string_equal(got, "mail.example.org");
+    instances(dns_detect_authorities_rrname, r, FLOW_DIR_TOCLIENT, got, sizeof(got));
+    assert_string_equal(got, "example.org");
+    instances(dns_detect_additionals_rrname, r, FLOW_DIR_TOCLIENT, got, sizeof(got));
+    assert_string_equal(got, "ns.example.net");
+    /* Every owner name, and the names in MX and NS rdata (an A record has none). */
+    instances(dns_detect_response_rrname, r, FLOW_DIR_TOCLIENT, got, sizeof(got));
+    assert_string_equal(got, "mail.example.org|mail.example.org|mx.example.org|example.org|"
+                             "ns.example.net|ns.example.net");
+    instances(dns_detect_response_rrname, q, FLOW_DIR_TOSERVER, got, sizeof(got));
+    assert_string_equal(got, "");
+
+    /* dns.rrtype: a request's questions, a response's answers. */
+    uint16_t t;
+    assert_true(dns_tx_rrtype(&q->base, 0, &t));
+    assert_int_equal(t, 1);
+    assert_false(dns_tx_rrtype(&q->base, 1, &t));
+    assert_true(dns_tx_rrtype(&r->base, 0, &t));
+    assert_int_equal(t, 15);
+    assert_false(dns_tx_rrtype(&r->base, 1, &t));
+    assert_int_equal(dns_tx_opcode(&r->base), 0);
+    assert_int_equal(dns_tx_rcode(&r->base), 0);
+    assert_int_equal(dns_rrtype_lookup("mx"), 15);
+    assert_int_equal(dns_rrtype_lookup("AAAA"), 28);
+    assert_int_equal(dns_rrtype_lookup("nope"), -1);
+    assert_int_equal(dns_rcode_lookup("nxdomain"), 3);
+    assert_int_equal(dns_rcode_lookup("BADVERS"), 16);
+}
+
+/* The text of record idx of tx under cfg. */
+static char *
+record_text(DnsTx *tx, const DnsLogConfig *cfg, unsigned idx)
+{
+    JsonBuf jb;
+    json_init(&jb, 4096);
+    json_open_obj(&jb, NULL);
+    dns_log_record(&jb, &tx->base, cfg, idx);
+    json_close_obj(&jb);
+    char *s = strndup(jb.buf, jb.len);
+    json_fini(&jb);
+    return s;
+}
+
+static void
+log_version_2_as_suricata(void **state)
+{
+    Fixture *fx = *state;
+    DnsLogConfig cfg;
+    dns_log_config_default(&cfg);
+    cfg.version = 2;
+    /* Two questions: two query records (Suricata 8.0.7 with version: 2). */
+    uint8_t two[sizeof(query_a) + 20];
+    memcpy(two, query_a, sizeof(query_a));
+    two[5] = 2;
+    const uint8_t second[] = {3, 'f', 'o', 'o', 0xc0, 0x10, 0x00, 0x1c, 0x00, 0x01}; /* foo.@16 */
+    memcpy(two + sizeof(query_a), second, sizeof(second));
+    udp(fx, FLOW_DIR_TOSERVER, two, sizeof(query_a) + sizeof(second));
+    udp(fx, FLOW_DIR_TOCLIENT, response_mx, sizeof(response_mx));
+    DnsTx *q = tx_at(fx, 0), *r = tx_at(fx, 1);
+    assert_int_equal(dns_log_records(&q->base, &cfg), 2);
+    assert_int_equal(dns_log_dir(&r->base, &cfg), FLOW_DIR_TOSERVER);
+    char *s = record_text(q, &cfg, 1);
+    assert_string_equal(s, "{\"dns\":{\"version\":2,\"type\":\"query\",\"id\":4660,"
+                           "\"rrname\":\"foo.example.com\",\"rrtype\":\"AAAA\",\"tx_id\":0,"
+                           "\"opcode\":0}}");
+    free(s);
+    assert_int_equal(dns_log_records(&r->base, &cfg), 1);
+    s = record_text(r, &cfg, 0);
+    assert_string_equal(
+        s, "{\"dns\":{\"version\":2,\"type\":\"answer\",\"id\":7,\"flags\":\"8580\",\"qr\":true,"
+           "\"aa\":true,\"rd\":true,\"ra\":true,\"opcode\":0,\"rrname\":\"mail.example.org\","
+           "\"rrtype\":\"MX\",\"rcode\":\"NOERROR\",\"answers\":[{\"rrname\":"
+           "\"mail.example.org\",\"rrtype\":\"MX\",\"ttl\":60,\"rdata\":\"mx.example.org\"}],"
+           "\"grouped\":{\"MX\":[\"mx.example.org\"]},\"authorities\":[{\"rrname\":"
+           "\"example.org\",\"rrtype\":\"NS\",\"ttl\":3600,\"rdata\":\"ns.example.net\"}],"
+           "\"additionals\":[{\"rrname\":\"ns.example.net\",\"rrtype\":\"A\",\"ttl\":3600,"
+           "\"rdata\":\"192.0.2.53\"}]}}");
+    free(s);
+    /* Version 3: one record per message, in the message's direction. */
+    dns_log_config_default(&cfg);
+    assert_int_equal(dns_log_records(&q->base, &cfg), 1);
+    assert_int_equal(dns_log_dir(&r->base, &cfg), FLOW_DIR_TOCLIENT);
+}
+
+static void
+log_options_filter_and_format(void **state)
+{
+    Fixture *fx = *state;
+    DnsLogConfig cfg;
+    CfgNode *root = cfg_load_string("dns:\n  version: 3\n  requests: no\n  formats: [grouped]\n"
+                                    "  types: [mx, AAAA]\n",
+                                    "test");
+    assert_non_null(root);
+    assert_int_equal(dns_log_config_read(cfg_find(root, "dns"), "dns", &cfg), SK_OK);
+    cfg_free(root);
+    assert_false(cfg.requests);
+    assert_true(cfg.grouped && !cfg.detailed);
+    assert_int_equal(cfg.type_cnt, 2);
+    udp(fx, FLOW_DIR_TOSERVER, query_a, sizeof(query_a));
+    udp(fx, FLOW_DIR_TOCLIENT, response_mx, sizeof(response_mx));
+    udp(fx, FLOW_DIR_TOCLIENT, response_a, sizeof(response_a));
+    assert_int_equal(dns_log_records(&tx_at(fx, 0)->base, &cfg), 0); /* requests: no */
+    assert_int_equal(dns_log_records(&tx_at(fx, 2)->base, &cfg), 0); /* an A question */
+    assert_int_equal(dns_log_records(&tx_at(fx, 1)->base, &cfg), 1);
+    char *s = record_text(tx_at(fx, 1), &cfg, 0);
+    assert_null(strstr(s, "\"answers\""));
+    assert_non_null(strstr(s, "\"grouped\":{\"MX\":[\"mx.example.org\"]}"));
+    assert_non_null(strstr(s, "\"authorities\""));
+    free(s);
+
+    root = cfg_load_string("dns:\n  version: 4\n", "test");
+    assert_int_equal(dns_log_config_read(cfg_find(root, "dns"), "dns", &cfg), SK_ERR_CONFIG);
+    cfg_free(root);
+    root = cfg_load_string("dns:\n  types: [a, nope]\n", "test");
+    assert_int_equal(dns_log_config_read(cfg_find(root, "dns"), "dns", &cfg), SK_ERR_CONFIG);
+    cfg_free(root);
+    assert_int_equal(dns_log_config_read(NULL, "dns", &cfg), SK_OK);
+    assert_int_equal(cfg.version, 3);
+}
+
+/* A question name past 1,025 characters is logged cut, with rrname_truncated after rrtype. */
+static void
+long_question_is_logged_truncated(void **state)
+{
+    Fixture *fx = *state;
+    uint8_t msg[DNS_HDR_LEN + 20 * 64 + 1 + 4];
+    size_t n = 0;
+    const uint8_t hdr[DNS_HDR_LEN] = {0, 9, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0};
+    memcpy(msg, hdr, sizeof(hdr));
+    n = sizeof(hdr);
+    for (int l = 0; l < 20; l++) {
+        msg[n++] = 63;
+        memset(msg + n, 'x', 63);
+        n += 63;
+    }
+    msg[n++] = 0;
+    const uint8_t tail[] = {0, 1, 0, 1};
+    memcpy(msg + n, tail, sizeof(tail));
+    n += sizeof(tail);
+    udp(fx, FLOW_DIR_TOSERVER, msg, n);
+    DnsTx *tx = tx_at(fx, 0);
+    assert_true(applayer_tx_has_event(&tx->base, DNS_EVENT_NAME_TOO_LONG));
+    char *s = log_text(fx, tx);
+    assert_non_null(strstr(s, "x\",\"rrtype\":\"A\",\"rrname_truncated\":true}]"));
+    assert_non_null(strstr(s, "\"rrname\":\"" /* 1,025 characters: 16 labels and a dot, one x */));
+    free(s);
+}
+
 int
 main(void)
 {
@@ -588,6 +795,10 @@ main(void)
         cmocka_unit_test_setup_teardown(memcap_refuses_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(txt_soa_srv_sshfp_opt_rdata, setup, teardown),
         cmocka_unit_test(probe_tcp_needs_the_length_and_header),
+        cmocka_unit_test_setup_teardown(buffers_of_a_response, setup, teardown),
+        cmocka_unit_test_setup_teardown(log_version_2_as_suricata, setup, teardown),
+        cmocka_unit_test_setup_teardown(log_options_filter_and_format, setup, teardown),
+        cmocka_unit_test_setup_teardown(long_question_is_logged_truncated, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
