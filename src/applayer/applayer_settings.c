@@ -14,6 +14,8 @@ defaults(void *conf)
 }
 
 #define DNS_FIELD(member) CFG_FIELD(AppLayerConfig, proto[ALPROTO_DNS].member)
+#define HTTP_FIELD(member) CFG_FIELD(AppLayerConfig, proto[ALPROTO_HTTP].member)
+#define TLS_FIELD(member) CFG_FIELD(AppLayerConfig, proto[ALPROTO_TLS].member)
 
 static const CfgKey rows[] = {
     {.path = "app-layer.memcap",
@@ -47,6 +49,31 @@ static const CfgKey rows[] = {
      DNS_FIELD(udp_dp),
      .def = "53",
      .help = "server port DNS over UDP is probed on (the first, when a list)"},
+    {.path = "app-layer.protocols.http.enabled",
+     .type = CFG_KEY_BOOL,
+     HTTP_FIELD(enabled),
+     .def = "yes",
+     .help = "detect and parse HTTP/1 (found by its content on any port)"},
+    {.path = "app-layer.protocols.http.libhtp.default-config.request-body-limit",
+     .type = CFG_KEY_SIZE,
+     CFG_FIELD(AppLayerConfig, http_body_limit[0]),
+     .def = "100kb",
+     .help = "request body bytes an HTTP transaction keeps (http.request_body); 0: no limit"},
+    {.path = "app-layer.protocols.http.libhtp.default-config.response-body-limit",
+     .type = CFG_KEY_SIZE,
+     CFG_FIELD(AppLayerConfig, http_body_limit[1]),
+     .def = "100kb",
+     .help = "response body bytes an HTTP transaction keeps (http.response_body, file.data)"},
+    {.path = "app-layer.protocols.tls.enabled",
+     .type = CFG_KEY_BOOL,
+     TLS_FIELD(enabled),
+     .def = "yes",
+     .help = "detect and parse TLS (found by its content on any port)"},
+    {.path = "app-layer.protocols.tls.detection-ports.dp",
+     .type = CFG_KEY_PORTS,
+     TLS_FIELD(tcp_dp),
+     .def = "443",
+     .help = "server port TLS is probed on first (the first, when a list)"},
 };
 
 CFG_TABLE(applayer_settings, "applayer", rows, defaults, NULL);
