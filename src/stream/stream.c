@@ -550,8 +550,8 @@ raw_ready(const StreamThread *st, const TcpSession *ssn, const TcpStream *s, int
 {
     /* Once the side closed (its FIN), what the peer acknowledged is inspected at once: no
      * more data will make a chunk. */
-    if (eof || (ssn->flags & SSN_F_END) || st->cfg->inline_mode
-        || (s->flags & (TS_F_FIN | TS_F_RAW_TRIGGER))) {
+    if (eof || (ssn->flags & SSN_F_END) || st->cfg->inline_mode || (s->flags & TS_F_FIN)
+        || s->raw_trigger) {
         return true;
     }
     uint64_t end = readable_end(st, ssn, s, false);
@@ -579,7 +579,7 @@ stream_raw_consumed(StreamThread *st, Flow *f, int dir, uint64_t upto)
     if (upto > s->raw_off) {
         s->raw_off = upto;
     }
-    s->flags &= (uint16_t)~TS_F_RAW_TRIGGER;
+    s->raw_trigger = false;
     release(st, f->ssn, s);
 }
 
@@ -588,7 +588,7 @@ stream_raw_trigger(Flow *f, int dir)
 {
     TcpStream *s = dir_stream(f, dir);
     if (s != NULL) {
-        s->flags |= TS_F_RAW_TRIGGER;
+        s->raw_trigger = true;
     }
 }
 

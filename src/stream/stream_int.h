@@ -26,20 +26,19 @@ typedef enum {
 } TcpState;
 
 /* TcpStream.flags */
-#define TS_F_WSCALE 0x0001      /* sent a window scale option on its SYN / SYN|ACK */
-#define TS_F_SACKOK 0x0002      /* sent SACK-permitted */
-#define TS_F_TS 0x0004          /* timestamps in use (both sides sent them in the handshake) */
-#define TS_F_ZERO_TS 0x0008     /* the last timestamp seen was 0 */
-#define TS_F_FIN 0x0010         /* sent a FIN: next_seq includes it */
-#define TS_F_DEPTH 0x0020       /* stream.reassembly.depth reached (counted once) */
-#define TS_F_EOF 0x0040         /* no more data will be queued: every byte is readable */
-#define TS_F_GAP_SEEN 0x0080    /* a hole was handed on (counted once per hole) */
-#define TS_F_STARTED 0x0100     /* base_seq is known (SYN, or first data midstream) */
-#define TS_F_NOREASM 0x0200     /* no more reassembly (memcap, depth) */
-#define TS_F_TS_PEER 0x0400     /* sent a timestamp option in its SYN / SYN|ACK */
-#define TS_F_ACK_SEEN 0x0800    /* last_ack holds an acknowledgement from the peer */
-#define TS_F_TFO 0x1000         /* its SYN carried data (TCP Fast Open) */
-#define TS_F_RAW_TRIGGER 0x2000 /* the app layer finished a message: inspect the raw stream now */
+#define TS_F_WSCALE 0x0001   /* sent a window scale option on its SYN / SYN|ACK */
+#define TS_F_SACKOK 0x0002   /* sent SACK-permitted */
+#define TS_F_TS 0x0004       /* timestamps in use (both sides sent them in the handshake) */
+#define TS_F_ZERO_TS 0x0008  /* the last timestamp seen was 0 */
+#define TS_F_FIN 0x0010      /* sent a FIN: next_seq includes it */
+#define TS_F_DEPTH 0x0020    /* stream.reassembly.depth reached (counted once) */
+#define TS_F_EOF 0x0040      /* no more data will be queued: every byte is readable */
+#define TS_F_GAP_SEEN 0x0080 /* a hole was handed on (counted once per hole) */
+#define TS_F_STARTED 0x0100  /* base_seq is known (SYN, or first data midstream) */
+#define TS_F_NOREASM 0x0200  /* no more reassembly (memcap, depth) */
+#define TS_F_TS_PEER 0x0400  /* sent a timestamp option in its SYN / SYN|ACK */
+#define TS_F_ACK_SEEN 0x0800 /* last_ack holds an acknowledgement from the peer */
+#define TS_F_TFO 0x1000      /* its SYN carried data (TCP Fast Open) */
 
 /* One direction: the bytes one side sends. Sequence numbers are 32-bit and wrap; stream
  * offsets are 64-bit and do not: offset(seq) is the offset of next_seq plus the signed 32-bit
@@ -68,6 +67,10 @@ typedef struct {
     uint64_t app_chunk_off; /* the last chunk stream_app_chunk gave: its offset, length */
     size_t app_chunk_len;
     bool app_chunk_eof; /* ... and whether it was the last */
+    /* The app layer finished a message: inspect the raw stream now. A field of its own: the
+     * 16 TS_F_* bits are all taken (it was 0x2000, stream.c's TS_F_APP_EOF, which stopped
+     * the app feed of a direction at its first finished message). */
+    bool raw_trigger;
 } TcpStream;
 
 /* TcpSession.flags */
