@@ -406,8 +406,9 @@ probe_message(Cursor c, bool complete, size_t msg_len)
         return complete ? AL_PROBE_NO : AL_PROBE_NEED_MORE;
     }
     (void)id;
-    (void)flags; /* any opcode: Suricata takes opcode 7 to 15 as DNS and raises invalid_opcode */
-    if ((qd == 0 && an == 0 && ns == 0) || qd > 16
+    /* Any opcode: Suricata takes opcode 7 to 15 as DNS and raises invalid_opcode. A request
+     * without a question (an inverse query) is not taken as DNS, as Suricata 8.0.7 does not. */
+    if ((qd == 0 && an == 0 && ns == 0) || (qd == 0 && !(flags & 0x8000)) || qd > 16
         || DNS_HDR_LEN + (size_t)qd * 5 + ((size_t)an + ns + ar) * 11 > msg_len) {
         return AL_PROBE_NO;
     }

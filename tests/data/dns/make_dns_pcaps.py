@@ -6,8 +6,9 @@ keywords.pcap   UDP: a request and a response with a CNAME chain, NS authority, 
                 dns.* buffers and keywords and for the EVE rdata forms.
 tcp.pcap        DNS over TCP: two requests in one segment, a response split across segments.
 reversed.pcap   UDP, the response seen before its request.
-events.pcap     UDP: Z flag, opcode 3, a compression loop, a name of 300 labels, a cut
-                additionals section, a cut authorities section, a response sent to the server.
+events.pcap     UDP: Z flag, opcodes 3 to 7 and 15, a compression loop, a name of 300 labels,
+                a cut additionals section, a cut authorities section (each after its request),
+                a response sent to the server, a name of 1,279 characters.
 """
 import os
 
@@ -185,9 +186,13 @@ def events():
     ok_an = raw_rr("c.example.com", 1, b"\xc0\x00\x02\x01")
     cut_ar = header(0x4005, 0x8180, 1, 1, 0, 2) + qname("c.example.com") + b"\x00\x01\x00\x01"
     cut_ar += ok_an + raw_rr("c.example.com", 1, b"\xc0\x00\x02\x02")[:9]
+    ask = Raw(header(0x4005, 0x0100, 1, 0, 0, 0) + qname("c.example.com") + b"\x00\x01\x00\x01")
+    pkts.append(udp(43005, ask, True, t + 3.5))  # request first: a reply-first flow is not DNS
     pkts.append(udp(43005, Raw(cut_ar), False, t + 4))
     cut_ns = header(0x4006, 0x8180, 1, 1, 1, 0) + qname("c.example.com") + b"\x00\x01\x00\x01"
     cut_ns += ok_an + b"\x07example"
+    ask = Raw(header(0x4006, 0x0100, 1, 0, 0, 0) + qname("c.example.com") + b"\x00\x01\x00\x01")
+    pkts.append(udp(43006, ask, True, t + 4.5))
     pkts.append(udp(43006, Raw(cut_ns), False, t + 5))
     resp = bytes(DNS(id=0x4007, qr=1, qd=DNSQR(qname="r.example.com")))
     pkts.append(udp(43007, Raw(resp), True, t + 6))
