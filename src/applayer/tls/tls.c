@@ -148,6 +148,9 @@ tls_version_name(uint16_t v, char *buf, size_t cap)
         break;
     }
     /* TLS 1.3 drafts (0x7fNN); before draft 16 Suricata does not name the number. */
+    if (v == TLS_V_13_DRAFT_OLD) {
+        return "TLS 1.3 draft-<16";
+    }
     if ((v >> 8) == 0x7f) {
         unsigned d = v & 0xff;
         if (d < 16) {
@@ -199,15 +202,17 @@ resumed_now(const TlsState *ts, const TlsTx *tx)
                || ts->d[FLOW_DIR_TOSERVER].encrypted);
 }
 
-/* Both sides' handshakes are over: the transaction is final and can be logged. Suricata's
- * logger waits for the client's ChangeCipherSpec (or first encrypted record) and the server's
- * flight; a session without a certificate is written once the server sends encrypted data. */
+/* The handshake went far enough for the transaction to be final and logged, when Suricata
+ * writes it: TLS <= 1.2 at the end of the server's flight (ServerHelloDone, or its
+ * ChangeCipherSpec); TLS 1.3 once the client follows the server's hello with its
+ * ChangeCipherSpec or encrypted data; a session without a certificate once the server sends
+ * encrypted data. */
 static void
 maybe_complete(TlsState *ts)
 {
     TlsTx *tx = ts->tx;
-    if (tx == NULL || tx->base.complete || !ts->d[FLOW_DIR_TOSERVER].done
-        || !ts->d[FLOW_DIR_TOCLIENT].done) {
+    if (tx == NULL || tx->base.complete || !ts->d[FLOW_DIR_TOCLIENT].done
+        || (ts->tls13 && !ts->d[FLOW_DIR_TOSERVER].done)) {
         return;
     }
     if (!tx->have_cert && !ts->tls13 && (tx->seen & TLS_SEEN_SERVER_HELLO)) {
@@ -654,13 +659,25 @@ server_hello(AlFlow *af, TlsState *ts, TlsTx *tx, Cursor m)
     if (tx->seen & TLS_SEEN_SERVER_HELLO) {
         return;
     }
-    if (!cur_be16(&m, &h.version) || !cur_skip(&m, 32) || !cur_u8(&m, &sid_len)
-        || !cur_take(&m, sid_len, &sid) || !cur_be16(&m, &cipher) || !cur_u8(&m, &comp)) {
+    if (!cur_be16(&m, &h.version) || !cur_skip(&m, 32)) {
+        tx_event(ts, TLS_EVENT_INVALID_HANDSHAKE_MESSAGE);
+        return;
+    }
+    /* TLS 1.3 drafts before 22 name themselves in the version field and have neither session
+     * id nor compression method; later ones look like TLS 1.2 (RFC 8446 D.4). */
+    const bool draft = h.version == TLS_V_13 || (h.version >> 8) == 0x7f;
+    sid = cur_init(NULL, 0);
+    if (draft ? !cur_be16(&m, &cipher)
+              : (!cur_u8(&m, &sid_len) || !cur_take(&m, sid_len, &sid) || !cur_be16(&m, &cipher)
+                 || !cur_u8(&m, &comp))) {
         tx_event(ts, TLS_EVENT_INVALID_HANDSHAKE_MESSAGE);
         return;
     }
     tx->seen |= TLS_SEEN_SERVER_HELLO;
     tx->server_version = h.version;
+    /* TLS 1.3 drafts before 16 put 0x0304 in the hello's version (later ones and the RFC
+     * say it in supported_versions): Suricata names them "draft-<16". */
+    const bool legacy13 = h.version == TLS_V_13;
     uint8_t cbuf[2] = {(uint8_t)(cipher >> 8), (uint8_t)cipher};
     h.ciphers = cur_init(cbuf, 2);
     h.exts = cur_init(NULL, 0);
@@ -671,6 +688,9 @@ server_hello(AlFlow *af, TlsState *ts, TlsTx *tx, Cursor m)
         }
     }
     ja3_make(af, tx, &h, true, msg_len);
+    if (legacy13 && tx->server_version == TLS_V_13) {
+        tx->server_version = TLS_V_13_DRAFT_OLD;
+    }
     if (tx->server_version == TLS_V_13 || (tx->server_version >> 8) == 0x7f) {
         ts->tls13 = true;
     } else if (sid.left > 0 && sid.left == ts->client_sid_len

@@ -40,6 +40,7 @@ typedef enum {
 #define TLS_V_11 0x0302
 #define TLS_V_12 0x0303
 #define TLS_V_13 0x0304
+#define TLS_V_13_DRAFT_OLD 0x7f00 /* 0x0304 in a server hello's version field: drafts < 16 */
 
 /* Bytes the transaction owns (a blob), or nothing (p NULL, len 0). */
 typedef struct {
