@@ -21,6 +21,9 @@ unsigned
 applayer_probe(const AppLayerThread *al, const Flow *f, int dir, bool tcp, Cursor c)
 {
     bool again = false;
+    if (c.left == 0) {
+        return AL_PROBE_AGAIN; /* nothing to look at (an end-of-stream chunk): no probe runs */
+    }
     /* Pass 0: the protocols whose detection port the flow has; pass 1: the content-detected
      * ones on the other ports. The first that says yes has the flow. */
     for (int pass = 0; pass < 2; pass++) {
