@@ -65,6 +65,7 @@ applayer_config_default(AppLayerConfig *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
     cfg->memcap = 64ull << 20;
+    cfg->http_body_limit[0] = cfg->http_body_limit[1] = 100u << 10;
     for (unsigned id = ALPROTO_FAILED + 1; id < ALPROTO_MAX; id++) {
         AlProtoConfig *pc = &cfg->proto[id];
         pc->enabled = pc->tcp = pc->udp = true;

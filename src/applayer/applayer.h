@@ -178,6 +178,9 @@ typedef struct {
 typedef struct {
     uint64_t memcap; /* app-layer.protocols.dns.memcap... one budget for all parsers */
     AlProtoConfig proto[ALPROTO_MAX];
+    /* app-layer.protocols.http.libhtp.default-config.request-body-limit, response-body-limit:
+     * body bytes an HTTP transaction keeps per side (FLOW_DIR_*); 0: no limit */
+    uint64_t http_body_limit[2];
 } AppLayerConfig;
 
 void applayer_config_default(AppLayerConfig *cfg);
