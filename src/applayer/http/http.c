@@ -233,6 +233,8 @@ tx_attach(HttpState *st, htp_tx_t *h)
         return NULL;
     }
     tx->side[HTTP_REQ].port = -1;
+    tx->side[HTTP_REQ].body_limit = st->body_limit[HTTP_REQ];
+    tx->side[HTTP_RES].body_limit = st->body_limit[HTTP_RES];
     htp_tx_set_user_data(h, tx);
     for (int d = 0; d < 2; d++) {
         for (unsigned i = 0; i < st->pending_cnt[d]; i++) {
@@ -551,6 +553,10 @@ static void
 body_add(HttpState *st, HttpTx *tx, int side, const htp_tx_data_t *d)
 {
     HttpSide *s = &tx->side[side];
+    if (st->filling) {
+        s->body_cut = s->gap = true;
+        return;
+    }
     if (d->data == NULL) {
         if (d->len > 0) { /* a hole in the body */
             s->body_cut = true;
@@ -735,7 +741,12 @@ state_open(AlFlow *af, HttpState *st)
         return false;
     }
     st->charged = HTTP_HTP_CONN_COST;
-    st->body_limit[HTTP_REQ] = st->body_limit[HTTP_RES] = HTTP_BODY_LIMIT_DEF;
+    for (int d = 0; d < 2; d++) {
+        /* 0 is "no limit" in Suricata's yaml; a body is still bounded by app-layer.memcap and
+         * by what one buffer can index. */
+        uint64_t lim = af->al->cfg->http_body_limit[d];
+        st->body_limit[d] = lim == 0 || lim > UINT32_MAX ? UINT32_MAX : lim;
+    }
     st->cfg = cfg_new();
     st->connp = st->cfg != NULL ? htp_connp_create(st->cfg) : NULL;
     if (st->connp == NULL) {
@@ -801,6 +812,8 @@ http_tx_free(AlFlow *af, AlTx *base)
     HttpState *st = applayer_flow_state(af);
     HttpTx *tx = (HttpTx *)base;
     st->af = af;
+    /* libhtp may still hold the transaction (its other side not done when ours was logged
+     * and inspected): it must not reach ours any more. */
     htp_conn_t *conn = st->connp != NULL ? htp_connp_get_connection(st->connp) : NULL;
     size_t n = conn != NULL && conn->transactions != NULL ? htp_list_size(conn->transactions) : 0;
     for (size_t i = 0; i < n; i++) {
@@ -821,6 +834,53 @@ http_tx_free(AlFlow *af, AlTx *base)
     }
 }
 
+/* A hole of len bytes in direction dir. libhtp 0.5 has no way to be told of one: inside a
+ * body (its length known, or to the close) it is fed that many filler bytes, which the body
+ * callbacks drop (the body is marked cut, the file as having gaps), so the next message is
+ * found where it starts. Anywhere else, or past HTTP_GAP_FILL_MAX, the direction stops
+ * (false). Counted per direction (HttpState.gaps). */
+static bool
+gap_fill(HttpState *st, int dir, uint32_t len)
+{
+    static const uint8_t zeros[HTTP_FEED_PIECE];
+    htp_tx_t *h =
+        dir == FLOW_DIR_TOSERVER ? htp_connp_get_in_tx(st->connp) : htp_connp_get_out_tx(st->connp);
+    st->gaps[dir]++;
+    if (h == NULL || len > HTTP_GAP_FILL_MAX) {
+        return false;
+    }
+    const bool req = dir == FLOW_DIR_TOSERVER;
+    const bool in_body = req ? h->request_progress == HTP_REQUEST_BODY
+                                   && h->request_transfer_coding == HTP_CODING_IDENTITY
+                             : h->response_progress == HTP_RESPONSE_BODY
+                                   && h->response_transfer_coding == HTP_CODING_IDENTITY;
+    if (!in_body) {
+        return false;
+    }
+    /* A hole past the body's end: fill to the end only; libhtp then reads what follows the
+     * hole as the next message, as Suricata does (it finds its footing again when the hole
+     * ended between messages). */
+    const int64_t cl = req ? h->request_content_length : h->response_content_length;
+    const int64_t seen = req ? h->request_message_len : h->response_message_len;
+    if (cl >= 0 && seen >= 0 && (int64_t)len > cl - seen) {
+        len = cl - seen > 0 ? (uint32_t)(cl - seen) : 0;
+    }
+    HttpTx *tx = htp_tx_get_user_data(h);
+    if (tx != NULL) {
+        tx->side[req ? HTTP_REQ : HTTP_RES].gap_bytes += len;
+    }
+    st->filling = true;
+    int rc = HTP_STREAM_DATA;
+    for (uint32_t off = 0; off < len && rc != HTP_STREAM_ERROR;) {
+        uint32_t n = len - off < sizeof(zeros) ? len - off : (uint32_t)sizeof(zeros);
+        rc = req ? htp_connp_req_data(st->connp, NULL, zeros, n)
+                 : htp_connp_res_data(st->connp, NULL, zeros, n);
+        off += n;
+    }
+    st->filling = false;
+    return rc != HTP_STREAM_ERROR;
+}
+
 static AlResult
 http_parse(AlFlow *af, int dir, bool tcp, const StreamChunk *in)
 {
@@ -833,16 +893,9 @@ http_parse(AlFlow *af, int dir, bool tcp, const StreamChunk *in)
     st->af = af;
     st->cur_dir = (uint8_t)dir;
     int rc;
-    if (in->flags & STREAM_F_GAP) {
-        /* libhtp skips a hole inside a body it knows the length of (data NULL); anywhere
-         * else it cannot resynchronise and the direction stops. */
-        st->gaps[dir]++;
-        rc = dir == FLOW_DIR_TOSERVER ? htp_connp_req_data(st->connp, NULL, NULL, in->gap_len)
-                                      : htp_connp_res_data(st->connp, NULL, NULL, in->gap_len);
-        if (rc == HTP_STREAM_ERROR) {
-            st->stopped[dir] = true;
-            return al_ok(len);
-        }
+    if ((in->flags & STREAM_F_GAP) && !gap_fill(st, dir, in->gap_len)) {
+        st->stopped[dir] = true;
+        return al_ok(len);
     }
     if (len == 0) {
         return al_ok(0);

@@ -76,14 +76,15 @@ typedef struct {
     uint64_t body_limit;  /* the side's body limit when the tx was made */
     uint64_t message_len; /* body bytes after transfer decoding (EVE length) */
     HttpSpan line, protocol;
-    HttpSpan f[6];  /* HTTP_F_*: the side's own fields */
-    bool gap;       /* a hole in the body (fileinfo gaps) */
-    HttpSpan hbuf;  /* http.header: "Name: value\r\n" each, the cookie header left out */
-    HttpSpan names; /* http.header_names: "\r\n" Name "\r\n" ... "\r\n" */
-    HttpSpan start; /* http.start: line "\r\n" then the header block */
-    HttpSpan raw;   /* http.header.raw: the header block as received */
-    int port;       /* request: the port in the URI or Host, -1 none */
-    int status;     /* response: the status number, <= 0 none or invalid */
+    HttpSpan f[6];      /* HTTP_F_*: the side's own fields */
+    bool gap;           /* a hole in the body (fileinfo gaps) */
+    uint64_t gap_bytes; /* filler libhtp was fed for holes: not body, not EVE length */
+    HttpSpan hbuf;      /* http.header: "Name: value\r\n" each, the cookie header left out */
+    HttpSpan names;     /* http.header_names: "\r\n" Name "\r\n" ... "\r\n" */
+    HttpSpan start;     /* http.start: line "\r\n" then the header block */
+    HttpSpan raw;       /* http.header.raw: the header block as received */
+    int port;           /* request: the port in the URI or Host, -1 none */
+    int status;         /* response: the status number, <= 0 none or invalid */
 } HttpSide;
 
 enum {

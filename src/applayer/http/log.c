@@ -193,7 +193,8 @@ http_log_tx(JsonBuf *jb, const AlFlow *af, const AlTx *base)
         json_u64(jb, "status", (uint64_t)rs->status);
     }
     put_header(jb, "redirect", tx, HTTP_RES, "location");
-    json_u64(jb, "length", rs->message_len);
+    /* Holes are not counted: Suricata's body ends at one. */
+    json_u64(jb, "length", rs->message_len > rs->gap_bytes ? rs->message_len - rs->gap_bytes : 0);
     json_close_obj(jb);
 }
 
