@@ -223,7 +223,9 @@ static HttpTx *
 tx_attach(HttpState *st, htp_tx_t *h)
 {
     HttpTx *tx = htp_tx_get_user_data(h);
-    if (tx != NULL) {
+    if (tx != NULL || st->ended) {
+        /* At the end no transaction is made: a libhtp one whose HttpTx was freed already
+         * (logged and inspected: a CONNECT's) completes on the close, and has its record. */
         return tx;
     }
     /* Every libhtp transaction is one of ours: a response without a request too (EVE writes
@@ -770,6 +772,7 @@ state_close(HttpState *st)
         return;
     }
     st->cur_dir = FLOW_DIR_TOCLIENT;
+    st->ended = true;
     /* The connection's end completes a response whose body runs to the close. */
     htp_connp_close(st->connp, NULL);
     htp_conn_t *conn = htp_connp_get_connection(st->connp);
