@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
     # build
     meson ninja-build pkg-config gcc clang llvm libclang-rt-14-dev clang-format
-    libpcap-dev libyaml-dev libcmocka-dev libssl-dev libvectorscan-dev libpcre2-dev
+    libpcap-dev libyaml-dev libcmocka-dev libssl-dev libvectorscan-dev libpcre2-dev libhtp-dev
     # oracle, sample capture, verify runner, schema checks
     tshark python3 python3-scapy python3-yaml python3-jsonschema
     # captures, benchmarks, profiling
