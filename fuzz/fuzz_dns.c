@@ -64,6 +64,9 @@ static void
 read_txs(AppLayerThread *al, Flow *f, JsonBuf *jb, const DnsLogConfig *cfgs, size_t cfg_cnt)
 {
     static uint8_t scratch[SCRATCH];
+    if (f->alproto != ALPROTO_DNS) {
+        return; /* only DNS is enabled; a flow not (yet) found DNS has no transaction */
+    }
     for (AlTx *tx = applayer_tx_next_unlogged(f, NULL); tx != NULL;
          tx = applayer_tx_next_unlogged(f, tx)) {
         for (size_t c = 0; c < cfg_cnt; c++) {
@@ -121,6 +124,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static DnsLogConfig cfgs[3];
     if (!ready) {
         applayer_config_default(&cfg);
+        /* DNS alone: the content-detected protocols would otherwise take some inputs. */
+        for (unsigned id = ALPROTO_FAILED + 1; id < ALPROTO_MAX; id++) {
+            cfg.proto[id].enabled = id == ALPROTO_DNS;
+        }
         check(json_init(&jb, 1 << 16));
         dns_log_config_default(&cfgs[0]);
         dns_log_config_default(&cfgs[1]);
