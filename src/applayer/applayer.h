@@ -181,6 +181,9 @@ typedef struct {
     /* app-layer.protocols.http.libhtp.default-config.request-body-limit, response-body-limit:
      * body bytes an HTTP transaction keeps per side (FLOW_DIR_*); 0: no limit */
     uint64_t http_body_limit[2];
+    /* app-layer.protocols.tls.ja3-fingerprints, .ja4-fingerprints: "auto", "yes" or "no" (a
+     * YAML boolean too); "" is auto. Read by tls/log.c. */
+    char tls_ja3[8], tls_ja4[8];
 } AppLayerConfig;
 
 void applayer_config_default(AppLayerConfig *cfg);

@@ -74,6 +74,17 @@ static const CfgKey rows[] = {
      TLS_FIELD(tcp_dp),
      .def = "443",
      .help = "server port TLS is probed on first (the first, when a list)"},
+    {.path = "app-layer.protocols.tls.ja3-fingerprints",
+     .type = CFG_KEY_STRBUF,
+     CFG_FIELD(AppLayerConfig, tls_ja3),
+     .def = "auto",
+     .help = "JA3/JA3S in EVE tls records: yes, no, auto (as Suricata 8.0.7's stock file: not "
+             "logged; ja3.* keywords work either way)"},
+    {.path = "app-layer.protocols.tls.ja4-fingerprints",
+     .type = CFG_KEY_STRBUF,
+     CFG_FIELD(AppLayerConfig, tls_ja4),
+     .def = "auto",
+     .help = "JA4 in EVE tls records: yes, no, auto (logged, as Suricata 8.0.7)"},
 };
 
 CFG_TABLE(applayer_settings, "applayer", rows, defaults, NULL);

@@ -1,12 +1,14 @@
 /* tls/log.c: the EVE "tls" object of a flow's transaction, as Suricata 8.0.7 writes it with the
  * stock yaml (types: tls: extended: yes): subject, issuerdn, subjectaltname, session_resumed,
- * serial, fingerprint, sni, version, notbefore, notafter, ja3s (off unless asked for), ja4,
- * client_alpns, server_alpns, each only when there is something to write. JA3 and JA3S are
- * Suricata's ja3-fingerprints (auto: off in the stock yaml); JA4 is logged. */
+ * serial, fingerprint, sni, version, notbefore, notafter, ja3 and ja3s (with
+ * app-layer.protocols.tls.ja3-fingerprints: yes; auto, the stock file's, logs neither), ja4
+ * (unless ja4-fingerprints: no), client_alpns, server_alpns, each only when there is something
+ * to write. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "applayer/applayer_int.h"
 #include "applayer/tls/tls.h"
 
 static void
@@ -58,11 +60,30 @@ put_ja3(JsonBuf *jb, const char *key, const char *hash, TlsBytes s)
     json_close_obj(jb);
 }
 
+/* ja3-fingerprints / ja4-fingerprints: yes, no, or auto (dflt). */
+static bool
+mode_on(const char *v, bool dflt)
+{
+    static const char *const on[] = {"yes", "true", "on", "1"};
+    static const char *const off[] = {"no", "false", "off", "0"};
+    for (size_t i = 0; i < 4; i++) {
+        if (strcmp(v, on[i]) == 0) {
+            return true;
+        }
+        if (strcmp(v, off[i]) == 0) {
+            return false;
+        }
+    }
+    return dflt;
+}
+
 void
 tls_log_tx(JsonBuf *jb, const AlFlow *af, const AlTx *base)
 {
     const TlsTx *tx = (const TlsTx *)base;
-    (void)af;
+    const AppLayerConfig *cfg = af != NULL ? af->al->cfg : NULL;
+    const bool ja3 = cfg != NULL && mode_on(cfg->tls_ja3, false);
+    const bool ja4 = cfg == NULL || mode_on(cfg->tls_ja4, true);
     json_open_obj(jb, "tls");
     put_bytes(jb, "subject", tx->subject);
     put_bytes(jb, "issuerdn", tx->issuer);
@@ -81,11 +102,14 @@ tls_log_tx(JsonBuf *jb, const AlFlow *af, const AlTx *base)
         put_time(jb, "notbefore", tx->not_before);
         put_time(jb, "notafter", tx->not_after);
     }
-    if (tx->ja4[0] != '\0') {
+    if (ja3) {
+        put_ja3(jb, "ja3", tx->ja3_hash, tx->ja3);
+        put_ja3(jb, "ja3s", tx->ja3s_hash, tx->ja3s);
+    }
+    if (ja4 && tx->ja4[0] != '\0') {
         json_str_plain(jb, "ja4", tx->ja4, strlen(tx->ja4));
     }
     put_list(jb, "client_alpns", &tx->client_alpns);
     put_list(jb, "server_alpns", &tx->server_alpns);
-    (void)put_ja3;
     json_close_obj(jb);
 }
