@@ -236,7 +236,7 @@ is_file(const HttpTx *tx, int s)
                       : method_is(tx, "CONNECT")) {
         return false;
     }
-    return tx->side[s].body_seen > 0 && file_name(tx, s, &name);
+    return tx->side[s].body_seen + tx->side[s].gap_bytes > 0 && file_name(tx, s, &name);
 }
 
 /* The side of file idx: the request's body is file 0 when it is one. */
@@ -295,8 +295,10 @@ http_log_file(JsonBuf *jb, const char *key, const AlFlow *af, const AlTx *base, 
     const HttpTx *tx = (const HttpTx *)base;
     const int s = file_side(tx, idx);
     const HttpSide *side = &tx->side[s];
-    /* Past the side's body limit Suricata stops the file there: TRUNCATED at the limit. */
-    const bool cut = side->body_seen > side->body_limit;
+    /* A hole counts in a file's size (Suricata appends it as a gap). Past the side's body
+     * limit Suricata stops the file there: TRUNCATED at the limit. */
+    const uint64_t size = side->body_seen + side->gap_bytes;
+    const bool cut = size > side->body_limit;
     const bool closed = side->complete && !side->gap && !cut;
     Cursor name;
     (void)af;
@@ -309,7 +311,7 @@ http_log_file(JsonBuf *jb, const char *key, const AlFlow *af, const AlTx *base, 
     json_bool(jb, "gaps", side->gap);
     json_str_plain(jb, "state", closed ? "CLOSED" : "TRUNCATED", closed ? 6 : 9);
     json_bool(jb, "stored", false);
-    json_u64(jb, "size", cut ? side->body_limit : side->body_seen);
+    json_u64(jb, "size", cut ? side->body_limit : size);
     json_u64(jb, "tx_id", base->id);
     json_close_obj(jb);
 }
