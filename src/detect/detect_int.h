@@ -154,12 +154,16 @@ typedef struct {
 } DetectTransformRef;
 #define DETECT_XFORM_MAX 8
 
+/* One match list of a rule. Every rule has DETECT_LIST_MAX of them (one per buffer, the app
+ * layer's included) and most are empty, so an empty one costs 24 bytes: 22,000 rules times
+ * some 70 lists. */
 typedef struct {
     SigMatch *sm;
-    uint32_t cnt, cap;
-    /* Buffer lists: the transforms applied to the buffer before inspection, in rule order. */
+    /* Buffer lists: the transforms applied to the buffer before inspection, in rule order
+     * (DETECT_XFORM_MAX of them, allocated with the first). */
+    DetectTransformRef *xform;
+    uint16_t cnt, cap; /* cnt <= DETECT_OPTS_MAX */
     uint8_t xform_cnt;
-    DetectTransformRef xform[DETECT_XFORM_MAX];
 } SigMatchList;
 
 /* Match lists: two fixed ones, then one per inspection buffer (buffers.def): the packet

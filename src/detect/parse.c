@@ -142,7 +142,7 @@ sig_match_append(Signature *s, unsigned list, DetectKeywordId kw, const DetectSm
                                              : detect_nomem(err);
         }
         l->sm = n;
-        l->cap = cap;
+        l->cap = (uint16_t)cap;
     }
     l->sm[l->cnt++] = sm;
     return SK_OK;
@@ -263,6 +263,7 @@ sig_free(Signature *s)
         for (uint32_t i = 0; i < s->lists[l].xform_cnt; i++) {
             detect_transform_free(s->lists[l].xform[i].id, s->lists[l].xform[i].ctx);
         }
+        free(s->lists[l].xform);
     }
     for (uint32_t i = 0; i < s->var_cnt; i++) {
         free(s->var_names[i]);

@@ -71,6 +71,10 @@ xform_add(Signature *s, const char *kw, DetectTransformId id, void *ctx, char *e
         return detect_err(err, "%s: too many transforms on one buffer (max %d)", kw,
                           DETECT_XFORM_MAX);
     }
+    if (l->xform == NULL && (l->xform = calloc(DETECT_XFORM_MAX, sizeof(*l->xform))) == NULL) {
+        detect_transform_free((uint8_t)id, ctx);
+        return detect_nomem(err);
+    }
     l->xform[l->xform_cnt].id = (uint8_t)id;
     l->xform[l->xform_cnt].ctx = ctx;
     l->xform_cnt++;
