@@ -486,6 +486,53 @@ body_past_the_limit_is_cut(void **state)
     assert_int_equal(tx->side[HTTP_RES].message_len, total);
 }
 
+/* A hole inside a body of known length: libhtp is fed filler for it, the body and its file are
+ * marked, EVE's length leaves the hole out, and the next response is found after it. */
+static void
+hole_in_body_is_skipped_and_the_next_response_read(void **state)
+{
+    Fixture *fx = *state;
+    feed(fx, FLOW_DIR_TOSERVER,
+         "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n");
+    feed(fx, FLOW_DIR_TOCLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\nabcde");
+    static const char after[] = "HTTP/1.1 404 NF\r\nContent-Length: 2\r\n\r\nxy";
+    StreamChunk ch = {.data = cur_init((const uint8_t *)after, sizeof(after) - 1),
+                      .offset = fx->off[FLOW_DIR_TOCLIENT] + 15,
+                      .gap_len = 15,
+                      .flags = STREAM_F_GAP};
+    applayer_stream(fx->al, &fx->f, FLOW_DIR_TOCLIENT, &ch);
+    HttpTx *t0 = tx_at(fx, 0), *t1 = tx_at(fx, 1);
+    assert_non_null(t0);
+    assert_non_null(t1);
+    assert_true(t0->base.complete);
+    assert_true(t0->side[HTTP_RES].gap);
+    assert_int_equal(t0->side[HTTP_RES].gap_bytes, 15);
+    assert_buffer(t0, http_detect_response_body, FLOW_DIR_TOCLIENT, 0, "abcde");
+    char *s = log_text(fx, t0);
+    assert_non_null(strstr(s, "\"length\":5}"));
+    free(s);
+    assert_true(t1->base.complete);
+    assert_int_equal(t1->side[HTTP_RES].status, 404);
+    assert_buffer(t1, http_detect_response_body, FLOW_DIR_TOCLIENT, 0, "xy");
+}
+
+/* A hole in a header block cannot be skipped: that direction stops, the other goes on. */
+static void
+hole_in_headers_stops_the_direction(void **state)
+{
+    Fixture *fx = *state;
+    feed(fx, FLOW_DIR_TOSERVER, "GET /h HTTP/1.1\r\nHo");
+    static const char rest[] = "st: a\r\n\r\n";
+    StreamChunk ch = {.data = cur_init((const uint8_t *)rest, sizeof(rest) - 1),
+                      .offset = fx->off[FLOW_DIR_TOSERVER] + 4,
+                      .gap_len = 4,
+                      .flags = STREAM_F_GAP};
+    applayer_stream(fx->al, &fx->f, FLOW_DIR_TOSERVER, &ch);
+    feed(fx, FLOW_DIR_TOCLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    end(fx);
+    assert_true(tx_count(fx) >= 1);
+}
+
 /* A small memcap: the parser keeps what it can, never crashes, and gives every byte back. */
 static void
 memcap_bounds_state(void **state)
@@ -584,6 +631,9 @@ main(void)
         cmocka_unit_test_setup_teardown(invalid_chunk_length_raises_event, setup, teardown),
         cmocka_unit_test_setup_teardown(long_body_is_kept_past_the_scratch, setup, teardown),
         cmocka_unit_test_setup_teardown(body_past_the_limit_is_cut, setup, teardown),
+        cmocka_unit_test_setup_teardown(hole_in_body_is_skipped_and_the_next_response_read, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(hole_in_headers_stops_the_direction, setup, teardown),
         cmocka_unit_test(memcap_bounds_state),
         cmocka_unit_test_setup_teardown(pipelining_is_bounded, setup, teardown),
         cmocka_unit_test(probe_methods_and_responses),
