@@ -126,7 +126,8 @@ put_rdata(JsonBuf *jb, const char *key, const DnsTx *tx, const DnsRecord *rec, b
         uint8_t a[16];
         size_t alen = rec->type == 1 ? 4 : 16;
         if (c.left != alen || !cur_bytes(&c, a, alen)) {
-            return RD_NONE;
+            json_str_plain(jb, k, "", 0); /* Suricata: an address of the wrong size is "" */
+            return RD_STRING;
         }
         if (alen == 4) {
             inet_ntop(AF_INET, a, text, sizeof(text));
@@ -146,8 +147,12 @@ put_rdata(JsonBuf *jb, const char *key, const DnsTx *tx, const DnsRecord *rec, b
     case 12: /* PTR */
     case 15: /* MX: the exchange */
         off = rec->rdata_off + (rec->type == 15 ? 2 : 0);
-        if (!dns_name_read(tx->msg, tx->msg_len, &off, name, sizeof(name), &nl, &ev)) {
-            return RD_NONE;
+        /* The name starts inside the rdata (it may point elsewhere); an rdata too short for
+         * one, or a name that does not read, is "" as Suricata writes it. */
+        if (rec->rdata.left <= (rec->type == 15 ? 2u : 0u)
+            || !dns_name_read(tx->msg, tx->msg_len, &off, name, sizeof(name), &nl, &ev)) {
+            json_str_plain(jb, k, "", 0);
+            return RD_STRING;
         }
         json_strn(jb, k, name, nl);
         return RD_STRING;

@@ -110,6 +110,15 @@ def keywords():
     q = DNS(id=0x1030, rd=1, qd=DNSQR(qname=name, qtype="ALL"))
     pkts += [udp(40030, q, True, t), udp(40030, Raw(body), False, t + 0.01)]
     t += 1
+    # Empty and wrong-sized rdata: Suricata writes "" for the A, AAAA and CNAME, and leaves
+    # the empty TXT out of the answers.
+    name = "e.example.com"
+    q = DNS(id=0x1040, rd=1, qd=DNSQR(qname=name, qtype="A"))
+    body = header(0x1040, 0x8180, 1, 4, 0, 0) + qname(name) + b"\x00\x01\x00\x01"
+    body += raw_rr(name, 1, b"") + raw_rr(name, 28, b"\x01\x02\x03") + raw_rr(name, 5, b"")
+    body += raw_rr(name, 16, b"")
+    pkts += [udp(40040, q, True, t), udp(40040, Raw(body), False, t + 0.01)]
+    t += 1
     # A request with two questions.
     body = header(0x1020, 0x0100, 2, 0, 0, 0) + qname("one.example.com") + b"\x00\x01\x00\x01"
     body += qname("two.example.com") + b"\x00\x1c\x00\x01"
