@@ -751,8 +751,36 @@ out:
     return r;
 }
 
+/* The transaction buffer a tx rule is prefiltered on, as Suricata picks its fast pattern: the
+ * buffer of the content marked fast_pattern, else of the longest plain content (a transformed
+ * buffer holds other bytes than the ones scanned: not those); -1 when none. */
+static int
+tx_fp_list(const Signature *ts)
+{
+    int best = -1;
+    uint16_t best_len = 0;
+    for (unsigned l = DETECT_LIST_FIRST_BUFFER; l < DETECT_LIST_MAX; l++) {
+        const uint8_t *pat;
+        uint16_t len;
+        const DetectContent *c;
+        if (!(detect_buffers[l].flags & DETECT_BUF_TX) || ts->lists[l].cnt == 0
+            || ts->lists[l].xform_cnt != 0
+            || (c = sig_fast_pattern_in(ts, l, &pat, &len)) == NULL) {
+            continue;
+        }
+        if (c->flags & DETECT_CONTENT_FAST_PATTERN) {
+            return (int)l;
+        }
+        if (best < 0 || len > best_len) {
+            best = (int)l;
+            best_len = len;
+        }
+    }
+    return best;
+}
+
 /* Transaction rules: one group per transaction buffer whose fast patterns prefilter them
- * (a rule goes to the group of the first buffer where it has a plain content), the rest on
+ * (a rule goes to the group of its fast pattern's buffer, tx_fp_list), the rest on
  * tx_always. The tx pass scans each instance of a buffer (each question of a DNS request). */
 static SkResult
 tx_groups_build(BuildCtx *bc, DetectEngine *de)
@@ -767,18 +795,21 @@ tx_groups_build(BuildCtx *bc, DetectEngine *de)
         goto out;
     }
     r = SK_OK;
+    int16_t *fp = malloc((gs->tx_cnt + 1) * sizeof(*fp));
+    if (fp == NULL) {
+        r = SK_ERR_NOMEM;
+        goto out;
+    }
+    for (uint32_t i = 0; i < gs->tx_cnt; i++) {
+        fp[i] = (int16_t)tx_fp_list(de->sigs[gs->tx[i]]);
+    }
     for (unsigned l = DETECT_LIST_FIRST_BUFFER; l < DETECT_LIST_MAX && r == SK_OK; l++) {
         uint32_t n = 0;
         if (!(detect_buffers[l].flags & DETECT_BUF_TX)) {
             continue;
         }
         for (uint32_t i = 0; i < gs->tx_cnt; i++) {
-            const uint8_t *pat;
-            uint16_t len;
-            const Signature *ts = de->sigs[gs->tx[i]];
-            /* A transformed buffer holds other bytes than the ones scanned: no prefilter. */
-            if (!placed[i] && ts->lists[l].xform_cnt == 0
-                && sig_fast_pattern_in(ts, l, &pat, &len) != NULL) {
+            if (fp[i] == (int16_t)l) {
                 list[n++] = gs->tx[i];
                 placed[i] = 1;
             }
@@ -799,6 +830,30 @@ tx_groups_build(BuildCtx *bc, DetectEngine *de)
             gs->tx_always[gs->tx_always_cnt++] = gs->tx[i];
         }
     }
+    /* Split by protocol and direction: a transaction meets only its own. */
+    for (unsigned a = 0; a < ALPROTO_MAX && r == SK_OK; a++) {
+        for (int d = 0; d < 2 && r == SK_OK; d++) {
+            uint32_t n = 0;
+            for (uint32_t i = 0; i < gs->tx_always_cnt; i++) {
+                const Signature *ts = de->sigs[gs->tx_always[i]];
+                n += ts->tx_alproto == (int)a && (ts->tx_dirs & (1u << d));
+            }
+            if (n == 0) {
+                continue;
+            }
+            if ((gs->txa[a][d] = malloc(n * sizeof(uint32_t))) == NULL) {
+                r = SK_ERR_NOMEM;
+                break;
+            }
+            for (uint32_t i = 0; i < gs->tx_always_cnt; i++) {
+                const Signature *ts = de->sigs[gs->tx_always[i]];
+                if (ts->tx_alproto == (int)a && (ts->tx_dirs & (1u << d))) {
+                    gs->txa[a][d][gs->txa_cnt[a][d]++] = gs->tx_always[i];
+                }
+            }
+        }
+    }
+    free(fp);
 out:
     free(list);
     free(placed);
@@ -827,6 +882,10 @@ groups_free(struct DetectGroups *gs)
     free(gs->iponly);
     free(gs->tx);
     free(gs->tx_always);
+    for (unsigned a = 0; a < ALPROTO_MAX; a++) {
+        free(gs->txa[a][0]);
+        free(gs->txa[a][1]);
+    }
     hs_free_scratch(gs->scratch);
     free(gs);
 }

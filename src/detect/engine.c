@@ -541,13 +541,17 @@ tx_pass(DetectThread *dt, Packet *p, Flow *f)
         /* Candidates: the tx rules without a fast pattern, and those whose fast pattern is in
          * an instance of their buffer (each question of a DNS request, ...). */
         dt->cand_cnt = 0;
-        cand_add_rules(dt, gs->tx_always, gs->tx_always_cnt);
+        if (f->alproto < ALPROTO_MAX) {
+            cand_add_rules(dt, gs->txa[f->alproto][dir], gs->txa_cnt[f->alproto][dir]);
+        }
         for (uint32_t k = 0; k < gs->txg_cnt; k++) {
             const DetectGroup *g = &gs->g[gs->txg[k]];
             const DetectBuffer *b = &detect_buffers[g->fp_list];
             const int bdir = b->dir == AL_DIR_BOTH ? dir : b->dir;
             Cursor c;
-            if (b->alproto != f->alproto) {
+            /* A buffer of the other direction only prefilters rules of that direction (the
+             * parser refuses rules that mix them). */
+            if (b->alproto != f->alproto || (b->dir != AL_DIR_BOTH && b->dir != dir)) {
                 continue;
             }
             for (uint32_t idx = 0;

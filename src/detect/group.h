@@ -71,6 +71,10 @@ struct DetectGroups {
     uint32_t txg_cnt;
     uint32_t *tx_always;
     uint32_t tx_always_cnt;
+    /* tx_always by the flow's protocol and the inspected direction: the rules that can run
+     * on such a transaction (a rule of both directions is in both), ascending. */
+    uint32_t *txa[ALPROTO_MAX][2];
+    uint32_t txa_cnt[ALPROTO_MAX][2];
     hs_scratch_t *scratch; /* prototype, cloned per thread */
     /* build figures, for -v and the closing figures */
     uint32_t pf_rules, nopf_rules, db_cnt, db_cached;
