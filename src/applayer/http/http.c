@@ -219,8 +219,22 @@ cb_log(htp_log_t *log)
 
 /* The HttpTx of libhtp's h, made on its first callback. NULL at the memcap or the flow's
  * transaction bound: h is still parsed, and has no record. */
+static HttpTx *tx_attach_new(HttpState *st, htp_tx_t *h);
+
+/* The HttpTx of libhtp's h (made on its first callback), its progress brought up to date. */
 static HttpTx *
 tx_attach(HttpState *st, htp_tx_t *h)
+{
+    HttpTx *tx = tx_attach_new(st, h);
+    if (tx != NULL) {
+        tx->htp_progress[HTTP_REQ] = (uint8_t)h->request_progress;
+        tx->htp_progress[HTTP_RES] = (uint8_t)h->response_progress;
+    }
+    return tx;
+}
+
+static HttpTx *
+tx_attach_new(HttpState *st, htp_tx_t *h)
 {
     HttpTx *tx = htp_tx_get_user_data(h);
     if (tx != NULL || st->ended) {
@@ -555,6 +569,8 @@ static void
 body_add(HttpState *st, HttpTx *tx, int side, const htp_tx_data_t *d)
 {
     HttpSide *s = &tx->side[side];
+    tx->htp_progress[side] =
+        (uint8_t)(side == HTTP_REQ ? d->tx->request_progress : d->tx->response_progress);
     if (st->filling) {
         s->body_cut = s->gap = true;
         return;
@@ -1038,6 +1054,23 @@ http_probe(int dir, Cursor c, bool tcp)
 
 /* ---- accessors ---- */
 
+/* Suricata's names of a side's progress (alerts' ts_progress / tc_progress), by libhtp's
+ * request and response progress values. */
+static const char *
+http_progress_name(const AlTx *base, int dir)
+{
+    static const char *const names[2][6] = {
+        {"request_started", "request_line", "request_headers", "request_body", "request_trailer",
+         "request_complete"},
+        {"response_started", "response_line", "response_headers", "response_body",
+         "response_trailer", "response_complete"},
+    };
+    const HttpTx *tx = (const HttpTx *)base;
+    const int s = dir == FLOW_DIR_TOSERVER ? HTTP_REQ : HTTP_RES;
+    unsigned p = base->progress[dir] ? 5 : tx->htp_progress[s];
+    return names[s][p < 6 ? p : 5];
+}
+
 Cursor
 http_span(const HttpTx *tx, int s, HttpSpan sp)
 {
@@ -1078,6 +1111,7 @@ const AlParser http_parser = {
     .file_count = http_file_count,
     .log_file = http_log_file,
     .file_dir = http_file_dir,
+    .progress_name = http_progress_name,
     .event_name = http_event_name,
     .event_lookup = http_event_lookup,
 };

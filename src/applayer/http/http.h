@@ -101,6 +101,7 @@ typedef struct {
     AlTx base;
     HttpSide side[2];
     bool is_0_9;
+    uint8_t htp_progress[2]; /* libhtp's request / response progress, last seen (alerts) */
 } HttpTx;
 
 struct htp_connp_t;
