@@ -151,6 +151,10 @@ tls_version_name(uint16_t v, char *buf, size_t cap)
     if (v == TLS_V_13_DRAFT_OLD) {
         return "TLS 1.3 draft-<16";
     }
+    if ((v >> 8) == 0xfb) {
+        snprintf(buf, cap, "TLS 1.3 draft-%u-fb", v & 0xff); /* Facebook's (fizz) drafts */
+        return buf;
+    }
     if ((v >> 8) == 0x7f) {
         unsigned d = v & 0xff;
         if (d < 16) {
@@ -191,15 +195,29 @@ tx_event(TlsState *ts, unsigned ev)
     }
 }
 
-/* A session without a certificate (TLS <= 1.2): Suricata logs it as resumed once the handshake
- * went on past the server's hello (its ServerHelloDone or ChangeCipherSpec, or encrypted data),
- * and not at all when it stopped at the hello. */
+/* A session without a certificate (TLS <= 1.2), as Suricata 8.0.7 writes it (checked on
+ * captures built for it and on bench.pcap): resumed when the server took the client's session
+ * id back, or when the client offered a session ticket (the extension, empty or not) and the
+ * handshake went on past the server's hello (its ServerHelloDone or ChangeCipherSpec, or
+ * encrypted data). */
 static bool
 resumed_now(const TlsState *ts, const TlsTx *tx)
 {
-    return !tx->have_cert && !ts->tls13 && (tx->seen & TLS_SEEN_SERVER_HELLO)
-           && (ts->srv_hello_done || ts->d[FLOW_DIR_TOCLIENT].encrypted
-               || ts->d[FLOW_DIR_TOSERVER].encrypted);
+    if (tx->have_cert || ts->tls13 || !(tx->seen & TLS_SEEN_SERVER_HELLO)) {
+        return false;
+    }
+    return ts->sid_match
+           || (ts->ticket
+               && (ts->srv_hello_done || ts->d[FLOW_DIR_TOCLIENT].encrypted
+                   || ts->d[FLOW_DIR_TOSERVER].encrypted));
+}
+
+/* Is there a record to write? A certificate, TLS 1.3, or resumption; without those, only a
+ * client that offered a session ticket gets one (a hello alone, then nothing, included). */
+static bool
+loggable(const TlsState *ts, const TlsTx *tx)
+{
+    return tx->have_cert || ts->tls13 || tx->resumed || ts->ticket;
 }
 
 /* The handshake went far enough for the transaction to be final and logged, when Suricata
@@ -219,10 +237,13 @@ maybe_complete(TlsState *ts)
         if (!ts->srv_appdata) {
             return;
         }
-        tx->resumed = true;
+        tx->resumed = resumed_now(ts, tx);
     }
     tx->base.progress[FLOW_DIR_TOSERVER] = tx->base.progress[FLOW_DIR_TOCLIENT] = 1;
     tx->base.complete = true;
+    if (!loggable(ts, tx)) {
+        tx->base.logged = true; /* nothing to write, as Suricata */
+    }
 }
 
 /* Direction dir's part of the handshake is over: its buffers are final for detection. */
@@ -407,7 +428,9 @@ ja4_make(TlsTx *tx, const Hello *h)
     if (h->sv.p != NULL && cur_u8(&c, &l)) {
         uint16_t best = 0;
         while (cur_be16(&c, &v)) {
-            if (!is_grease(v) && v > best) {
+            /* Facebook's TLS 1.3 drafts (0xfbNN) are not versions to Suricata's JA4; the
+             * standard drafts (0x7fNN) are, and print as "00". */
+            if (!is_grease(v) && (v >> 8) != 0xfb && v > best) {
                 best = v;
             }
         }
@@ -594,6 +617,11 @@ exts_read(AlFlow *af, TlsState *ts, TlsTx *tx, Cursor exts, bool server, Hello *
             }
             break;
         }
+        case 0x0023: /* session_ticket */
+            if (!server) {
+                ts->ticket = true;
+            }
+            break;
         case 0x002b: /* supported_versions: a list (client), the choice (server) */
             if (server) {
                 uint16_t v;
@@ -691,11 +719,12 @@ server_hello(AlFlow *af, TlsState *ts, TlsTx *tx, Cursor m)
     if (legacy13 && tx->server_version == TLS_V_13) {
         tx->server_version = TLS_V_13_DRAFT_OLD;
     }
-    if (tx->server_version == TLS_V_13 || (tx->server_version >> 8) == 0x7f) {
+    if (tx->server_version == TLS_V_13 || (tx->server_version >> 8) == 0x7f
+        || (tx->server_version >> 8) == 0xfb) {
         ts->tls13 = true;
     } else if (sid.left > 0 && sid.left == ts->client_sid_len
                && memcmp(sid.p, ts->client_sid, sid.left) == 0) {
-        tx->resumed = true;
+        ts->sid_match = true;
     }
 }
 
@@ -1088,10 +1117,9 @@ tls_flow_end(AlFlow *af)
     if (tx == NULL || tx->base.complete) {
         return;
     }
-    if (resumed_now(ts, tx)) {
-        tx->resumed = true;
-    } else if (!tx->have_cert && !ts->tls13 && (tx->seen & TLS_SEEN_SERVER_HELLO)) {
-        tx->base.logged = true; /* a server hello, then nothing: Suricata writes no record */
+    tx->resumed = resumed_now(ts, tx);
+    if (!loggable(ts, tx)) {
+        tx->base.logged = true; /* nothing to write, as Suricata */
     }
 }
 

@@ -69,7 +69,7 @@ typedef struct {
     uint32_t blob_len;
 
     uint8_t seen; /* TLS_SEEN_* */
-    bool resumed; /* the server hello took the client's session id back (TLS <= 1.2) */
+    bool resumed; /* TLS <= 1.2 without a certificate, resumed as Suricata sees it */
     bool sslv2;
     uint16_t client_version; /* the client hello's (legacy) version */
     uint16_t server_version; /* the server's choice: supported_versions, else the hello's */
@@ -110,6 +110,8 @@ typedef struct {
     bool tls13;          /* the server chose TLS 1.3: its handshake after the hello is encrypted */
     bool srv_hello_done; /* ServerHelloDone read */
     bool srv_appdata;    /* the server sent application data */
+    bool sid_match;      /* the server hello took the client's session id back */
+    bool ticket;         /* the client hello has a session_ticket extension */
 } TlsState;
 
 /* Accessors for the keywords. */

@@ -36,6 +36,7 @@ static const struct {
     {"2.5.4.43", "initials"},
     {"2.5.4.46", "dnQualifier"},
     {"2.5.4.97", "organizationIdentifier"},
+    {"2.5.29.17", "subjectAltName"},
     {"0.9.2342.19200300.100.1.1", "uid"},
     {"0.9.2342.19200300.100.1.25", "DC"},
     {"1.2.840.113549.1.9.1", "Email"},

@@ -54,7 +54,7 @@ session_version(const TlsTx *tx)
 {
     uint16_t v = tx->server_version != 0 ? tx->server_version : tx->client_version;
     /* TLS 1.3 drafts are TLS 1.3 to a rule. */
-    return (v >> 8) == 0x7f ? TLS_V_13 : v;
+    return (v >> 8) == 0x7f || (v >> 8) == 0xfb ? TLS_V_13 : v;
 }
 
 static bool

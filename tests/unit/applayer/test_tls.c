@@ -458,12 +458,31 @@ resumed_session_is_logged_as_resumed(void **state)
     (void)app;
 }
 
+/* A TLS 1.2 hello with one cipher and SNI only (no session ticket extension). */
+static void
+client_hello_plain(Buf *msg)
+{
+    Buf body = {0}, ciphers = {0}, comp = {0}, exts = {0}, sid = {0};
+    u16(&body, 0x0303);
+    for (unsigned i = 0; i < 32; i++) {
+        u8(&body, i);
+    }
+    vec(&body, 1, &sid);
+    u16(&ciphers, 0xc014);
+    vec(&body, 2, &ciphers);
+    u8(&comp, 0);
+    vec(&body, 1, &comp);
+    sni_ext(&exts, "plain.example", 0);
+    vec(&body, 2, &exts);
+    hs(msg, 1, &body);
+}
+
 static void
 server_hello_alone_is_not_logged(void **state)
 {
     Fixture *fx = *state;
     Buf ch = {0}, rec = {0}, sh = {0}, srec = {0};
-    client_hello(&ch, NULL);
+    client_hello_plain(&ch);
     record(&rec, 22, 0x0301, &ch);
     feed(fx, FLOW_DIR_TOSERVER, &rec, 4096);
     server_hello(&sh, 0x0303, NULL, 0, 0xc014, NULL);
@@ -472,9 +491,22 @@ server_hello_alone_is_not_logged(void **state)
     applayer_flow_end(fx->al, &fx->f);
     TlsTx *tx = the_tx(fx);
     assert_true(tx->base.complete);
-    assert_true(tx->base.logged); /* nothing to write, as Suricata */
+    assert_true(tx->base.logged); /* nothing to write, as Suricata: no certificate, no ticket */
 }
 
+static void
+hello_without_ticket_alone_is_not_logged(void **state)
+{
+    Fixture *fx = *state;
+    Buf ch = {0}, rec = {0};
+    client_hello_plain(&ch);
+    record(&rec, 22, 0x0301, &ch);
+    feed(fx, FLOW_DIR_TOSERVER, &rec, 4096);
+    applayer_flow_end(fx->al, &fx->f);
+    assert_true(the_tx(fx)->base.logged); /* bench.pcap: Suricata writes none for these */
+}
+
+/* With a session_ticket extension, as the default hello has. */
 static void
 client_hello_alone_is_logged_at_flow_end(void **state)
 {
@@ -799,6 +831,7 @@ main(void)
         cmocka_unit_test_setup_teardown(resumed_session_is_logged_as_resumed, setup, teardown),
         cmocka_unit_test_setup_teardown(server_hello_alone_is_not_logged, setup, teardown),
         cmocka_unit_test_setup_teardown(client_hello_alone_is_logged_at_flow_end, setup, teardown),
+        cmocka_unit_test_setup_teardown(hello_without_ticket_alone_is_not_logged, setup, teardown),
         cmocka_unit_test_setup_teardown(tls13_version_comes_from_supported_versions, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(bad_sni_type_raises_and_ends_the_extensions, setup,
