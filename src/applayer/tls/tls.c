@@ -195,6 +195,26 @@ tx_event(TlsState *ts, unsigned ev)
     }
 }
 
+static void
+state_at_least(uint8_t *st, uint8_t v)
+{
+    if (*st < v) {
+        *st = v;
+    }
+}
+
+static const char *
+tls_progress_name(const AlTx *base, int dir)
+{
+    static const char *const client[] = {"client_in_progress", "client_hello_done",
+                                         "client_cert_done", "client_handshake_done"};
+    static const char *const server[] = {"server_in_progress", "server_hello", "server_cert_done",
+                                         "server_hello_done", "server_handshake_done"};
+    const TlsTx *tx = (const TlsTx *)base;
+    return dir == FLOW_DIR_TOSERVER ? client[tx->cstate < 4 ? tx->cstate : 3]
+                                    : server[tx->sstate < 5 ? tx->sstate : 4];
+}
+
 /* A session without a certificate (TLS <= 1.2), as Suricata 8.0.7 writes it (checked on
  * captures built for it and on bench.pcap): resumed when the server took the client's session
  * id back, or when the client offered a session ticket (the extension, empty or not) and the
@@ -257,6 +277,10 @@ side_done(TlsState *ts, int dir)
     }
     tx->base.progress[dir] = 1;
     tx->base.dirs |= (uint8_t)(1u << dir);
+    if (ts->d[dir].encrypted) {
+        state_at_least(dir == FLOW_DIR_TOSERVER ? &tx->cstate : &tx->sstate,
+                       dir == FLOW_DIR_TOSERVER ? 3 : 4);
+    }
     maybe_complete(ts);
 }
 
@@ -796,6 +820,7 @@ hs_message(AlFlow *af, TlsState *ts, int dir, uint8_t type, Cursor m)
     case 1: /* client_hello */
         if (dir == FLOW_DIR_TOSERVER) {
             client_hello(af, ts, tx, m);
+            state_at_least(&tx->cstate, 1);
             if (!tx->base.progress[FLOW_DIR_TOSERVER]) {
                 tx->base.progress[FLOW_DIR_TOSERVER] = 1;
             }
@@ -805,6 +830,7 @@ hs_message(AlFlow *af, TlsState *ts, int dir, uint8_t type, Cursor m)
         if (dir == FLOW_DIR_TOCLIENT) {
             tx->base.dirs |= 1u << FLOW_DIR_TOCLIENT;
             server_hello(af, ts, tx, m);
+            state_at_least(&tx->sstate, 1);
             if (ts->tls13) {
                 /* What follows the hello is encrypted (RFC 8446 2). */
                 ts->d[dir].encrypted = true;
@@ -814,6 +840,7 @@ hs_message(AlFlow *af, TlsState *ts, int dir, uint8_t type, Cursor m)
         break;
     case 11: /* certificate */
         certificates(af, ts, tx, m, dir);
+        state_at_least(dir == FLOW_DIR_TOSERVER ? &tx->cstate : &tx->sstate, 2);
         break;
     case 16: /* client_key_exchange */
         tx->seen |= TLS_SEEN_CLIENT_KEYX;
@@ -824,6 +851,7 @@ hs_message(AlFlow *af, TlsState *ts, int dir, uint8_t type, Cursor m)
     case 14: /* server_hello_done */
         if (dir == FLOW_DIR_TOCLIENT) {
             ts->srv_hello_done = true;
+            state_at_least(&tx->sstate, 3);
             side_done(ts, dir);
         }
         break;
@@ -1163,4 +1191,5 @@ const AlParser tls_parser = {
     .log_tx = tls_log_tx,
     .event_name = tls_event_name,
     .event_lookup = tls_event_lookup,
+    .progress_name = tls_progress_name,
 };

@@ -69,6 +69,10 @@ typedef struct {
     uint32_t blob_len;
 
     uint8_t seen; /* TLS_SEEN_* */
+    /* How far each side's handshake went, for alerts' ts_progress / tc_progress (Suricata's
+     * names, tls_progress_name): client 0 in progress, 1 hello, 2 certificate, 3 handshake
+     * done; server 0 in progress, 1 hello, 2 certificate, 3 hello done, 4 handshake done. */
+    uint8_t cstate, sstate;
     bool resumed; /* TLS <= 1.2 without a certificate, resumed as Suricata sees it */
     bool sslv2;
     uint16_t client_version; /* the client hello's (legacy) version */
