@@ -93,17 +93,32 @@ put_type(JsonBuf *jb, const char *key, uint16_t type)
 static void
 put_bytes(JsonBuf *jb, const char *key, Cursor c)
 {
-    char buf[1024];
+    static const char hex[] = "0123456789abcdef";
+    char small[1024];
+    /* Whole, as Suricata writes it (a NULL record of a DNS tunnel holds up to 64 KiB): rdata
+     * longer than the stack buffer takes a buffer of its own, in the logger only. */
+    const size_t need = c.left * 4 + 1;
+    char *buf = need <= sizeof(small) ? small : malloc(need);
     size_t n = 0;
     uint8_t b;
-    while (n + 5 < sizeof(buf) && cur_u8(&c, &b)) {
+    if (buf == NULL || c.left == 0) {
+        json_strn(jb, key, "", 0);
+        return;
+    }
+    while (cur_u8(&c, &b)) {
         if (b >= 0x80) {
-            n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\\x%02x", b);
+            buf[n++] = '\\';
+            buf[n++] = 'x';
+            buf[n++] = hex[b >> 4];
+            buf[n++] = hex[b & 0xf];
         } else {
             buf[n++] = (char)b;
         }
     }
     json_strn(jb, key, buf, n);
+    if (buf != small) {
+        free(buf);
+    }
 }
 
 typedef enum { RD_NONE, RD_STRING, RD_OBJECT } RdKind;
