@@ -76,6 +76,11 @@ static const char sk_config_default[] =
     "              decode: yes\n"
     "              stream: yes\n"
     "              applayer: yes\n"
+    /* The application records Suricata's stock file writes, in its order. */
+    "        - http\n"
+    "        - dns\n"
+    "        - tls\n"
+    "        - files\n"
     "        - flow\n"
     "        - stats:\n"
     "            totals: yes\n"

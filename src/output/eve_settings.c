@@ -245,7 +245,7 @@ static const CfgKey rows[] = {
     {.path = EVE ".types",
      .type = CFG_KEY_LIST,
      CFG_NOWHERE,
-     .def = "alert, anomaly, flow, stats",
+     .def = "alert, anomaly, http, dns, tls, files, flow, stats",
      .help = "event types to log",
      .read = read_types},
     {.path = TYPES ".*.enabled",
