@@ -94,7 +94,9 @@ tls_log_tx(JsonBuf *jb, const AlFlow *af, const AlTx *base)
     put_bytes(jb, "serial", tx->serial);
     put_bytes(jb, "fingerprint", tx->fingerprint);
     put_bytes(jb, "sni", tx->sni);
-    uint16_t v = tx->server_version != 0 ? tx->server_version : tx->client_version;
+    uint16_t v = tx->server_version != 0          ? tx->server_version
+                 : tx->server_record_version != 0 ? tx->server_record_version
+                                                  : tx->client_version;
     char vb[32];
     const char *vn = tls_version_name(v, vb, sizeof(vb));
     json_str_plain(jb, "version", vn, strlen(vn));

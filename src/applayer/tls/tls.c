@@ -163,7 +163,8 @@ tls_version_name(uint16_t v, char *buf, size_t cap)
         snprintf(buf, cap, "TLS 1.3 draft-%u", d);
         return buf;
     }
-    return "UNDETERMINED";
+    snprintf(buf, cap, "%u", v); /* Suricata writes a version it does not know as its number */
+    return buf;
 }
 
 /* RFC 8701: 0x?a?a with both bytes equal. */
@@ -452,9 +453,10 @@ ja4_make(TlsTx *tx, const Hello *h)
     if (h->sv.p != NULL && cur_u8(&c, &l)) {
         uint16_t best = 0;
         while (cur_be16(&c, &v)) {
-            /* Facebook's TLS 1.3 drafts (0xfbNN) are not versions to Suricata's JA4; the
-             * standard drafts (0x7fNN) are, and print as "00". */
-            if (!is_grease(v) && (v >> 8) != 0xfb && v > best) {
+            /* Facebook's TLS 1.3 drafts (0xfbNN) and drafts before 16 are not versions to
+             * Suricata's JA4; later drafts (0x7f10 on) are, and print as "00" (bench.pcap). */
+            const bool ignored = (v >> 8) == 0xfb || (v >= 0x7f00 && v < 0x7f10);
+            if (!is_grease(v) && !ignored && v > best) {
                 best = v;
             }
         }
@@ -1114,6 +1116,11 @@ tls_parse(AlFlow *af, int dir, bool tcp, const StreamChunk *in)
         }
         if (!d->any && ts->tx != NULL && ts->tx->record_version == 0) {
             ts->tx->record_version = version;
+        }
+        if (!d->any && dir == FLOW_DIR_TOCLIENT && ts->tx != NULL) {
+            /* A server that answers without a hello (an alert): Suricata names the session
+             * by that record's version. */
+            ts->tx->server_record_version = version;
         }
         d->any = true;
         d->records++;

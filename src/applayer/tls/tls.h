@@ -75,9 +75,10 @@ typedef struct {
     uint8_t cstate, sstate;
     bool resumed; /* TLS <= 1.2 without a certificate, resumed as Suricata sees it */
     bool sslv2;
-    uint16_t client_version; /* the client hello's (legacy) version */
-    uint16_t server_version; /* the server's choice: supported_versions, else the hello's */
-    uint16_t record_version; /* the first record's */
+    uint16_t client_version;        /* the client hello's (legacy) version */
+    uint16_t server_version;        /* the server's choice: supported_versions, else the hello's */
+    uint16_t record_version;        /* the first record's */
+    uint16_t server_record_version; /* the server's first record's */
 
     TlsBytes sni;
     TlsList client_alpns, server_alpns;
@@ -120,7 +121,8 @@ typedef struct {
 
 /* Accessors for the keywords. */
 bool tls_list_get(const TlsList *l, uint32_t idx, TlsBytes *out);
-/* "TLS 1.2", "TLSv1", "TLS 1.3 draft-23", ... as Suricata writes a version; "UNDETERMINED". */
+/* "TLS 1.2", "TLSv1", "TLS 1.3 draft-23", ... as Suricata writes a version; others as the
+ * decimal number. */
 const char *tls_version_name(uint16_t v, char *buf, size_t cap);
 
 AlProbe tls_probe(int dir, Cursor c, bool tcp);
