@@ -151,6 +151,9 @@ void detect_thread_free(DetectThread *dt);               /* accepts NULL */
  * the result is detect_alerts(dt) until the next call. */
 void detect_packet(DetectThread *dt, Packet *p);
 const DetectAlerts *detect_alerts(const DetectThread *dt);
+/* Does the engine have transaction rules (the transaction pass runs, and marks what it
+ * inspected)? Without any, the app layer frees transactions once logged. */
+bool detect_inspects_txs(const DetectThread *dt);
 const DetectThreadStats *detect_thread_stats(const DetectThread *dt);
 /* The thread's counters for stats: Suricata's (detect.alert, detect.alert_queue_overflow,
  * detect.alerts_suppressed) and sekimori's own (rules checked, prefilter hits, recursion

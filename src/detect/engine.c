@@ -654,6 +654,12 @@ detect_flow_end(DetectThread *dt, Flow *f, Packet *p, int toserver)
     counters_publish(dt);
 }
 
+bool
+detect_inspects_txs(const DetectThread *dt)
+{
+    return dt->de->sig_cnt > 0 && dt->de->groups->tx_cnt > 0;
+}
+
 void
 detect_packet(DetectThread *dt, Packet *p)
 {

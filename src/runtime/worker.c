@@ -294,7 +294,7 @@ worker_layer_own(Worker *w, Packet *q, Packet *slot, Packet *dgram)
     }
     if (q->flow != NULL && q->flow->al != NULL) {
         eve_log_txs(w->ew, q, q->flow);
-        applayer_tx_prune(w->al, q->flow, w->det != NULL);
+        applayer_tx_prune(w->al, q->flow, w->det != NULL && detect_inspects_txs(w->det));
     }
     /* The fragment went through as itself (rules match fragments; they have no flow); the
      * datagram it completed goes through as a packet of its own, its tunnel layers too. Its
