@@ -267,7 +267,9 @@ kw_pcre_setup(Signature *s, const char *arg, char *err)
     if (has_var_capture(str + 1, (size_t)(last - str - 1))) {
         return detect_err(err, "pcre capture into pkt/flow/alert variables is not supported yet");
     }
-    if (flags & PCRE_F_RELATIVE) {
+    /* Suricata 8.0.7 wants a match before /R in pkt_data only: in a sticky buffer the first
+     * keyword is relative to the buffer's start. */
+    if ((flags & PCRE_F_RELATIVE) && list == DETECT_LIST_PMATCH) {
         bool prev = false;
         for (uint32_t i = 0; i < l->cnt; i++) {
             prev |= l->sm[i].kw == DETECT_KW_CONTENT || l->sm[i].kw == DETECT_KW_PCRE;
