@@ -47,10 +47,14 @@ text(const char *s, uint32_t idx, Cursor *out)
     }
 
 TLS_GETTER(tls_detect_sni, one(tx->sni, idx, out))
-TLS_GETTER(tls_detect_cert_subject, one(tx->subject, idx, out))
-TLS_GETTER(tls_detect_cert_issuer, one(tx->issuer, idx, out))
-TLS_GETTER(tls_detect_cert_serial, one(tx->serial, idx, out))
-TLS_GETTER(tls_detect_cert_fingerprint, one(tx->fingerprint, idx, out))
+TLS_GETTER(tls_detect_cert_subject,
+           one(dir == FLOW_DIR_TOSERVER ? tx->client_cert.subject : tx->subject, idx, out))
+TLS_GETTER(tls_detect_cert_issuer,
+           one(dir == FLOW_DIR_TOSERVER ? tx->client_cert.issuer : tx->issuer, idx, out))
+TLS_GETTER(tls_detect_cert_serial,
+           one(dir == FLOW_DIR_TOSERVER ? tx->client_cert.serial : tx->serial, idx, out))
+TLS_GETTER(tls_detect_cert_fingerprint,
+           one(dir == FLOW_DIR_TOSERVER ? tx->client_cert.fingerprint : tx->fingerprint, idx, out))
 TLS_GETTER(tls_detect_certs,
            nth(dir == FLOW_DIR_TOSERVER ? &tx->client_certs : &tx->certs, idx, out))
 TLS_GETTER(tls_detect_subjectaltname, nth(&tx->sans, idx, out))

@@ -789,10 +789,25 @@ certificates(AlFlow *af, TlsState *ts, TlsTx *tx, Cursor m, int dir)
             tx_event(ts, TLS_EVENT_CERTIFICATE_INVALID_LENGTH);
             break;
         }
-        if (dir == FLOW_DIR_TOCLIENT && list->cnt == 0) {
+        if (list->cnt == 0) {
+            /* The first of the chain: the server's (or the client's own) certificate. */
             unsigned ev = TLS_EVENT_MAX;
-            if (!tls_cert_decode(af, tx, der.p, der.left, &ev)) {
+            TlsCertFields cf = {0};
+            if (!tls_cert_decode(af, tx, der.p, der.left, &cf, &ev)) {
                 tx_event(ts, ev != TLS_EVENT_MAX ? ev : TLS_EVENT_INVALID_CERTIFICATE);
+            }
+            if (cf.fingerprint.p != NULL && dir == FLOW_DIR_TOCLIENT) {
+                tx->subject = cf.subject;
+                tx->issuer = cf.issuer;
+                tx->serial = cf.serial;
+                tx->fingerprint = cf.fingerprint;
+                tx->sans = cf.sans;
+                tx->not_before = cf.not_before;
+                tx->not_after = cf.not_after;
+                tx->have_cert = true;
+            } else if (cf.fingerprint.p != NULL) {
+                tx->client_cert = cf;
+                tx->have_client_cert = true;
             }
         }
         /* A DER longer than 64 KiB does not fit the list's 2-byte lengths: not kept. */

@@ -56,6 +56,13 @@ typedef struct {
 
 typedef struct TlsBlob TlsBlob;
 
+/* A certificate's fields as Suricata logs them (x509.c). */
+typedef struct {
+    TlsBytes subject, issuer, serial, fingerprint;
+    TlsList sans;                  /* subjectAltName DNS names and addresses */
+    int64_t not_before, not_after; /* seconds since 1970 (UTC) */
+} TlsCertFields;
+
 /* tls_state_flags bits (ssl_state keyword): what the flow has seen. */
 #define TLS_SEEN_CLIENT_HELLO 0x01
 #define TLS_SEEN_SERVER_HELLO 0x02
@@ -92,6 +99,8 @@ typedef struct {
     TlsList sans;                                  /* its subjectAltName DNS names */
     int64_t not_before, not_after;                 /* seconds since 1970 (UTC) */
     bool have_cert;
+    TlsCertFields client_cert; /* the client's first certificate, when it sent one */
+    bool have_client_cert;
 } TlsTx;
 
 /* One direction of a flow. */
@@ -128,8 +137,10 @@ const char *tls_version_name(uint16_t v, char *buf, size_t cap);
 AlProbe tls_probe(int dir, Cursor c, bool tcp);
 void tls_log_tx(JsonBuf *jb, const AlFlow *af, const AlTx *tx);
 
-/* Used by tls.c: the certificate's fields into tx (x509.c). false: not DER X.509. */
-bool tls_cert_decode(AlFlow *af, TlsTx *tx, const uint8_t *der, size_t len, unsigned *event);
+/* Used by tls.c: the certificate's fields into out, kept in blobs of tx (x509.c). false: not
+ * DER X.509 (nothing set), or dates that do not read (*event says). */
+bool tls_cert_decode(AlFlow *af, TlsTx *tx, const uint8_t *der, size_t len, TlsCertFields *out,
+                     unsigned *event);
 /* A blob of n bytes charged to af's Memcap, hung on tx; NULL at the cap. */
 uint8_t *tls_blob_new(AlFlow *af, TlsTx *tx, size_t n);
 /* Copies n bytes into a new blob. */

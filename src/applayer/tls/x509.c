@@ -193,7 +193,8 @@ text_keep(AlFlow *af, TlsTx *tx, const Text *t, TlsBytes *out)
 }
 
 bool
-tls_cert_decode(AlFlow *af, TlsTx *tx, const uint8_t *der, size_t len, unsigned *event)
+tls_cert_decode(AlFlow *af, TlsTx *tx, const uint8_t *der, size_t len, TlsCertFields *out,
+                unsigned *event)
 {
     const unsigned char *p = der;
     Cursor serial;
@@ -208,24 +209,23 @@ tls_cert_decode(AlFlow *af, TlsTx *tx, const uint8_t *der, size_t len, unsigned 
     }
     char buf[4096];
     Text t = {.p = buf, .cap = sizeof(buf)};
-    tx->have_cert = true;
     name_format(X509_get_subject_name(x), &t);
-    (void)text_keep(af, tx, &t, &tx->subject);
+    (void)text_keep(af, tx, &t, &out->subject);
     t.len = 0;
     name_format(X509_get_issuer_name(x), &t);
-    (void)text_keep(af, tx, &t, &tx->issuer);
+    (void)text_keep(af, tx, &t, &out->issuer);
     t.len = 0;
     hex_colons(&t, serial.p, serial.left, true);
-    (void)text_keep(af, tx, &t, &tx->serial);
+    (void)text_keep(af, tx, &t, &out->serial);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int ml = 0;
     if (EVP_Digest(der, len, md, &ml, EVP_sha1(), NULL)) {
         t.len = 0;
         hex_colons(&t, md, ml, false);
-        (void)text_keep(af, tx, &t, &tx->fingerprint);
+        (void)text_keep(af, tx, &t, &out->fingerprint);
     }
-    if (!time_read(X509_get0_notBefore(x), &tx->not_before)
-        || !time_read(X509_get0_notAfter(x), &tx->not_after)) {
+    if (!time_read(X509_get0_notBefore(x), &out->not_before)
+        || !time_read(X509_get0_notAfter(x), &out->not_after)) {
         *event = TLS_EVENT_CERTIFICATE_INVALID_VALIDITY;
     }
     GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
@@ -263,8 +263,8 @@ tls_cert_decode(AlFlow *af, TlsTx *tx, const uint8_t *der, size_t len, unsigned 
             text_put(&t, v, n);
             cnt++;
         }
-        if (cnt > 0 && text_keep(af, tx, &t, &tx->sans.raw)) {
-            tx->sans.cnt = cnt;
+        if (cnt > 0 && text_keep(af, tx, &t, &out->sans.raw)) {
+            out->sans.cnt = cnt;
         }
         GENERAL_NAMES_free(gens);
     }
