@@ -229,11 +229,27 @@ alproto_known(const char *name, size_t len)
     return false;
 }
 
+/* A transaction event: the protocol's event id, tested on the transaction inspected. */
+typedef struct {
+    uint16_t id;
+} TxEventCtx;
+
+static bool
+tx_event_match(struct DetectThread *dt, const AlTx *tx, int dir, const void *ctx)
+{
+    const TxEventCtx *c = ctx;
+    (void)dt;
+    (void)dir;
+    return applayer_tx_has_event(tx, c->id);
+}
+
+static const DetectSmOps tx_event_ops = {.tx_match = tx_event_match};
+
 /* "proto.event" names a transaction event of that protocol: the rule loads when the protocol
- * is known (Suricata 8.0.7 loads an unknown event name of a known protocol, logging it) and
- * matches nothing until the app layer raises transaction events, which it will keep on its
- * transactions, not on PktEvents. A name without a protocol is a packet event of the app
- * layer (PKT_EVENT_SRC_APPLAYER). */
+ * is known (Suricata 8.0.7 loads an unknown event name of a known protocol, logging it). For a
+ * protocol sekimori parses, the event is tested on its transactions (kept on AlTx, raised by
+ * the parser); for the others it matches nothing. A name without a protocol is a packet
+ * event of the app layer (PKT_EVENT_SRC_APPLAYER). */
 SkResult
 kw_app_layer_event_setup(Signature *s, const char *arg, char *err)
 {
@@ -244,6 +260,18 @@ kw_app_layer_event_setup(Signature *s, const char *arg, char *err)
             return detect_err(err,
                               "app-layer-event keyword supplied with unknown protocol \"%.*s\"",
                               (int)(dot - arg < 40 ? dot - arg : 40), arg);
+        }
+        int alproto = applayer_proto_lookup(arg, (size_t)(dot - arg));
+        const AlParser *ap = alproto > 0 ? applayer_parser((unsigned)alproto) : NULL;
+        int ev = ap != NULL && ap->event_lookup != NULL ? ap->event_lookup(dot + 1) : -1;
+        if (ev >= 0) {
+            TxEventCtx *c = malloc(sizeof(*c));
+            if (c == NULL) {
+                return detect_nomem(err);
+            }
+            c->id = (uint16_t)ev;
+            return detect_tx_keyword_add(s, DETECT_KW_APP_LAYER_EVENT, &tx_event_ops, c,
+                                         (unsigned)alproto, 3, err);
         }
         return event_attach(s, DETECT_KW_APP_LAYER_EVENT, PKT_EVENT_SRC_APPLAYER, -1, err);
     }

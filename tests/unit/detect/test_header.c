@@ -575,7 +575,16 @@ app_layer_events(void **state)
     MATCH("app-layer-event:APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS", &p);
     NO_MATCH("app-layer-event:applayer_proto_detection_skipped", &p);
     /* Transaction events load and match nothing until the app layer raises them. */
-    NO_MATCH("app-layer-event:http.request_field_too_long", &p);
+    /* A parsed protocol's event is a transaction test, not a packet one. */
+    {
+        SigParseStatus st;
+        char err[DETECT_ERR_MAX];
+        Signature *t = rule("app-layer-event:http.request_field_too_long", &st, err);
+        assert_int_equal(st, SIG_PARSE_OK);
+        assert_int_equal(t->lists[DETECT_LIST_TXMATCH].cnt, 1);
+        assert_int_equal(t->lists[DETECT_LIST_MATCH].cnt, 0);
+        sig_free(t);
+    }
     loads("app-layer-event:http.not_an_event"); /* Suricata 8.0.7 loads it too */
     loads("app-layer-event:bittorrent-dht.malformed_packet");
     fails("app-layer-event:foo.bar", "unknown protocol \"foo\"");
