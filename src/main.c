@@ -113,6 +113,7 @@ print_build_info(void)
     printf("Suricata compatibility: %s\n", SURICATA_COMPAT_VERSION);
     /* Only features this build really has; the verify runner gates cases on them. */
     printf("Features:");
+    printf(" HAVE_JA3 HAVE_JA4"); /* TLS fingerprints: applayer/tls/ (libcrypto) */
 #if defined(SK_ASAN)
     printf(" ASAN");
 #endif
@@ -129,7 +130,7 @@ print_build_info(void)
     printf("  pcap/pcapng file reading:                yes\n");
     printf("  live capture (libpcap):                  %s\n",
            capture_live_supported() ? "yes" : "no");
-    printf("  detection engine:                        no\n");
+    printf("  detection engine:                        yes\n");
     printf("  AF_PACKET support:                       no\n");
     printf("  NFQueue support:                         no\n");
 #if defined(SK_ASAN)
