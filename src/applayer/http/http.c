@@ -516,8 +516,15 @@ request_flag_events(HttpTx *tx, const htp_tx_t *h)
             applayer_tx_event(&tx->base, flags[i].ev);
         }
     }
+    /* libhtp 0.5 knows Basic and Digest; Suricata 8's also knows Bearer (http-auth-bearer). */
     if (h->request_auth_type == HTP_AUTH_UNRECOGNIZED) {
-        applayer_tx_event(&tx->base, HTTP_EVENT_REQUEST_AUTH_UNRECOGNIZED);
+        htp_header_t *auth = h->request_headers != NULL
+                                 ? htp_table_get_c(h->request_headers, "authorization")
+                                 : NULL;
+        if (auth == NULL || auth->value == NULL
+            || bstr_begins_with_c_nocase(auth->value, "bearer ") == 0) {
+            applayer_tx_event(&tx->base, HTTP_EVENT_REQUEST_AUTH_UNRECOGNIZED);
+        }
     }
 }
 

@@ -69,6 +69,9 @@ static void
 put(Buf *o, const void *p, size_t n)
 {
     assert_true(o->n + n <= sizeof(o->b));
+    if (n == 0) {
+        return; /* an empty field: p may be NULL */
+    }
     memcpy(o->b + o->n, p, n);
     o->n += n;
 }
