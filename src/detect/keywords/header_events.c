@@ -307,7 +307,10 @@ alproto_match(struct DetectThread *dt, const Packet *p, const Signature *s, cons
          * "!http" on every detected flow would be wrong once it does. */
         return false;
     }
-    if (p->flow->alproto == FLOW_ALPROTO_UNKNOWN && !a->any_state) {
+    /* An undetected flow has no protocol to compare yet; final/original name "unknown" itself
+     * (detect-app-layer-protocol-03: "!http,final" stays quiet until the flow is decided). */
+    if (p->flow->alproto == FLOW_ALPROTO_UNKNOWN
+        && (!a->any_state || a->alproto != FLOW_ALPROTO_UNKNOWN)) {
         return false;
     }
     return (p->flow->alproto == a->alproto) != a->negated;
